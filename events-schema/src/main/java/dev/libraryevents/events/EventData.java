@@ -1,0 +1,39 @@
+package dev.libraryevents.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The payload of every event in the catalog: past-tense facts, immutable, free of AWS and JSON types.
+ * The stable name, source and version of each live in {@link EventType}, never in a class name.
+ */
+public sealed interface EventData {
+
+    default EventType type() {
+        return EventType.of(this);
+    }
+
+    record BookAdded(String bookId, String title, String author, String isbn, int totalCopies) implements EventData {}
+
+    record UserRegistered(String userId, String name, String email) implements EventData {}
+
+    record BookBorrowed(String borrowingId, String userId, String userName, String bookId, String bookTitle,
+                        String bookAuthor, Instant borrowedAt, Instant dueAt) implements EventData {}
+
+    record BookReturned(String borrowingId, String userId, String userName, String bookId, String bookTitle,
+                        Instant borrowedAt, Instant dueAt, Instant returnedAt, boolean overdue) implements EventData {}
+
+    record UserSuspended(String userId, String userName, String reason) implements EventData {}
+
+    record NotificationSent(String notificationId, String userId, String kind, String channel) implements EventData {}
+
+    /** One per processed batch: how many events it took in and which metrics changed. */
+    record AnalyticsUpdated(int eventsProcessed, List<String> metrics) implements EventData {
+        public AnalyticsUpdated {
+            metrics = List.copyOf(metrics);
+        }
+    }
+
+    /** One per processed batch: how many audit rows it wrote and the span of the events they record. */
+    record AuditLogged(int entriesWritten, Instant firstOccurredAt, Instant lastOccurredAt) implements EventData {}
+}

@@ -1,0 +1,102 @@
+package dev.libraryevents.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The JSON Schema of every event type and version, loaded from {@code schemas/<EventType>/v<N>.json} on the
+ * classpath the first time it is needed, and the validation of an event against the schema it names.
+ */
+public final class EventSchemas {
+
+    /** The {@code $id} prefix of every schema here; the files themselves are on the classpath. */
+    public static final String ID_PREFIX = "https://schemas.library-events.dev/";
+    private static final EventSchemas SHARED = new EventSchemas("schemas/");
+
+    private final String resourceRoot;
+    private final SchemaRegistry registry;
+    private final ConcurrentMap<String, Schema> schemas = new ConcurrentHashMap<>();
+
+    /** @param resourceRoot the classpath folder that holds {@code <EventType>/v<N>.json} */
+    EventSchemas(String resourceRoot) {
+        this.resourceRoot = resourceRoot;
+        this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, builder -> builder
+                .schemaIdResolvers(resolvers -> resolvers.mapPrefix(ID_PREFIX, "classpath:" + resourceRoot))
+                .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+    }
+
+    /** Schemas are immutable once loaded, so one instance per JVM serves every handler. */
+    public static EventSchemas shared() {
+        return SHARED;
+    }
+
+    /** Validates an envelope against the schema of the type and version it names. */
+    public List<Violation> validate(JsonNode envelope) {
+        if (envelope == null || !envelope.isObject()) {
+            return List.of(new Violation("$", "an event must be a JSON object"));
+        }
+        JsonNode typeNode = envelope.get("eventType");
+        EventType type = typeNode == null || !typeNode.isTextual()
+                ? null : EventType.fromWireName(typeNode.textValue()).orElse(null);
+        if (type == null) {
+            return List.of(new Violation("$.eventType", "must be one of " + List.of(EventType.values())));
+        }
+        JsonNode versionNode = envelope.get("eventVersion");
+        if (versionNode == null || !versionNode.canConvertToExactIntegral() || !exists(type, versionNode.intValue())) {
+            return List.of(new Violation("$.eventVersion", "no schema for " + type + " version " + versionNode));
+        }
+        return validate(envelope, type, versionNode.intValue());
+    }
+
+    /** Validates any JSON against one schema; the compatibility test uses this to try old examples on new schemas. */
+    public List<Violation> validate(JsonNode event, EventType type, int version) {
+        List<Violation> violations = new ArrayList<>();
+        for (Error error : schema(type, version).validate(event)) {
+            violations.add(new Violation(fieldOf(error), error.getMessage()));
+        }
+        return violations;
+    }
+
+    /** Every schema version of a type, from 1 up to the first one missing. */
+    public List<Integer> versions(EventType type) {
+        List<Integer> versions = new ArrayList<>();
+        for (int version = 1; exists(type, version); version++) {
+            versions.add(version);
+        }
+        return versions;
+    }
+
+    private boolean exists(EventType type, int version) {
+        String path = resourceRoot + type.wireName() + "/v" + version + ".json";
+        return version >= 1 && EventSchemas.class.getClassLoader().getResource(path) != null;
+    }
+
+    private Schema schema(EventType type, int version) {
+        String id = ID_PREFIX + type.wireName() + "/v" + version + ".json";
+        return schemas.computeIfAbsent(id, key -> registry.getSchema(SchemaLocation.of(key)));
+    }
+
+    /** A missing property is reported on its parent; naming the property itself tells the producer what to add. */
+    private static String fieldOf(Error error) {
+        NodePath location = error.getInstanceLocation();
+        StringBuilder field = new StringBuilder("$");
+        for (int i = 0; i < location.getNameCount(); i++) {
+            Object element = location.getElement(i);
+            field.append(element instanceof Integer index ? "[" + index + "]" : "." + element);
+        }
+        if ("required".equals(error.getKeyword()) && error.getProperty() != null) {
+            field.append('.').append(error.getProperty());
+        }
+        return field.toString();
+    }
+}
