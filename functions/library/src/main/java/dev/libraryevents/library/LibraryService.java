@@ -1,0 +1,157 @@
+package dev.libraryevents.library;
+
+import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.events.state.Book;
+import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.LibraryFold;
+import dev.libraryevents.events.state.User;
+import dev.libraryevents.library.domain.Commands;
+import dev.libraryevents.library.domain.Identifiers;
+import dev.libraryevents.library.domain.LendingRules;
+import dev.libraryevents.library.domain.NotFound;
+import dev.libraryevents.library.store.ConcurrentChange;
+import dev.libraryevents.library.store.LibraryTable;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Each command: read the state, let {@link LendingRules} decide, fold the resulting event into the new state with
+ * the same {@link LibraryFold} the audit uses, and write state and event in one transaction. When the transaction
+ * loses a race, the whole cycle runs again on fresh state, so the answer is always the rules' verdict on the state
+ * the write actually met.
+ */
+public final class LibraryService {
+
+    /** Enough for 20 requests on one book to settle; beyond it the caller gets a 503 and may retry. */
+    static final int MAX_ATTEMPTS = 30;
+
+    private final LibraryTable table;
+    private final Clock clock;
+
+    public LibraryService(LibraryTable table, Clock clock) {
+        this.table = table;
+        this.clock = clock;
+    }
+
+    /** The service could not settle a command within {@link #MAX_ATTEMPTS}; nothing was written. */
+    public static class Busy extends RuntimeException {
+        Busy(String detail) {
+            super(detail, null, false, false);
+        }
+    }
+
+    public Book addBook(Commands.AddBook command, String correlationId) {
+        String bookId = newId();
+        EventEnvelope added = event(LendingRules.addBook(bookId, command), bookId, 1, correlationId);
+        Book book = LibraryFold.evolve((Book) null, added);
+        table.addBook(book, added);
+        return book;
+    }
+
+    public User register(Commands.RegisterUser command, String correlationId) {
+        String userId = newId();
+        return retrying(() -> {
+            boolean emailTaken = table.emailTaken(command.email());
+            EventEnvelope registered =
+                    event(LendingRules.register(userId, command, emailTaken), userId, 1, correlationId);
+            User user = LibraryFold.evolve((User) null, registered);
+            table.register(user, registered);
+            return user;
+        });
+    }
+
+    public User suspend(Commands.SuspendUser command, String correlationId) {
+        return retrying(() -> {
+            User user = user(command.userId());
+            EventEnvelope suspended = event(LendingRules.suspend(user, command.reason()), user.userId(),
+                    user.sequence() + 1, correlationId);
+            table.suspend(user, suspended);
+            return LibraryFold.evolve(user, suspended);
+        });
+    }
+
+    public Borrowing borrow(Commands.BorrowBook command, String correlationId) {
+        String borrowingId = newId();
+        return retrying(() -> {
+            User user = user(command.userId());
+            Book book = book(command.bookId());
+            boolean holdsBook = table.holdsBook(user.userId(), book.bookId());
+            EventEnvelope borrowed = event(LendingRules.borrow(borrowingId, user, book, holdsBook, now()),
+                    borrowingId, 1, correlationId);
+            Borrowing borrowing = LibraryFold.evolve((Borrowing) null, borrowed);
+            table.borrow(borrowing, borrowed);
+            return borrowing;
+        });
+    }
+
+    public Borrowing giveBack(String borrowingId, String correlationId) {
+        return retrying(() -> {
+            Borrowing borrowing = borrowing(borrowingId);
+            User user = user(borrowing.userId());
+            EventEnvelope returned = event(LendingRules.giveBack(borrowing, user, now()), borrowingId, 2,
+                    correlationId);
+            Borrowing after = LibraryFold.evolve(borrowing, returned);
+            table.giveBack(after, returned);
+            return after;
+        });
+    }
+
+    public Book book(String bookId) {
+        return find(bookId, table::findBook).orElseThrow(() -> new NotFound("book", bookId));
+    }
+
+    public User user(String userId) {
+        return find(userId, table::findUser).orElseThrow(() -> new NotFound("user", userId));
+    }
+
+    public Borrowing borrowing(String borrowingId) {
+        return find(borrowingId, table::findBorrowing).orElseThrow(() -> new NotFound("borrowing", borrowingId));
+    }
+
+    /** Ids are ours and always UUIDs: anything else cannot exist, and is not worth a read. */
+    private static <T> Optional<T> find(String id, java.util.function.Function<String, Optional<T>> lookup) {
+        return Identifiers.isId(id) ? lookup.apply(id) : Optional.empty();
+    }
+
+    private <T> T retrying(Supplier<T> attempt) {
+        for (int attempts = 1; ; attempts++) {
+            try {
+                return attempt.get();
+            } catch (ConcurrentChange e) {
+                if (attempts == MAX_ATTEMPTS) {
+                    throw new Busy("gave up after " + attempts + " conflicting attempts: " + e.getMessage());
+                }
+                backOff(attempts);
+            }
+        }
+    }
+
+    /** Jittered, so that racing requests spread out instead of colliding again in lockstep. */
+    private static void backOff(int attempts) {
+        long ceiling = Math.min(100, 5L << Math.min(attempts, 5));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, ceiling + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy("interrupted while retrying");
+        }
+    }
+
+    private EventEnvelope event(EventData data, String aggregateId, long sequence, String correlationId) {
+        return EventEnvelope.create(data, aggregateId, sequence, now(), correlationId, null);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.libraryevents.library.api;
+
+import dev.libraryevents.events.state.Book;
+import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.User;
+import dev.libraryevents.library.LibraryService;
+import dev.libraryevents.library.domain.CommandRejected;
+import dev.libraryevents.library.domain.Commands;
+import dev.libraryevents.library.domain.Identifiers;
+import dev.libraryevents.library.domain.NotFound;
+import dev.libraryevents.support.http.ApiRequest;
+import dev.libraryevents.support.http.ApiResponse;
+import dev.libraryevents.support.http.Problem;
+import dev.libraryevents.support.http.ProblemException;
+import dev.libraryevents.support.http.RequestFields;
+import dev.libraryevents.support.http.Router;
+import java.util.function.Supplier;
+
+/** The Library service's routes (DESIGN §4): parse and validate, call the service, shape the answer. */
+public final class LibraryRoutes {
+
+    private final LibraryService library;
+
+    private LibraryRoutes(LibraryService library) {
+        this.library = library;
+    }
+
+    public static Router router(LibraryService library) {
+        LibraryRoutes routes = new LibraryRoutes(library);
+        return new Router()
+                .post("/books", routes::addBook)
+                .get("/books/{bookId}", r -> ok(() -> LibraryJson.book(library.book(r.pathParameter("bookId")))))
+                .post("/users", routes::register)
+                .get("/users/{userId}", r -> ok(() -> LibraryJson.user(library.user(r.pathParameter("userId")))))
+                .post("/users/{userId}/suspend", routes::suspend)
+                .post("/borrowings", routes::borrow)
+                .get("/borrowings/{borrowingId}",
+                        r -> ok(() -> LibraryJson.borrowing(library.borrowing(r.pathParameter("borrowingId")))))
+                .post("/borrowings/{borrowingId}/return", routes::giveBack);
+    }
+
+    private ApiResponse addBook(ApiRequest request) {
+        RequestFields fields = RequestFields.of(request.jsonBody(true));
+        String title = fields.requiredText("title", 300);
+        String author = fields.requiredText("author", 200);
+        String isbn = fields.optionalText("isbn", 32, Identifiers::isIsbn, "must be a valid ISBN-10 or ISBN-13");
+        int copies = fields.optionalInteger("copies", 1, 1000, 1);
+        fields.validate();
+        Book book = decide(() -> library.addBook(new Commands.AddBook(title, author,
+                isbn == null ? null : Identifiers.normalizeIsbn(isbn), copies), request.correlationId()));
+        return ApiResponse.created(LibraryJson.book(book), "/books/" + book.bookId());
+    }
+
+    private ApiResponse register(ApiRequest request) {
+        RequestFields fields = RequestFields.of(request.jsonBody(true));
+        String name = fields.requiredText("name", 200);
+        String email = fields.requiredText("email", 254, Identifiers::isEmail, "must be a valid email address");
+        fields.validate();
+        User user = decide(() -> library.register(new Commands.RegisterUser(name, email), request.correlationId()));
+        return ApiResponse.created(LibraryJson.user(user), "/users/" + user.userId());
+    }
+
+    private ApiResponse suspend(ApiRequest request) {
+        RequestFields fields = RequestFields.of(request.jsonBody(false));
+        String reason = fields.optionalText("reason", 500);
+        fields.validate();
+        User user = decide(() -> library.suspend(
+                new Commands.SuspendUser(request.pathParameter("userId"), reason), request.correlationId()));
+        return ApiResponse.ok(LibraryJson.user(user));
+    }
+
+    private ApiResponse borrow(ApiRequest request) {
+        RequestFields fields = RequestFields.of(request.jsonBody(true));
+        String userId = fields.requiredText("userId", 64);
+        String bookId = fields.requiredText("bookId", 64);
+        fields.validate();
+        Borrowing borrowing = decide(() ->
+                library.borrow(new Commands.BorrowBook(userId, bookId), request.correlationId()));
+        return ApiResponse.created(LibraryJson.borrowing(borrowing), "/borrowings/" + borrowing.borrowingId());
+    }
+
+    private ApiResponse giveBack(ApiRequest request) {
+        Borrowing borrowing = decide(() ->
+                library.giveBack(request.pathParameter("borrowingId"), request.correlationId()));
+        return ApiResponse.ok(LibraryJson.borrowing(borrowing));
+    }
+
+    private static ApiResponse ok(Supplier<com.fasterxml.jackson.databind.JsonNode> body) {
+        return ApiResponse.ok(decide(body));
+    }
+
+    /** Translates the domain's refusals into the problems of DESIGN §4. */
+    private static <T> T decide(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (NotFound e) {
+            throw new ProblemException(Problem.of(404, "not-found", "Not found", e.getMessage()));
+        } catch (CommandRejected e) {
+            throw new ProblemException(Problem.conflict(e.rejection().slug(), title(e), e.getMessage()));
+        } catch (LibraryService.Busy e) {
+            throw new ProblemException(Problem.of(503, "busy", "Too many concurrent changes",
+                    "nothing was changed; retry the request"));
+        }
+    }
+
+    private static String title(CommandRejected e) {
+        String slug = e.rejection().slug().replace('-', ' ');
+        return Character.toUpperCase(slug.charAt(0)) + slug.substring(1);
+    }
+}

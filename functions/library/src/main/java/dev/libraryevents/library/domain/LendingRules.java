@@ -1,0 +1,73 @@
+package dev.libraryevents.library.domain;
+
+import dev.libraryevents.events.EventData.BookAdded;
+import dev.libraryevents.events.EventData.BookBorrowed;
+import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.UserRegistered;
+import dev.libraryevents.events.EventData.UserSuspended;
+import dev.libraryevents.events.state.Book;
+import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.User;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The library's rules (DESIGN §4) as pure decisions: the current state and a command in, the event that records
+ * the decision out, or a {@link CommandRejected}. No I/O: the service reads the state and writes the result, and
+ * the table's conditions re-check the same rules so that they also hold under concurrent requests.
+ */
+public final class LendingRules {
+
+    public static final Duration LOAN_PERIOD = Duration.ofDays(14);
+    public static final int MAX_ACTIVE_LOANS = 5;
+
+    private LendingRules() {}
+
+    public static BookAdded addBook(String bookId, Commands.AddBook command) {
+        return new BookAdded(bookId, command.title(), command.author(), command.isbn(), command.copies());
+    }
+
+    public static UserRegistered register(String userId, Commands.RegisterUser command, boolean emailTaken) {
+        if (emailTaken) {
+            throw new CommandRejected(Rejection.EMAIL_TAKEN, "a user with this email is already registered");
+        }
+        return new UserRegistered(userId, command.name(), command.email());
+    }
+
+    public static UserSuspended suspend(User user, String reason) {
+        if (user.status() == User.Status.SUSPENDED) {
+            throw new CommandRejected(Rejection.ALREADY_SUSPENDED, "user " + user.userId() + " is already suspended");
+        }
+        return new UserSuspended(user.userId(), user.name(), reason);
+    }
+
+    /** @param holdsBook whether the user has an active loan of this book already */
+    public static BookBorrowed borrow(String borrowingId, User user, Book book, boolean holdsBook, Instant now) {
+        if (user.status() == User.Status.SUSPENDED) {
+            throw new CommandRejected(Rejection.USER_SUSPENDED, "user " + user.userId() + " is suspended");
+        }
+        if (holdsBook) {
+            throw new CommandRejected(Rejection.ALREADY_BORROWED,
+                    "user " + user.userId() + " already has a copy of book " + book.bookId());
+        }
+        if (user.activeLoans() >= MAX_ACTIVE_LOANS) {
+            throw new CommandRejected(Rejection.LOAN_LIMIT_REACHED,
+                    "user " + user.userId() + " already has " + MAX_ACTIVE_LOANS + " active loans");
+        }
+        if (book.availableCopies() <= 0) {
+            throw new CommandRejected(Rejection.NO_COPIES_AVAILABLE, "every copy of book " + book.bookId() + " is out");
+        }
+        return new BookBorrowed(borrowingId, user.userId(), user.name(), book.bookId(), book.title(), book.author(),
+                now, now.plus(LOAN_PERIOD));
+    }
+
+    /** Suspended users may still return what they hold. */
+    public static BookReturned giveBack(Borrowing borrowing, User user, Instant now) {
+        if (borrowing.status() == Borrowing.Status.RETURNED) {
+            throw new CommandRejected(Rejection.ALREADY_RETURNED,
+                    "borrowing " + borrowing.borrowingId() + " was returned already");
+        }
+        return new BookReturned(borrowing.borrowingId(), user.userId(), user.name(), borrowing.bookId(),
+                borrowing.bookTitle(), borrowing.borrowedAt(), borrowing.dueAt(), now, now.isAfter(borrowing.dueAt()));
+    }
+}

@@ -1,0 +1,18 @@
+package dev.libraryevents.library.domain;
+
+import java.util.Locale;
+
+/** Why the library refuses a well-formed command; each is a 409 problem whose slug is its name in kebab case. */
+public enum Rejection {
+    NO_COPIES_AVAILABLE,
+    USER_SUSPENDED,
+    LOAN_LIMIT_REACHED,
+    ALREADY_BORROWED,
+    ALREADY_RETURNED,
+    ALREADY_SUSPENDED,
+    EMAIL_TAKEN;
+
+    public String slug() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,158 @@
+package dev.libraryevents.library.store;
+
+import static dev.libraryevents.library.store.LibraryItems.n;
+import static dev.libraryevents.library.store.LibraryItems.s;
+import static dev.libraryevents.library.store.LibraryItems.time;
+
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.events.state.Book;
+import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.User;
+import dev.libraryevents.library.domain.LendingRules;
+import dev.libraryevents.support.outbox.Outbox;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * The library's DynamoDB adapter. Every command is one {@code TransactWriteItems}: its state changes and its outbox
+ * row, all or nothing. Counters move by atomic increments guarded by conditions that restate the lending rules, so
+ * {@code availableCopies} stays within [0, totalCopies] and the loan limit holds however many requests race;
+ * a request that loses a race gets {@link ConcurrentChange} and decides again on fresh state.
+ */
+public final class LibraryTable {
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+    private final Outbox outbox;
+
+    public LibraryTable(DynamoDbClient dynamoDb, String tableName, Outbox outbox) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+        this.outbox = outbox;
+    }
+
+    public Optional<Book> findBook(String bookId) {
+        return get(LibraryItems.bookKey(bookId)).map(LibraryItems::book);
+    }
+
+    public Optional<User> findUser(String userId) {
+        return get(LibraryItems.userKey(userId)).map(LibraryItems::user);
+    }
+
+    public Optional<Borrowing> findBorrowing(String borrowingId) {
+        return get(LibraryItems.borrowingKey(borrowingId)).map(LibraryItems::borrowing);
+    }
+
+    public boolean holdsBook(String userId, String bookId) {
+        return get(LibraryItems.loanKey(userId, bookId)).isPresent();
+    }
+
+    public boolean emailTaken(String email) {
+        return get(LibraryItems.emailKey(email)).isPresent();
+    }
+
+    public void addBook(Book book, EventEnvelope added) {
+        write(put(LibraryItems.book(book)), outbox.append(added));
+    }
+
+    public void register(User user, EventEnvelope registered) {
+        write(put(LibraryItems.user(user)), put(LibraryItems.email(user.email(), user.userId())),
+                outbox.append(registered));
+    }
+
+    /** @param before the user as read when the decision was made: the suspension applies only if nothing changed */
+    public void suspend(User before, EventEnvelope suspended) {
+        write(update(LibraryItems.userKey(before.userId()),
+                        "SET #status = :suspended, #sequence = :next",
+                        "#status = :active AND #sequence = :expected",
+                        Map.of("#status", "status", "#sequence", "sequence"),
+                        Map.of(":suspended", s(User.Status.SUSPENDED.name()), ":active", s(User.Status.ACTIVE.name()),
+                                ":next", n(suspended.sequence()), ":expected", n(before.sequence()))),
+                outbox.append(suspended));
+    }
+
+    public void borrow(Borrowing borrowing, EventEnvelope borrowed) {
+        write(update(LibraryItems.bookKey(borrowing.bookId()),
+                        "SET #available = #available - :one",
+                        "#available > :zero",
+                        Map.of("#available", "availableCopies"),
+                        Map.of(":one", n(1), ":zero", n(0))),
+                update(LibraryItems.userKey(borrowing.userId()),
+                        "SET #loans = #loans + :one",
+                        "#status = :active AND #loans < :limit",
+                        Map.of("#loans", "activeLoans", "#status", "status"),
+                        Map.of(":one", n(1), ":active", s(User.Status.ACTIVE.name()),
+                                ":limit", n(LendingRules.MAX_ACTIVE_LOANS))),
+                put(LibraryItems.loan(borrowing.userId(), borrowing.bookId(), borrowing.borrowingId())),
+                put(LibraryItems.borrowing(borrowing)),
+                outbox.append(borrowed));
+    }
+
+    public void giveBack(Borrowing returned, EventEnvelope event) {
+        write(update(LibraryItems.borrowingKey(returned.borrowingId()),
+                        "SET #status = :returned, returnedAt = :returnedAt, overdue = :overdue",
+                        "#status = :active",
+                        Map.of("#status", "status"),
+                        Map.of(":returned", s(Borrowing.Status.RETURNED.name()),
+                                ":active", s(Borrowing.Status.ACTIVE.name()),
+                                ":returnedAt", time(returned.returnedAt()),
+                                ":overdue", AttributeValue.fromBool(returned.overdue()))),
+                update(LibraryItems.bookKey(returned.bookId()),
+                        "SET #available = #available + :one",
+                        "#available < totalCopies",
+                        Map.of("#available", "availableCopies"),
+                        Map.of(":one", n(1))),
+                update(LibraryItems.userKey(returned.userId()),
+                        "SET #loans = #loans - :one",
+                        "#loans > :zero",
+                        Map.of("#loans", "activeLoans"),
+                        Map.of(":one", n(1), ":zero", n(0))),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
+                        .key(LibraryItems.loanKey(returned.userId(), returned.bookId()))
+                        .conditionExpression("attribute_exists(pk)").build()).build(),
+                outbox.append(event));
+    }
+
+    private Optional<Map<String, AttributeValue>> get(Map<String, AttributeValue> key) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tableName).key(key).consistentRead(true))
+                .item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    private void write(TransactWriteItem... items) {
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(items));
+        } catch (TransactionCanceledException e) {
+            List<String> reasons = new ArrayList<>();
+            for (CancellationReason reason : e.cancellationReasons()) {
+                reasons.add(reason.code());
+            }
+            throw new ConcurrentChange(reasons.stream().collect(Collectors.joining(",")));
+        }
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build();
+    }
+
+    private TransactWriteItem update(Map<String, AttributeValue> key, String update, String condition,
+                                     Map<String, String> names, Map<String, AttributeValue> values) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(key)
+                .updateExpression(update)
+                .conditionExpression("attribute_exists(pk) AND " + condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values).build()).build();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.libraryevents.support.aws;
+
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+
+/**
+ * The SDK clients a function builds once, in its handler's constructor. Region and credentials come from the
+ * variables Lambda sets; the endpoint from the SDK's standard {@code AWS_ENDPOINT_URL} settings, which is how the
+ * same code reaches LocalStack or the local cloud. Naming the provider and HTTP client skips the SDK's discovery of
+ * them on every cold start.
+ */
+public final class AwsClients {
+
+    private AwsClients() {}
+
+    public static DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .region(region())
+                .build();
+    }
+
+    public static EventBridgeClient eventBridge() {
+        return EventBridgeClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .region(region())
+                .build();
+    }
+
+    /** A setting the deployment must provide; a missing one fails the cold start loudly rather than a request. */
+    public static String requiredEnv(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+
+    private static Region region() {
+        return Region.of(requiredEnv("AWS_REGION"));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.libraryevents.support.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.events.EventCodec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The API Gateway (REST API, proxy integration) adapter every service's API function shares: correlation ids,
+ * body limits, routing, and the mapping of every failure to problem+json. A client can never cause a 500: what it
+ * sends is either routed and validated or answered with a 4xx problem; only a fault of ours is a 500, logged, and
+ * never with a stack trace in the response.
+ */
+public final class HttpApi {
+
+    /** DESIGN §4: a body over 64 KiB is refused with 413. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private static final ObjectMapper JSON = EventCodec.shared().mapper();
+
+    private final Router router;
+
+    public HttpApi(Router router) {
+        this.router = router;
+    }
+
+    public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event) {
+        String correlationId = CorrelationIds.acceptOrCreate(header(event, CorrelationIds.HEADER));
+        try {
+            String body = body(event);
+            if (body != null && body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+                throw new ProblemException(Problem.of(413, "payload-too-large", "Payload too large",
+                        "the body must be at most " + MAX_BODY_BYTES + " bytes"));
+            }
+            String method = event.getHttpMethod() == null ? "" : event.getHttpMethod().toUpperCase(java.util.Locale.ROOT);
+            String path = event.getPath();
+            Router.Match match = router.match(method, path).orElse(null);
+            if (match == null) {
+                return noRoute(method, path, correlationId);
+            }
+            ApiRequest request = new ApiRequest(method, path, match.pathParameters(),
+                    orEmpty(event.getQueryStringParameters()), header(event, "Content-Type"), body, correlationId);
+            ApiResponse response = match.handler().handle(request);
+            return respond(response.status(), "application/json", response.body().toString(), correlationId,
+                    response.headers());
+        } catch (ProblemException e) {
+            return problem(e.problem(), correlationId, Map.of());
+        } catch (RuntimeException e) {
+            logUnexpected(event, correlationId, e);
+            return problem(Problem.of(500, "internal-error", "Internal error",
+                    "the request failed on our side; quote the correlation id " + correlationId), correlationId,
+                    Map.of());
+        }
+    }
+
+    private APIGatewayProxyResponseEvent noRoute(String method, String path, String correlationId) {
+        Set<String> allowed = router.allowedMethods(path);
+        if (allowed.isEmpty()) {
+            return problem(Problem.of(404, "route-not-found", "Route not found",
+                    "no route for " + method + " " + path), correlationId, Map.of());
+        }
+        return problem(Problem.of(405, "method-not-allowed", "Method not allowed",
+                path + " accepts " + String.join(", ", allowed)), correlationId,
+                Map.of("Allow", String.join(", ", allowed)));
+    }
+
+    private static APIGatewayProxyResponseEvent problem(Problem problem, String correlationId,
+                                                        Map<String, String> headers) {
+        ObjectNode json = JSON.createObjectNode()
+                .put("type", problem.type())
+                .put("title", problem.title())
+                .put("status", problem.status())
+                .put("detail", problem.detail());
+        if (!problem.errors().isEmpty()) {
+            ArrayNode errors = json.putArray("errors");
+            problem.errors().forEach(e -> errors.addObject().put("field", e.field()).put("message", e.message()));
+        }
+        return respond(problem.status(), "application/problem+json", json.toString(), correlationId, headers);
+    }
+
+    private static APIGatewayProxyResponseEvent respond(int status, String contentType, String body,
+                                                        String correlationId, Map<String, String> extraHeaders) {
+        Map<String, String> headers = new HashMap<>(extraHeaders);
+        headers.put("Content-Type", contentType);
+        headers.put(CorrelationIds.HEADER, correlationId);
+        return new APIGatewayProxyResponseEvent().withStatusCode(status).withHeaders(headers).withBody(body);
+    }
+
+    private static String body(APIGatewayProxyRequestEvent event) {
+        String body = event.getBody();
+        if (body == null || !Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+            return body;
+        }
+        try {
+            return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON",
+                    "the body is marked base64 but is not"));
+        }
+    }
+
+    /** Header names are case-insensitive; API Gateway passes them as the client spelled them. */
+    static String header(APIGatewayProxyRequestEvent event, String name) {
+        if (event.getHeaders() != null) {
+            for (Map.Entry<String, String> header : event.getHeaders().entrySet()) {
+                if (header.getKey().equalsIgnoreCase(name)) {
+                    return header.getValue();
+                }
+            }
+        }
+        if (event.getMultiValueHeaders() != null) {
+            for (Map.Entry<String, List<String>> header : event.getMultiValueHeaders().entrySet()) {
+                if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+                    return header.getValue().get(0);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+
+    private static void logUnexpected(APIGatewayProxyRequestEvent event, String correlationId, RuntimeException e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        System.err.println(JSON.createObjectNode()
+                .put("level", "ERROR")
+                .put("message", "unhandled error in " + event.getHttpMethod() + " " + event.getPath())
+                .put("correlationId", correlationId)
+                .put("error", trace.toString()));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.libraryevents.support.outbox;
+
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.events.EventEnvelope;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * The writing side of the transactional outbox: an event becomes one more item in the same
+ * {@code TransactWriteItems} as the state change it records, so both are stored or neither is. The table's stream
+ * then hands the row to {@link OutboxRelay}.
+ *
+ * <p>Rows of one aggregate share a partition key, so the stream keeps them in their order; the sort key is the
+ * aggregate's sequence, so two writers that both think they produce event N of an aggregate cannot both succeed.
+ */
+public final class Outbox {
+
+    public static final String PARTITION_KEY = "pk";
+    public static final String SORT_KEY = "sk";
+    public static final String ROW_PREFIX = "OUTBOX#";
+    public static final String EVENT = "event";
+    public static final String EXPIRES_AT = "expiresAt";
+
+    /** Long enough for the relay's retries and an operator's look; TTL then removes the row. */
+    static final Duration RETENTION = Duration.ofDays(7);
+
+    private final String tableName;
+    private final EventCodec codec;
+
+    public Outbox(String tableName, EventCodec codec) {
+        this.tableName = tableName;
+        this.codec = codec;
+    }
+
+    /** @throws dev.libraryevents.events.InvalidEventException if the event breaks its schema: it never reaches a row */
+    public TransactWriteItem append(EventEnvelope event) {
+        Map<String, AttributeValue> row = Map.of(
+                PARTITION_KEY, s(ROW_PREFIX + event.aggregateType() + "#" + event.aggregateId()),
+                SORT_KEY, s(String.format("%019d", event.sequence())),
+                "eventId", s(event.eventId()),
+                "eventType", s(event.eventType().wireName()),
+                EVENT, s(codec.encodeValidated(event)),
+                EXPIRES_AT, AttributeValue.fromN(Long.toString(event.occurredAt().plus(RETENTION).getEpochSecond())));
+        return TransactWriteItem.builder().put(Put.builder()
+                .tableName(tableName)
+                .item(row)
+                .conditionExpression("attribute_not_exists(" + PARTITION_KEY + ")")
+                .build()).build();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+}

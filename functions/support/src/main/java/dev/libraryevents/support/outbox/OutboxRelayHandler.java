@@ -1,0 +1,32 @@
+package dev.libraryevents.support.outbox;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.support.aws.AwsClients;
+import java.time.Duration;
+
+/**
+ * The one relay every service's table uses: its stream triggers this function, which puts the outbox rows on the
+ * bus named by {@code EVENT_BUS_NAME}. The event source mapping must report batch item failures.
+ */
+public class OutboxRelayHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+
+    private final OutboxRelay relay;
+
+    public OutboxRelayHandler() {
+        this(new OutboxRelay(AwsClients.eventBridge(), AwsClients.requiredEnv("EVENT_BUS_NAME"),
+                EventCodec.shared(), 4, Duration.ofMillis(100)));
+    }
+
+    public OutboxRelayHandler(OutboxRelay relay) {
+        this.relay = relay;
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        return relay.relay(event.getRecords());
+    }
+}
