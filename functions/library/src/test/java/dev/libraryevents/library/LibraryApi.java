@@ -1,0 +1,143 @@
+package dev.libraryevents.library;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.library.store.LibraryTable;
+import dev.libraryevents.support.outbox.Outbox;
+import dev.libraryevents.testing.DynamoDbLocal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The library-api function as API Gateway calls it, over a fresh table in DynamoDB Local, with a clock the test
+ * moves. Requests are proxy events v1, as the REST API sends them.
+ */
+final class LibraryApi {
+
+    static final DynamoDbLocal DYNAMODB = DynamoDbLocal.shared();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Response(int status, JsonNode body, Map<String, String> headers) {
+        String header(String name) {
+            return headers.get(name);
+        }
+
+        String problemType() {
+            return body.path("type").asText();
+        }
+
+        String id(String field) {
+            return body.path(field).asText();
+        }
+    }
+
+    final String table;
+    final MovableClock clock = new MovableClock(Instant.parse("2026-11-22T10:00:00.000Z"));
+    private final LibraryApiHandler handler;
+
+    LibraryApi() {
+        table = DYNAMODB.createServiceTable("library");
+        handler = new LibraryApiHandler(new LibraryService(
+                new LibraryTable(DYNAMODB.client(), table, new Outbox(table, EventCodec.shared())), clock));
+    }
+
+    Response post(String path, String json) {
+        return send("POST", path, "application/json", json, Map.of());
+    }
+
+    Response get(String path) {
+        return send("GET", path, null, null, Map.of());
+    }
+
+    Response send(String method, String path, String contentType, String body, Map<String, String> extraHeaders) {
+        Map<String, String> headers = new HashMap<>(extraHeaders);
+        if (contentType != null) {
+            headers.put("Content-Type", contentType);
+        }
+        APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent()
+                .withHttpMethod(method)
+                .withPath(path)
+                .withResource("/{proxy+}")
+                .withHeaders(headers)
+                .withBody(body)
+                .withIsBase64Encoded(false)
+                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
+                        .withRequestId(UUID.randomUUID().toString()));
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+        try {
+            return new Response(response.getStatusCode(), JSON.readTree(response.getBody()), response.getHeaders());
+        } catch (Exception e) {
+            throw new AssertionError("response body is not JSON: " + response.getBody(), e);
+        }
+    }
+
+    String addBook(int copies) {
+        return post("/books", "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"copies\":" + copies + "}")
+                .id("bookId");
+    }
+
+    String registerUser() {
+        String name = "Reader " + UUID.randomUUID();
+        return post("/users", "{\"name\":\"" + name + "\",\"email\":\"" + UUID.randomUUID() + "@example.org\"}")
+                .id("userId");
+    }
+
+    String borrow(String userId, String bookId) {
+        return post("/borrowings", "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId + "\"}").id("borrowingId");
+    }
+
+    /** Every item in the table, outbox rows included. */
+    List<Map<String, AttributeValue>> items() {
+        return DYNAMODB.client().scanPaginator(r -> r.tableName(table).consistentRead(true)).items().stream().toList();
+    }
+
+    List<JsonNode> outboxEvents() {
+        return items().stream()
+                .filter(item -> item.get(Outbox.PARTITION_KEY).s().startsWith(Outbox.ROW_PREFIX))
+                .map(item -> {
+                    try {
+                        return JSON.readTree(item.get(Outbox.EVENT).s());
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .toList();
+    }
+
+    /** A clock that stands still until the test moves it, so due dates and overdue returns are exact. */
+    static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(java.time.Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
