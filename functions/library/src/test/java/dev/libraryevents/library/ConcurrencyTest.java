@@ -1,0 +1,99 @@
+package dev.libraryevents.library;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The copy count and the loan limit hold when requests race: the table's conditions, not luck, decide. */
+class ConcurrencyTest {
+
+    private final LibraryApi api = new LibraryApi();
+    private final ExecutorService pool = Executors.newFixedThreadPool(20);
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void shouldLendExactlyThreeCopies_whenTwentyUsersRaceForThem() throws Exception {
+        String bookId = api.addBook(3);
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            users.add(api.registerUser());
+        }
+
+        List<LibraryApi.Response> responses = race(users, userId -> borrow(userId, bookId));
+
+        assertThat(outcomes(responses)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "201", 3L, "409 urn:problem:no-copies-available", 17L));
+        assertThat(api.get("/books/" + bookId).body().path("availableCopies").asInt()).isZero();
+        assertThat(api.outboxEvents()).filteredOn(e -> e.path("eventType").asText().equals("BookBorrowed"))
+                .hasSize(3);
+    }
+
+    @Test
+    void shouldStopAtFiveLoans_whenAUserWithFourRacesFiveBorrows() throws Exception {
+        String userId = api.registerUser();
+        for (int i = 0; i < 4; i++) {
+            api.borrow(userId, api.addBook(1));
+        }
+        List<String> books = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            books.add(api.addBook(1));
+        }
+
+        List<LibraryApi.Response> responses = race(books, bookId -> borrow(userId, bookId));
+
+        assertThat(outcomes(responses)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "201", 1L, "409 urn:problem:loan-limit-reached", 4L));
+        assertThat(api.get("/users/" + userId).body().path("activeLoans").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldRegisterAnEmailOnce_whenTwoRegistrationsRace() throws Exception {
+        List<LibraryApi.Response> responses = race(List.of("Ada", "ADA", "ada"), name ->
+                api.post("/users", "{\"name\":\"" + name + "\",\"email\":\"" + name + "@race.example.org\"}"));
+
+        assertThat(outcomes(responses)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "201", 1L, "409 urn:problem:email-taken", 2L));
+    }
+
+    private LibraryApi.Response borrow(String userId, String bookId) {
+        return api.post("/borrowings", "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId + "\"}");
+    }
+
+    /** Starts one request per input at the same instant and waits for every answer. */
+    private <T> List<LibraryApi.Response> race(List<T> inputs, Function<T, LibraryApi.Response> request)
+            throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<LibraryApi.Response>> futures = new ArrayList<>();
+        for (T input : inputs) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                return request.apply(input);
+            }));
+        }
+        start.countDown();
+        List<LibraryApi.Response> responses = new ArrayList<>();
+        for (Future<LibraryApi.Response> future : futures) {
+            responses.add(future.get());
+        }
+        return responses;
+    }
+
+    private static Map<String, Long> outcomes(List<LibraryApi.Response> responses) {
+        return responses.stream().collect(Collectors.groupingBy(
+                r -> r.status() == 201 ? "201" : r.status() + " " + r.problemType(), Collectors.counting()));
+    }
+}
