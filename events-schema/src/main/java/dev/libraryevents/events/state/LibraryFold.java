@@ -59,7 +59,7 @@ public final class LibraryFold {
 
     public static Borrowing evolve(Borrowing borrowing, EventEnvelope event) {
         EventData data = event.data();
-        if (data instanceof BookBorrowed borrowed) {
+        if (data instanceof BookBorrowed borrowed && borrowing == null) {
             return new Borrowing(borrowed.borrowingId(), borrowed.userId(), borrowed.bookId(), borrowed.bookTitle(),
                     borrowed.borrowedAt(), borrowed.dueAt(), Borrowing.Status.ACTIVE, null, null);
         }

@@ -1,0 +1,66 @@
+package dev.libraryevents.library.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.libraryevents.events.EventData.BookBorrowed;
+import dev.libraryevents.events.state.Book;
+import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.User;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The rules on their own: state in, event or rejection out, no table involved. */
+class LendingRulesTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    private static final User ADA = new User("u1", "Ada", "ada@example.org", User.Status.ACTIVE, 0, NOW, 1);
+    private static final Book DUNE = new Book("b1", "Dune", "Herbert", null, 2, 2, NOW);
+
+    @Test
+    void shouldLendForFourteenDays() {
+        BookBorrowed borrowed = LendingRules.borrow("l1", ADA, DUNE, false, NOW);
+
+        assertThat(borrowed.dueAt()).isEqualTo(Instant.parse("2026-12-06T10:00:00Z"));
+        assertThat(borrowed).extracting(BookBorrowed::userName, BookBorrowed::bookTitle, BookBorrowed::bookAuthor)
+                .containsExactly("Ada", "Dune", "Herbert");
+    }
+
+    @Test
+    void shouldCheckSuspensionFirst_thenTheSameBook_thenTheLimit_thenTheCopies() {
+        User suspendedAtLimit = new User("u1", "Ada", "a@b.org", User.Status.SUSPENDED, 5, NOW, 2);
+        Book noCopies = DUNE.withAvailableCopies(0);
+
+        assertRejected(() -> LendingRules.borrow("l", suspendedAtLimit, noCopies, true, NOW), Rejection.USER_SUSPENDED);
+        assertRejected(() -> LendingRules.borrow("l", ADA.withActiveLoans(5), noCopies, true, NOW),
+                Rejection.ALREADY_BORROWED);
+        assertRejected(() -> LendingRules.borrow("l", ADA.withActiveLoans(5), noCopies, false, NOW),
+                Rejection.LOAN_LIMIT_REACHED);
+        assertRejected(() -> LendingRules.borrow("l", ADA.withActiveLoans(4), noCopies, false, NOW),
+                Rejection.NO_COPIES_AVAILABLE);
+    }
+
+    @Test
+    void shouldCallAReturnOverdue_onlyAfterTheDueInstant() {
+        Borrowing loan = new Borrowing("l1", "u1", "b1", "Dune", NOW, NOW.plus(LendingRules.LOAN_PERIOD),
+                Borrowing.Status.ACTIVE, null, null);
+
+        assertThat(LendingRules.giveBack(loan, ADA, loan.dueAt()).overdue()).isFalse();
+        assertThat(LendingRules.giveBack(loan, ADA, loan.dueAt().plusMillis(1)).overdue()).isTrue();
+        assertRejected(() -> LendingRules.giveBack(loan.returned(NOW, false), ADA, NOW), Rejection.ALREADY_RETURNED);
+    }
+
+    @Test
+    void shouldValidateIsbnCheckDigits() {
+        assertThat(Identifiers.isIsbn("978-0-441-17271-9")).isTrue();
+        assertThat(Identifiers.isIsbn("0441172717")).isTrue();
+        assertThat(Identifiers.isIsbn("080442957X")).isTrue();
+        assertThat(Identifiers.isIsbn("9780441172718")).isFalse();
+        assertThat(Identifiers.isIsbn("1234567890123")).isFalse();
+    }
+
+    private static void assertRejected(Runnable decision, Rejection expected) {
+        assertThatThrownBy(decision::run).isInstanceOfSatisfying(CommandRejected.class,
+                e -> assertThat(e.rejection()).isEqualTo(expected));
+    }
+}
