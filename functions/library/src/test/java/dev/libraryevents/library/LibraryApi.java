@@ -8,9 +8,8 @@ import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.library.store.LibraryTable;
 import dev.libraryevents.support.outbox.Outbox;
 import dev.libraryevents.testing.DynamoDbLocal;
-import java.time.Clock;
+import dev.libraryevents.testing.TestClock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ final class LibraryApi {
     }
 
     final String table;
-    final MovableClock clock = new MovableClock(Instant.parse("2026-11-22T10:00:00.000Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-11-22T10:00:00.000Z"));
     private final LibraryApiHandler handler;
 
     LibraryApi() {
@@ -111,33 +110,5 @@ final class LibraryApi {
                     }
                 })
                 .toList();
-    }
-
-    /** A clock that stands still until the test moves it, so due dates and overdue returns are exact. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(java.time.Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

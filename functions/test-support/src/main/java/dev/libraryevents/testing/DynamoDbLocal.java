@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -14,8 +16,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -78,23 +83,38 @@ public final class DynamoDbLocal {
     }
 
     /**
-     * A new table shaped as every service table is (string {@code pk} and {@code sk}, a NEW_IMAGE stream).
+     * A new table shaped as every service table is (string {@code pk} and {@code sk}, a NEW_IMAGE stream), with a
+     * global secondary index per name given, keyed by the string attributes {@code <name>Pk} and {@code <name>Sk}.
      *
      * @return its name, unique in this JVM
      */
-    public String createServiceTable(String prefix) {
+    public String createServiceTable(String prefix, String... indexNames) {
         String name = prefix + "-" + tables.incrementAndGet();
+        List<AttributeDefinition> attributes = new ArrayList<>(List.of(string("pk"), string("sk")));
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+        for (String index : indexNames) {
+            attributes.add(string(index + "Pk"));
+            attributes.add(string(index + "Sk"));
+            indexes.add(GlobalSecondaryIndex.builder().indexName(index)
+                    .keySchema(key(index + "Pk", KeyType.HASH), key(index + "Sk", KeyType.RANGE))
+                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build());
+        }
         client.createTable(table -> table
                 .tableName(name)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+                .attributeDefinitions(attributes)
+                .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+                .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes)
                 .streamSpecification(stream -> stream.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)));
         return name;
+    }
+
+    private static AttributeDefinition string(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 
     private static int freePort() {

@@ -1,6 +1,8 @@
 package dev.libraryevents.support.aws;
 
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -17,15 +19,16 @@ public final class AwsClients {
     private AwsClients() {}
 
     public static DynamoDbClient dynamoDb() {
-        return DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
-                .region(region())
-                .build();
+        return build(DynamoDbClient.builder());
     }
 
     public static EventBridgeClient eventBridge() {
-        return EventBridgeClient.builder()
+        return build(EventBridgeClient.builder());
+    }
+
+    /** Any other SDK client, set up the same way: {@code AwsClients.build(SesV2Client.builder())}. */
+    public static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C build(B builder) {
+        return builder
                 .httpClient(UrlConnectionHttpClient.create())
                 .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
                 .region(region())

@@ -1,0 +1,132 @@
+package dev.libraryevents.notification;
+
+import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventData.BookBorrowed;
+import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.UserRegistered;
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.notification.channel.EmailSender;
+import dev.libraryevents.notification.domain.ActiveLoan;
+import dev.libraryevents.notification.domain.Notification;
+import dev.libraryevents.notification.domain.Notifications;
+import dev.libraryevents.notification.store.NotificationTable;
+import dev.libraryevents.support.consumer.EventEffects;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Notifies users of what happened to them. Learns names, addresses and loans only from events (never by asking the
+ * Library service), writes each notification to the user's inbox with its NotificationSent event, and, when a
+ * sender address is configured, emails it too.
+ */
+public final class NotificationService implements EventEffects {
+
+    private final NotificationTable table;
+    private final DynamoDbClient dynamoDb;
+    private final Optional<EmailSender> email;
+    private final Clock clock;
+
+    public NotificationService(NotificationTable table, DynamoDbClient dynamoDb, Optional<EmailSender> email,
+                               Clock clock) {
+        this.table = table;
+        this.dynamoDb = dynamoDb;
+        this.email = email;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<TransactWriteItem> effects(EventEnvelope event) {
+        var items = new ArrayList<TransactWriteItem>();
+        EventData data = event.data();
+        if (data instanceof UserRegistered registered) {
+            items.add(table.profile(registered.userId(), registered.name(), registered.email()));
+        }
+        if (data instanceof BookBorrowed borrowed) {
+            loanUpdate(new ActiveLoan(borrowed.borrowingId(), borrowed.userId(), borrowed.bookTitle(),
+                    borrowed.dueAt()), true, event.sequence()).ifPresent(items::add);
+        }
+        if (data instanceof BookReturned returned) {
+            loanUpdate(new ActiveLoan(returned.borrowingId(), returned.userId(), returned.bookTitle(),
+                    returned.dueAt()), false, event.sequence()).ifPresent(items::add);
+        }
+        Notifications.forEvent(event).ifPresent(n -> items.addAll(table.record(n, channel(), now())));
+        return items;
+    }
+
+    @Override
+    public void afterCommit(EventEnvelope event) {
+        Notifications.forEvent(event).ifPresent(this::email);
+    }
+
+    /**
+     * The daily run: a DUE_REMINDER for each loan due within two days, an OVERDUE_NOTICE for each overdue one, at
+     * most one per loan per day however often it runs.
+     *
+     * @return how many notifications it sent
+     */
+    public int sendReminders() {
+        Instant now = now();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        int sent = 0;
+        for (ActiveLoan loan : table.activeLoansDueBy(now.plus(Notifications.REMINDER_WINDOW))) {
+            Optional<Notification> reminder = Notifications.reminder(loan, now);
+            if (reminder.isEmpty()) {
+                continue;
+            }
+            var items = new ArrayList<TransactWriteItem>();
+            items.add(table.reminderMark(loan.borrowingId(), today));
+            items.addAll(table.record(reminder.get(), channel(), now));
+            try {
+                dynamoDb.transactWriteItems(r -> r.transactItems(items));
+                sent++;
+                email(reminder.get());
+            } catch (TransactionCanceledException e) {
+                // today's reminder for this loan went out already
+            }
+        }
+        return sent;
+    }
+
+    public List<Notification> inbox(String userId) {
+        return table.inbox(userId);
+    }
+
+    private Optional<TransactWriteItem> loanUpdate(
+            ActiveLoan loan, boolean active, long sequence) {
+        Optional<Long> previous = table.loanSequence(loan.borrowingId());
+        if (previous.isPresent() && previous.get() >= sequence) {
+            return Optional.empty();
+        }
+        return Optional.of(table.loan(loan, active, sequence, previous));
+    }
+
+    private String channel() {
+        return email.isPresent() ? "EMAIL" : "INBOX";
+    }
+
+    private void email(Notification notification) {
+        email.ifPresent(sender -> {
+            try {
+                table.email(notification.userId()).ifPresent(address -> sender.send(address,
+                        "Library: " + notification.kind().name().replace('_', ' ').toLowerCase(),
+                        notification.message()));
+            } catch (RuntimeException e) {
+                System.err.println("{\"level\":\"WARN\",\"message\":\"email not sent\",\"notificationId\":\""
+                        + notification.notificationId() + "\"}");
+            }
+        });
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

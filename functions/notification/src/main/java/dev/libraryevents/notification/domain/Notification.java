@@ -1,0 +1,15 @@
+package dev.libraryevents.notification.domain;
+
+import java.time.Instant;
+
+/**
+ * One message to one user. Its id is derived from what caused it, so the same cause always yields the same
+ * notification, whatever the delivery order or count.
+ *
+ * @param sourceEventId the event that caused it; null for a scheduled reminder
+ */
+public record Notification(String notificationId, String userId, Kind kind, String message, Instant createdAt,
+                           String sourceEventId, String correlationId) {
+
+    public enum Kind { WELCOME, BORROW_CONFIRMATION, RETURN_CONFIRMATION, DUE_REMINDER, OVERDUE_NOTICE, ACCOUNT_SUSPENDED }
+}

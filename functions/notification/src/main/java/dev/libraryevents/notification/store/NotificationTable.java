@@ -1,0 +1,165 @@
+package dev.libraryevents.notification.store;
+
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.events.EventData.NotificationSent;
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.notification.domain.ActiveLoan;
+import dev.libraryevents.notification.domain.Notification;
+import dev.libraryevents.support.outbox.Outbox;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * The notification table:
+ * <pre>
+ * pk                   sk                                   what
+ * USER#{userId}        PROFILE                              name and email, from UserRegistered
+ * USER#{userId}        NOTIFICATION#{createdAt}#{id}        the inbox, newest last in key order
+ * LOAN#{borrowingId}   LOAN                                 the loan as of its highest sequence seen
+ * REMINDER#{id}#{day}  REMINDER                             a reminder was sent for this loan that day
+ * PROCESSED#{eventId}, SUMMARY#…, OUTBOX#…                  see EventConsumer and Outbox
+ * </pre>
+ * Index {@code byDue} ({@code byDuePk} = ACTIVE, {@code byDueSk} = dueAt#borrowingId) holds only active loans:
+ * the attributes are left out once a loan is returned, so the daily reminder run reads just what is out.
+ */
+public final class NotificationTable {
+
+    public static final String DUE_INDEX = "byDue";
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+    private final Outbox outbox;
+
+    public NotificationTable(DynamoDbClient dynamoDb, String tableName, Outbox outbox) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+        this.outbox = outbox;
+    }
+
+    /** The inbox row and its NotificationSent event, to commit together. */
+    public List<TransactWriteItem> record(Notification notification, String channel, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s("USER#" + notification.userId()));
+        item.put("sk", s("NOTIFICATION#" + EventCodec.timestamp(notification.createdAt()) + "#"
+                + notification.notificationId()));
+        item.put("notificationId", s(notification.notificationId()));
+        item.put("userId", s(notification.userId()));
+        item.put("kind", s(notification.kind().name()));
+        item.put("message", s(notification.message()));
+        item.put("createdAt", s(EventCodec.timestamp(notification.createdAt())));
+        item.put("correlationId", s(notification.correlationId()));
+        item.put("channel", s(channel));
+        if (notification.sourceEventId() != null) {
+            item.put("sourceEventId", s(notification.sourceEventId()));
+        }
+        EventEnvelope sent = EventEnvelope.create(new NotificationSent(notification.notificationId(),
+                        notification.userId(), notification.kind().name(), channel),
+                notification.notificationId(), 1, now, notification.correlationId(), notification.sourceEventId());
+        return List.of(put(item, "attribute_not_exists(pk)", Map.of()), outbox.append(sent));
+    }
+
+    public TransactWriteItem profile(String userId, String name, String email) {
+        return put(Map.of("pk", s("USER#" + userId), "sk", s("PROFILE"), "name", s(name), "email", s(email)),
+                null, Map.of());
+    }
+
+    public Optional<String> email(String userId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tableName)
+                .key(Map.of("pk", s("USER#" + userId), "sk", s("PROFILE")))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("email").s());
+    }
+
+    /** The sequence of the newest event applied to this loan, if any. */
+    public Optional<Long> loanSequence(String borrowingId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tableName)
+                .key(loanKey(borrowingId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(item.get("sequence").n()));
+    }
+
+    /**
+     * The loan as of event {@code sequence}, replacing only the version that was read ({@code previous}), so a
+     * late BookBorrowed can never reopen a loan whose BookReturned came first.
+     */
+    public TransactWriteItem loan(ActiveLoan loan, boolean active, long sequence, Optional<Long> previous) {
+        Map<String, AttributeValue> item = new HashMap<>(loanKey(loan.borrowingId()));
+        item.put("borrowingId", s(loan.borrowingId()));
+        item.put("userId", s(loan.userId()));
+        item.put("bookTitle", s(loan.bookTitle()));
+        item.put("dueAt", s(EventCodec.timestamp(loan.dueAt())));
+        item.put("status", s(active ? "ACTIVE" : "RETURNED"));
+        item.put("sequence", AttributeValue.fromN(Long.toString(sequence)));
+        if (active) {
+            item.put(DUE_INDEX + "Pk", s("ACTIVE"));
+            item.put(DUE_INDEX + "Sk", s(EventCodec.timestamp(loan.dueAt()) + "#" + loan.borrowingId()));
+        }
+        return previous.isEmpty()
+                ? put(item, "attribute_not_exists(pk)", Map.of())
+                : put(item, "#sequence = :previous", Map.of(":previous",
+                        AttributeValue.fromN(Long.toString(previous.get()))));
+    }
+
+    /** Active loans due at or before {@code limit}, overdue ones included. */
+    public List<ActiveLoan> activeLoansDueBy(Instant limit) {
+        return dynamoDb.queryPaginator(r -> r.tableName(tableName).indexName(DUE_INDEX)
+                        .keyConditionExpression("#pk = :active AND #sk <= :limit")
+                        .expressionAttributeNames(Map.of("#pk", DUE_INDEX + "Pk", "#sk", DUE_INDEX + "Sk"))
+                        .expressionAttributeValues(Map.of(":active", s("ACTIVE"),
+                                ":limit", s(EventCodec.timestamp(limit) + "#~"))))
+                .items().stream()
+                .map(item -> new ActiveLoan(item.get("borrowingId").s(), item.get("userId").s(),
+                        item.get("bookTitle").s(), OffsetDateTime.parse(item.get("dueAt").s()).toInstant()))
+                .toList();
+    }
+
+    public TransactWriteItem reminderMark(String borrowingId, LocalDate day) {
+        return put(Map.of("pk", s("REMINDER#" + borrowingId + "#" + day), "sk", s("REMINDER")),
+                "attribute_not_exists(pk)", Map.of());
+    }
+
+    /** Newest first. */
+    public List<Notification> inbox(String userId) {
+        return dynamoDb.queryPaginator(r -> r.tableName(tableName)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", s("USER#" + userId), ":prefix", s("NOTIFICATION#")))
+                        .scanIndexForward(false))
+                .items().stream()
+                .map(item -> new Notification(item.get("notificationId").s(), item.get("userId").s(),
+                        Notification.Kind.valueOf(item.get("kind").s()), item.get("message").s(),
+                        OffsetDateTime.parse(item.get("createdAt").s()).toInstant(),
+                        item.containsKey("sourceEventId") ? item.get("sourceEventId").s() : null,
+                        item.get("correlationId").s()))
+                .toList();
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item, String condition,
+                                  Map<String, AttributeValue> values) {
+        Put.Builder put = Put.builder().tableName(tableName).item(item);
+        if (condition != null) {
+            put.conditionExpression(condition);
+            if (condition.contains("#sequence")) {
+                put.expressionAttributeNames(Map.of("#sequence", "sequence"));
+            }
+            if (!values.isEmpty()) {
+                put.expressionAttributeValues(values);
+            }
+        }
+        return TransactWriteItem.builder().put(put.build()).build();
+    }
+
+    private static Map<String, AttributeValue> loanKey(String borrowingId) {
+        return Map.of("pk", s("LOAN#" + borrowingId), "sk", s("LOAN"));
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+}

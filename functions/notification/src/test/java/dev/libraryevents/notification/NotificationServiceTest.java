@@ -1,0 +1,184 @@
+package dev.libraryevents.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.notification.domain.Notification;
+import dev.libraryevents.notification.store.NotificationTable;
+import dev.libraryevents.support.consumer.EventConsumer;
+import dev.libraryevents.support.outbox.Outbox;
+import dev.libraryevents.testing.DynamoDbLocal;
+import dev.libraryevents.testing.SqsMessages;
+import dev.libraryevents.testing.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class NotificationServiceTest {
+
+    private static final DynamoDbLocal DYNAMODB = DynamoDbLocal.shared();
+    private static final EventCodec CODEC = EventCodec.shared();
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+    private final TestClock clock = new TestClock(T0);
+    private final String table = DYNAMODB.createServiceTable("notification", NotificationTable.DUE_INDEX);
+    private final NotificationService service = new NotificationService(
+            new NotificationTable(DYNAMODB.client(), table, new Outbox(table, CODEC)), DYNAMODB.client(),
+            Optional.empty(), clock);
+    private final NotificationConsumerHandler consumer = new NotificationConsumerHandler(
+            new EventConsumer(DYNAMODB.client(), table, CODEC, clock), service);
+
+    private final String userId = UUID.randomUUID().toString();
+    private final String bookId = UUID.randomUUID().toString();
+
+    @Test
+    void shouldNotifyOnce_whenTheSameEventArrivesThreeTimes() {
+        EventEnvelope registered = registered(userId);
+
+        deliver(registered);
+        deliver(registered, registered);
+
+        assertThat(service.inbox(userId)).singleElement().satisfies(n -> {
+            assertThat(n.kind()).isEqualTo(Notification.Kind.WELCOME);
+            assertThat(n.message()).isEqualTo("Welcome to the library, Ada!");
+            assertThat(n.sourceEventId()).isEqualTo(registered.eventId());
+        });
+        assertThat(outbox()).singleElement().satisfies(sent -> {
+            assertThat(sent.data()).isEqualTo(new EventData.NotificationSent(
+                    service.inbox(userId).get(0).notificationId(), userId, "WELCOME", "INBOX"));
+            assertThat(sent.causationId()).isEqualTo(registered.eventId());
+            assertThat(sent.correlationId()).isEqualTo(registered.correlationId());
+        });
+    }
+
+    @Test
+    void shouldReachTheSameInboxAndLoans_inEveryDeliveryOrder_withDuplicates() {
+        String borrowingId = UUID.randomUUID().toString();
+        EventEnvelope borrowed = borrowed(borrowingId, userId, T0.plus(Duration.ofDays(1)), T0);
+        EventEnvelope returned = returned(borrowingId, userId, T0.plus(Duration.ofDays(1)), T0.plusSeconds(60));
+        List<List<EventEnvelope>> orders = List.of(
+                List.of(borrowed, returned),
+                List.of(returned, borrowed),
+                List.of(returned, borrowed, returned),
+                List.of(borrowed, borrowed, returned, borrowed));
+
+        List<List<String>> inboxes = new ArrayList<>();
+        for (List<EventEnvelope> order : orders) {
+            NotificationServiceTest fresh = new NotificationServiceTest();
+            order.forEach(event -> fresh.deliver(event));
+            inboxes.add(fresh.service.inbox(userId).stream()
+                    .map(n -> n.notificationId() + " " + n.kind() + " " + n.message()).toList());
+            fresh.clock.set(T0.plus(Duration.ofHours(12)));
+            assertThat(fresh.service.sendReminders()).as("no reminder for a returned loan").isZero();
+        }
+
+        assertThat(inboxes).allSatisfy(inbox -> assertThat(inbox).isEqualTo(inboxes.get(0)));
+        assertThat(inboxes.get(0)).hasSize(2);
+    }
+
+    @Test
+    void shouldFailOnlyTheInvalidMessage_andCommitTheOthers() {
+        List<JsonNode> good = List.of(json(registered(userId)), json(registered(UUID.randomUUID().toString())),
+                json(borrowed(UUID.randomUUID().toString(), userId, T0.plus(Duration.ofDays(14)), T0)),
+                json(suspended(userId)));
+        JsonNode invalid = json(registered(UUID.randomUUID().toString())).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) invalid.get("data")).remove("email");
+        List<JsonNode> all = new ArrayList<>(good);
+        all.add(2, invalid);
+        SQSEvent batch = SqsMessages.batch(all);
+
+        SQSBatchResponse response = consumer.handleRequest(batch, null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(batch.getRecords().get(2).getMessageId());
+        assertThat(outbox()).hasSize(4);
+        assertThat(service.inbox(userId)).extracting(Notification::kind).containsExactlyInAnyOrder(
+                Notification.Kind.WELCOME, Notification.Kind.BORROW_CONFIRMATION, Notification.Kind.ACCOUNT_SUSPENDED);
+    }
+
+    @Test
+    void shouldRemindOfLoansDueWithinTwoDays_andOverdueOnes_oncePerDay() {
+        String dueTomorrow = UUID.randomUUID().toString();
+        String dueNextWeek = UUID.randomUUID().toString();
+        String overdue = UUID.randomUUID().toString();
+        deliver(borrowed(dueTomorrow, userId, T0.plus(Duration.ofDays(1)), T0.minus(Duration.ofDays(13))),
+                borrowed(dueNextWeek, userId, T0.plus(Duration.ofDays(7)), T0.minus(Duration.ofDays(7))),
+                borrowed(overdue, userId, T0.minus(Duration.ofDays(3)), T0.minus(Duration.ofDays(17))));
+
+        assertThat(service.sendReminders()).isEqualTo(2);
+        clock.advance(Duration.ofHours(6));
+        assertThat(service.sendReminders()).as("a second run the same day").isZero();
+
+        assertThat(service.inbox(userId)).filteredOn(n -> n.sourceEventId() == null)
+                .extracting(Notification::kind, Notification::message)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(Notification.Kind.DUE_REMINDER,
+                                "\"Dune\" is due on 2026-11-23."),
+                        org.assertj.core.groups.Tuple.tuple(Notification.Kind.OVERDUE_NOTICE,
+                                "\"Dune\" was due on 2026-11-19. Please return it."));
+        clock.advance(Duration.ofDays(1));
+        assertThat(service.sendReminders()).as("the next day, both are still out").isEqualTo(2);
+    }
+
+    @Test
+    void shouldListAUsersNotificationsNewestFirst_throughTheApi() throws Exception {
+        deliver(registered(userId), suspended(userId));
+        NotificationApiHandler api = new NotificationApiHandler(service);
+
+        var response = api.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET")
+                .withPath("/users/" + userId + "/notifications"), null);
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        JsonNode items = new ObjectMapper().readTree(response.getBody()).path("items");
+        assertThat(items.findValuesAsText("kind")).containsExactly("ACCOUNT_SUSPENDED", "WELCOME");
+        assertThat(items.get(0).fieldNames()).toIterable().containsExactlyInAnyOrder("notificationId", "userId",
+                "kind", "message", "createdAt", "sourceEventId", "correlationId");
+    }
+
+    private void deliver(EventEnvelope... events) {
+        SQSBatchResponse response = consumer.handleRequest(
+                SqsMessages.batch(List.of(events).stream().map(this::json).toList()), null);
+        assertThat(response.getBatchItemFailures()).isEmpty();
+    }
+
+    private List<EventEnvelope> outbox() {
+        return DYNAMODB.client().scanPaginator(r -> r.tableName(table)).items().stream()
+                .filter(item -> item.get("pk").s().startsWith(Outbox.ROW_PREFIX))
+                .map(item -> CODEC.decode(item.get(Outbox.EVENT).s())).toList();
+    }
+
+    private JsonNode json(EventEnvelope event) {
+        return CODEC.toJson(event);
+    }
+
+    private static EventEnvelope registered(String userId) {
+        return EventEnvelope.create(new EventData.UserRegistered(userId, "Ada", "ada@example.org"), userId, 1, T0,
+                "req-1", null);
+    }
+
+    private static EventEnvelope suspended(String userId) {
+        return EventEnvelope.create(new EventData.UserSuspended(userId, "Ada", null), userId, 2,
+                T0.plusSeconds(120), "req-3", null);
+    }
+
+    private EventEnvelope borrowed(String borrowingId, String userId, Instant dueAt, Instant at) {
+        return EventEnvelope.create(new EventData.BookBorrowed(borrowingId, userId, "Ada", bookId, "Dune", "Herbert",
+                at, dueAt), borrowingId, 1, at, "req-2", null);
+    }
+
+    private EventEnvelope returned(String borrowingId, String userId, Instant dueAt, Instant at) {
+        return EventEnvelope.create(new EventData.BookReturned(borrowingId, userId, "Ada", bookId, "Dune",
+                T0, dueAt, at, at.isAfter(dueAt)), borrowingId, 2, at, "req-4", null);
+    }
+}

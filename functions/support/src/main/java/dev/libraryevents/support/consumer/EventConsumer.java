@@ -1,0 +1,171 @@
+package dev.libraryevents.support.consumer;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.events.InvalidEventException;
+import dev.libraryevents.support.outbox.Outbox;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The SQS batch consumer every service uses. Each message is an EventBridge event whose detail is an envelope; it
+ * is validated against its schema, and its effect is committed with a dedupe mark ({@code PROCESSED#eventId},
+ * written only if absent) in one DynamoDB transaction: a duplicate finds the mark and changes nothing. A message
+ * that is invalid or whose effect cannot be written is reported alone in {@code batchItemFailures}; the rest of the
+ * batch commits. Marks are never expired, so a replay from the bus archive, however old, is a duplicate too.
+ *
+ * <p>The only writes are conditional puts plus the effects' own items, so a table whose consumer may only
+ * {@code PutItem} and {@code Query} (the audit log) works with it.
+ */
+public final class EventConsumer {
+
+    public static final String PROCESSED_PREFIX = "PROCESSED#";
+    private static final String SUMMARY_PREFIX = "SUMMARY#";
+    private static final int MAX_ATTEMPTS = 10;
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+    private final EventCodec codec;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    public EventConsumer(DynamoDbClient dynamoDb, String tableName, EventCodec codec, Clock clock) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+        this.codec = codec;
+        this.outbox = new Outbox(tableName, codec);
+        this.clock = clock;
+    }
+
+    public SQSBatchResponse consume(SQSEvent batch, EventEffects effects, BatchSummary summary) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<EventEnvelope> processed = new ArrayList<>();
+        for (SQSEvent.SQSMessage message : batch.getRecords()) {
+            try {
+                EventEnvelope event = decode(message.getBody());
+                if (apply(event, effects)) {
+                    processed.add(event);
+                    effects.afterCommit(event);
+                }
+            } catch (InvalidEventException e) {
+                log("rejected an invalid event", message.getMessageId(), e.getMessage());
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            } catch (SdkException | ConflictPersisted e) {
+                log("could not record an event; it will be retried", message.getMessageId(), e.getMessage());
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            }
+        }
+        if (!processed.isEmpty() && summary != null) {
+            publishSummary(processed, summary);
+        }
+        return new SQSBatchResponse(failures);
+    }
+
+    /** The envelope inside an EventBridge event (as a rule's SQS target delivers it), or a bare envelope. */
+    private EventEnvelope decode(String body) {
+        JsonNode node;
+        try {
+            node = codec.mapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("$", "message body is not JSON: " + e.getOriginalMessage());
+        }
+        JsonNode detail = node.path("detail");
+        return codec.fromJson(detail.isObject() ? detail : node);
+    }
+
+    /** @return true if the event took effect now, false if it had already */
+    private boolean apply(EventEnvelope event, EventEffects effects) {
+        for (int attempt = 1; ; attempt++) {
+            List<TransactWriteItem> items = new ArrayList<>();
+            items.add(putIfAbsent(Map.of(
+                    Outbox.PARTITION_KEY, AttributeValue.fromS(PROCESSED_PREFIX + event.eventId()),
+                    Outbox.SORT_KEY, AttributeValue.fromS("PROCESSED"),
+                    "eventType", AttributeValue.fromS(event.eventType().wireName()),
+                    "processedAt", AttributeValue.fromS(EventCodec.timestamp(clock.instant())))));
+            items.addAll(effects.effects(event));
+            try {
+                dynamoDb.transactWriteItems(r -> r.transactItems(items));
+                return true;
+            } catch (TransactionCanceledException e) {
+                if ("ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+                    return false;
+                }
+                if (attempt == MAX_ATTEMPTS) {
+                    throw new ConflictPersisted(e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Summaries are numbered per service by appending {@code SUMMARY#<aggregate>/<sequence>} rows; two consumers
+     * that pick the same number collide on the row and the loser retries with the next.
+     */
+    private void publishSummary(List<EventEnvelope> processed, BatchSummary summary) {
+        Optional<EventData> data = summary.summarize(processed);
+        if (data.isEmpty()) {
+            return;
+        }
+        EventEnvelope first = processed.get(0);
+        String partition = SUMMARY_PREFIX + summary.aggregateId();
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            long sequence = lastSummarySequence(partition) + 1;
+            EventEnvelope event = EventEnvelope.create(data.get(), summary.aggregateId(), sequence,
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS), first.correlationId(), first.eventId());
+            try {
+                dynamoDb.transactWriteItems(r -> r.transactItems(
+                        putIfAbsent(Map.of(
+                                Outbox.PARTITION_KEY, AttributeValue.fromS(partition),
+                                Outbox.SORT_KEY, AttributeValue.fromS(String.format("%019d", sequence)),
+                                "eventId", AttributeValue.fromS(event.eventId()))),
+                        outbox.append(event)));
+                return;
+            } catch (TransactionCanceledException e) {
+                // another instance took this number: read again
+            }
+        }
+        // The batch's effects are committed; only the summary is missing. Say so rather than fail the batch.
+        log("gave up numbering a summary event", partition, "batch of " + processed.size());
+    }
+
+    private long lastSummarySequence(String partition) {
+        QueryResponse last = dynamoDb.query(r -> r.tableName(tableName)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)))
+                .scanIndexForward(false).limit(1).consistentRead(true));
+        return last.items().isEmpty() ? 0 : Long.parseLong(last.items().get(0).get(Outbox.SORT_KEY).s());
+    }
+
+    public TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build();
+    }
+
+    private void log(String message, String id, String detail) {
+        System.err.println(codec.mapper().createObjectNode()
+                .put("level", "WARN").put("message", message).put("id", id).put("detail", detail));
+    }
+
+    /** An effect kept losing races for the same items; the message is retried later. */
+    private static final class ConflictPersisted extends RuntimeException {
+        ConflictPersisted(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.libraryevents.support.consumer;
+
+import dev.libraryevents.events.EventEnvelope;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * What one service does with one event: the writes that record its effect. {@link EventConsumer} commits them in
+ * one transaction together with the event's dedupe mark, so an event takes effect exactly once however often it is
+ * delivered. May read the table first; if the writes' conditions then fail because the state moved, the consumer
+ * asks again.
+ */
+@FunctionalInterface
+public interface EventEffects {
+
+    /** @return the writes for this event; empty when the event does not concern the service */
+    List<TransactWriteItem> effects(EventEnvelope event);
+
+    /** Work outside the table once the effect is committed, such as sending an email. Best effort. */
+    default void afterCommit(EventEnvelope event) {}
+}
