@@ -1,0 +1,37 @@
+package dev.libraryevents.analytics;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.consumer.EventConsumer;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Lambda entry point of {@code analytics-consumer}: counts every event, one AnalyticsUpdated per batch. */
+public class AnalyticsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private final EventConsumer consumer;
+    private final UsageCounters counters;
+
+    public AnalyticsConsumerHandler() {
+        this(AwsClients.dynamoDb(), AwsClients.requiredEnv("TABLE_NAME"));
+    }
+
+    private AnalyticsConsumerHandler(DynamoDbClient dynamoDb, String table) {
+        this(new EventConsumer(dynamoDb, table, EventCodec.shared(), Clock.systemUTC()),
+                new UsageCounters(dynamoDb, table, Clock.systemUTC()));
+    }
+
+    public AnalyticsConsumerHandler(EventConsumer consumer, UsageCounters counters) {
+        this.consumer = consumer;
+        this.counters = counters;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent batch, Context context) {
+        return consumer.consume(batch, counters, counters);
+    }
+}

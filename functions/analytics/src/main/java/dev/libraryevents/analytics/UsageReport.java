@@ -1,0 +1,14 @@
+package dev.libraryevents.analytics;
+
+import java.time.Instant;
+import java.util.List;
+
+/** {@code GET /reports/usage} (DESIGN §4). */
+public record UsageReport(Instant generatedAt, Totals totals, List<PopularBook> popularBooks,
+                          double averageLoanDurationHours, long overdueReturns) {
+
+    public record Totals(long booksAdded, long usersRegistered, long borrowings, long returns, long activeLoans,
+                         long suspensions, long notificationsSent) {}
+
+    public record PopularBook(String bookId, String title, long borrowCount) {}
+}
