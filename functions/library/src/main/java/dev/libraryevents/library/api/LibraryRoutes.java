@@ -13,6 +13,7 @@ import dev.libraryevents.support.http.ApiResponse;
 import dev.libraryevents.support.http.Problem;
 import dev.libraryevents.support.http.ProblemException;
 import dev.libraryevents.support.http.RequestFields;
+import dev.libraryevents.support.http.StateJson;
 import dev.libraryevents.support.http.Router;
 import java.util.function.Supplier;
 
@@ -29,13 +30,13 @@ public final class LibraryRoutes {
         LibraryRoutes routes = new LibraryRoutes(library);
         return new Router()
                 .post("/books", routes::addBook)
-                .get("/books/{bookId}", r -> ok(() -> LibraryJson.book(library.book(r.pathParameter("bookId")))))
+                .get("/books/{bookId}", r -> ok(() -> StateJson.book(library.book(r.pathParameter("bookId")))))
                 .post("/users", routes::register)
-                .get("/users/{userId}", r -> ok(() -> LibraryJson.user(library.user(r.pathParameter("userId")))))
+                .get("/users/{userId}", r -> ok(() -> StateJson.user(library.user(r.pathParameter("userId")))))
                 .post("/users/{userId}/suspend", routes::suspend)
                 .post("/borrowings", routes::borrow)
                 .get("/borrowings/{borrowingId}",
-                        r -> ok(() -> LibraryJson.borrowing(library.borrowing(r.pathParameter("borrowingId")))))
+                        r -> ok(() -> StateJson.borrowing(library.borrowing(r.pathParameter("borrowingId")))))
                 .post("/borrowings/{borrowingId}/return", routes::giveBack);
     }
 
@@ -48,7 +49,7 @@ public final class LibraryRoutes {
         fields.validate();
         Book book = decide(() -> library.addBook(new Commands.AddBook(title, author,
                 isbn == null ? null : Identifiers.normalizeIsbn(isbn), copies), request.correlationId()));
-        return ApiResponse.created(LibraryJson.book(book), "/books/" + book.bookId());
+        return ApiResponse.created(StateJson.book(book), "/books/" + book.bookId());
     }
 
     private ApiResponse register(ApiRequest request) {
@@ -57,7 +58,7 @@ public final class LibraryRoutes {
         String email = fields.requiredText("email", 254, Identifiers::isEmail, "must be a valid email address");
         fields.validate();
         User user = decide(() -> library.register(new Commands.RegisterUser(name, email), request.correlationId()));
-        return ApiResponse.created(LibraryJson.user(user), "/users/" + user.userId());
+        return ApiResponse.created(StateJson.user(user), "/users/" + user.userId());
     }
 
     private ApiResponse suspend(ApiRequest request) {
@@ -66,7 +67,7 @@ public final class LibraryRoutes {
         fields.validate();
         User user = decide(() -> library.suspend(
                 new Commands.SuspendUser(request.pathParameter("userId"), reason), request.correlationId()));
-        return ApiResponse.ok(LibraryJson.user(user));
+        return ApiResponse.ok(StateJson.user(user));
     }
 
     private ApiResponse borrow(ApiRequest request) {
@@ -76,13 +77,13 @@ public final class LibraryRoutes {
         fields.validate();
         Borrowing borrowing = decide(() ->
                 library.borrow(new Commands.BorrowBook(userId, bookId), request.correlationId()));
-        return ApiResponse.created(LibraryJson.borrowing(borrowing), "/borrowings/" + borrowing.borrowingId());
+        return ApiResponse.created(StateJson.borrowing(borrowing), "/borrowings/" + borrowing.borrowingId());
     }
 
     private ApiResponse giveBack(ApiRequest request) {
         Borrowing borrowing = decide(() ->
                 library.giveBack(request.pathParameter("borrowingId"), request.correlationId()));
-        return ApiResponse.ok(LibraryJson.borrowing(borrowing));
+        return ApiResponse.ok(StateJson.borrowing(borrowing));
     }
 
     private static ApiResponse ok(Supplier<com.fasterxml.jackson.databind.JsonNode> body) {

@@ -1,4 +1,4 @@
-package dev.libraryevents.library.api;
+package dev.libraryevents.support.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,14 +7,17 @@ import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.User;
 
-/** The response bodies of DESIGN §4, field by field. */
-final class LibraryJson {
+/**
+ * Books, users and borrowings as DESIGN §4 shows them, field by field: the Library API answers with them and the
+ * Audit API rebuilds them at past instants in the same shape.
+ */
+public final class StateJson {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private LibraryJson() {}
+    private StateJson() {}
 
-    static ObjectNode book(Book book) {
+    public static ObjectNode book(Book book) {
         return JSON.objectNode()
                 .put("bookId", book.bookId())
                 .put("title", book.title())
@@ -25,7 +28,7 @@ final class LibraryJson {
                 .put("addedAt", EventCodec.timestamp(book.addedAt()));
     }
 
-    static ObjectNode user(User user) {
+    public static ObjectNode user(User user) {
         return JSON.objectNode()
                 .put("userId", user.userId())
                 .put("name", user.name())
@@ -35,7 +38,7 @@ final class LibraryJson {
                 .put("registeredAt", EventCodec.timestamp(user.registeredAt()));
     }
 
-    static ObjectNode borrowing(Borrowing borrowing) {
+    public static ObjectNode borrowing(Borrowing borrowing) {
         ObjectNode json = JSON.objectNode()
                 .put("borrowingId", borrowing.borrowingId())
                 .put("userId", borrowing.userId())

@@ -1,0 +1,32 @@
+package dev.libraryevents.audit;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.consumer.EventConsumer;
+import java.time.Clock;
+
+/** Lambda entry point of {@code audit-consumer}: appends every event to the audit log, one AuditLogged per batch. */
+public class AuditConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private final EventConsumer consumer;
+    private final AuditLog log;
+
+    public AuditConsumerHandler() {
+        this(new EventConsumer(AwsClients.dynamoDb(), AwsClients.requiredEnv("TABLE_NAME"), EventCodec.shared(),
+                Clock.systemUTC()), new AuditLog(AwsClients.requiredEnv("TABLE_NAME"), EventCodec.shared()));
+    }
+
+    public AuditConsumerHandler(EventConsumer consumer, AuditLog log) {
+        this.consumer = consumer;
+        this.log = log;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent batch, Context context) {
+        return consumer.consume(batch, log, log);
+    }
+}

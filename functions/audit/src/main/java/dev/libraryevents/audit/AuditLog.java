@@ -1,0 +1,108 @@
+package dev.libraryevents.audit;
+
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventData.AuditLogged;
+import dev.libraryevents.events.EventData.BookBorrowed;
+import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.NotificationSent;
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.support.consumer.BatchSummary;
+import dev.libraryevents.support.consumer.EventEffects;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * The audit writer: every event is stored once under each entity it concerns, with conditional puts only; no code
+ * here or anywhere updates or deletes an audit row, and the writer's IAM policy allows only PutItem and Query.
+ * <pre>
+ * pk                     sk                          what
+ * {ENTITY}#{id}          {occurredAt}#{eventId}      the entity's trail, oldest first in key order
+ * EVENT#{eventId}        EVENT                       the event once, indexed byCorrelation for traces
+ * SNAPSHOT#{id}          SNAPSHOT                    a rebuilt state of the whole system (written by the API)
+ * </pre>
+ * A BookBorrowed, for example, belongs to the borrowing's, the book's and the user's trail.
+ */
+public final class AuditLog implements EventEffects, BatchSummary {
+
+    public static final String CORRELATION_INDEX = "byCorrelation";
+
+    private final String tableName;
+    private final EventCodec codec;
+
+    public AuditLog(String tableName, EventCodec codec) {
+        this.tableName = tableName;
+        this.codec = codec;
+    }
+
+    @Override
+    public List<TransactWriteItem> effects(EventEnvelope event) {
+        String json = codec.encode(event);
+        String sortKey = sortKey(event);
+        List<TransactWriteItem> puts = new ArrayList<>();
+        for (String entity : entitiesOf(event)) {
+            puts.add(putIfAbsent(Map.of("pk", s(entity), "sk", s(sortKey), "eventId", s(event.eventId()),
+                    "eventType", s(event.eventType().wireName()), "event", s(json))));
+        }
+        puts.add(putIfAbsent(Map.of("pk", s("EVENT#" + event.eventId()), "sk", s("EVENT"), "event", s(json),
+                CORRELATION_INDEX + "Pk", s(event.correlationId()), CORRELATION_INDEX + "Sk", s(sortKey))));
+        return puts;
+    }
+
+    @Override
+    public String aggregateId() {
+        return "audit";
+    }
+
+    @Override
+    public Optional<EventData> summarize(List<EventEnvelope> processed) {
+        int rows = processed.stream().mapToInt(event -> entitiesOf(event).size()).sum();
+        Comparator<EventEnvelope> byTime = Comparator.comparing(EventEnvelope::occurredAt);
+        return Optional.of(new AuditLogged(rows, processed.stream().min(byTime).orElseThrow().occurredAt(),
+                processed.stream().max(byTime).orElseThrow().occurredAt()));
+    }
+
+    /** The trails an event belongs to: its own aggregate's, and those of the other entities it names. */
+    static Set<String> entitiesOf(EventEnvelope event) {
+        Set<String> entities = new LinkedHashSet<>();
+        entities.add(entityKey(event.aggregateType(), event.aggregateId()));
+        EventData data = event.data();
+        if (data instanceof BookBorrowed borrowed) {
+            entities.add(entityKey("Book", borrowed.bookId()));
+            entities.add(entityKey("User", borrowed.userId()));
+        } else if (data instanceof BookReturned returned) {
+            entities.add(entityKey("Book", returned.bookId()));
+            entities.add(entityKey("User", returned.userId()));
+        } else if (data instanceof NotificationSent sent) {
+            entities.add(entityKey("User", sent.userId()));
+        }
+        return entities;
+    }
+
+    static String entityKey(String aggregateType, String id) {
+        return aggregateType.toUpperCase(Locale.ROOT) + "#" + id;
+    }
+
+    /** Time first, so a trail reads oldest first; the event id keeps two events of one millisecond apart. */
+    static String sortKey(EventEnvelope event) {
+        return EventCodec.timestamp(event.occurredAt()) + "#" + event.eventId();
+    }
+
+    private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+}

@@ -1,0 +1,236 @@
+package dev.libraryevents.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.support.consumer.EventConsumer;
+import dev.libraryevents.support.outbox.Outbox;
+import dev.libraryevents.testing.DynamoDbLocal;
+import dev.libraryevents.testing.SqsMessages;
+import dev.libraryevents.testing.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class AuditTest {
+
+    private static final DynamoDbLocal DYNAMODB = DynamoDbLocal.shared();
+    private static final EventCodec CODEC = EventCodec.shared();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+    private final TestClock clock = new TestClock(T0.plus(Duration.ofDays(30)));
+    private final String table = DYNAMODB.createServiceTable("audit", AuditLog.CORRELATION_INDEX);
+    private final AuditLog log = new AuditLog(table, CODEC);
+    private final AuditConsumerHandler consumer = new AuditConsumerHandler(
+            new EventConsumer(DYNAMODB.client(), table, CODEC, clock), log);
+    private final AuditApiHandler api = new AuditApiHandler(new AuditQueries(DYNAMODB.client(), table, CODEC),
+            DYNAMODB.client(), table, clock);
+
+    private final String userId = uuid();
+    private final String bookId = uuid();
+    private final String borrowingId = uuid();
+
+    private final EventEnvelope added = event(new EventData.BookAdded(bookId, "Dune", "Herbert", null, 2), bookId, 1,
+            T0, "req-add", null);
+    private final EventEnvelope registered = event(new EventData.UserRegistered(userId, "Ada", "ada@example.org"),
+            userId, 1, T0, "req-register", null);
+    private final EventEnvelope borrowed = event(new EventData.BookBorrowed(borrowingId, userId, "Ada", bookId,
+            "Dune", "Herbert", T0.plus(Duration.ofDays(1)), T0.plus(Duration.ofDays(15))), borrowingId, 1,
+            T0.plus(Duration.ofDays(1)), "req-borrow", null);
+    private final EventEnvelope returned = event(new EventData.BookReturned(borrowingId, userId, "Ada", bookId, "Dune",
+            T0.plus(Duration.ofDays(1)), T0.plus(Duration.ofDays(15)), T0.plus(Duration.ofDays(3)), false),
+            borrowingId, 2, T0.plus(Duration.ofDays(3)), "req-return", null);
+    private final EventEnvelope suspended = event(new EventData.UserSuspended(userId, "Ada", "late"), userId, 2,
+            T0.plus(Duration.ofDays(5)), "req-suspend", null);
+
+    @Test
+    void shouldStoreAnEventOnceUnderEachEntity_whenItArrivesThreeTimes() {
+        deliver(borrowed);
+        deliver(borrowed, borrowed);
+
+        assertThat(rows()).extracting(row -> row.get("pk")).containsExactlyInAnyOrder(
+                "BORROWING#" + borrowingId, "BOOK#" + bookId, "USER#" + userId, "EVENT#" + borrowed.eventId());
+        assertThat(summaries()).singleElement().satisfies(summary -> {
+            EventData.AuditLogged logged = (EventData.AuditLogged) summary.data();
+            assertThat(logged.entriesWritten()).isEqualTo(3);
+            assertThat(logged.firstOccurredAt()).isEqualTo(borrowed.occurredAt());
+        });
+    }
+
+    @Test
+    void shouldOnlyEverPut_neverUpdateOrDelete() {
+        for (EventEnvelope event : List.of(added, registered, borrowed, returned, suspended)) {
+            assertThat(log.effects(event)).allSatisfy(write -> {
+                assertThat(write.put()).isNotNull();
+                assertThat(write.put().conditionExpression()).isEqualTo("attribute_not_exists(pk)");
+                assertThat(write.update()).isNull();
+                assertThat(write.delete()).isNull();
+            });
+        }
+    }
+
+    @Test
+    void shouldReachTheSameLog_inEveryDeliveryOrder_withDuplicates() {
+        List<List<EventEnvelope>> orders = List.of(List.of(borrowed, returned), List.of(returned, borrowed),
+                List.of(returned, borrowed, returned, borrowed), List.of(borrowed, borrowed, returned));
+        List<List<String>> logs = new ArrayList<>();
+        List<JsonNode> states = new ArrayList<>();
+        for (List<EventEnvelope> order : orders) {
+            AuditTest fresh = new AuditTest();
+            order.forEach(event -> fresh.deliver(event));
+            logs.add(fresh.rows().stream().map(row -> row.get("pk") + " " + row.get("sk")).sorted().toList());
+            states.add(fresh.get("/audit/borrowings/" + borrowingId + "/state").body());
+        }
+
+        assertThat(logs).allSatisfy(log -> assertThat(log).isEqualTo(logs.get(0)));
+        assertThat(states).allSatisfy(state -> assertThat(state).isEqualTo(states.get(0)));
+        assertThat(states.get(0).path("status").asText()).isEqualTo("RETURNED");
+    }
+
+    @Test
+    void shouldFailOnlyTheInvalidMessage_andCommitTheOthers() {
+        List<JsonNode> events = new ArrayList<>(List.of(CODEC.toJson(added), CODEC.toJson(registered),
+                CODEC.toJson(borrowed), CODEC.toJson(returned)));
+        ObjectNode invalid = CODEC.toJson(suspended);
+        invalid.put("eventId", "not-a-uuid");
+        events.add(3, invalid);
+        SQSEvent batch = SqsMessages.batch(events);
+
+        SQSBatchResponse response = consumer.handleRequest(batch, null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(batch.getRecords().get(3).getMessageId());
+        assertThat(rows()).filteredOn(row -> row.get("pk").startsWith("EVENT#")).hasSize(4);
+    }
+
+    @Test
+    void shouldListATrailOldestFirst() {
+        deliver(suspended, returned, registered, borrowed, added);
+
+        Response trail = get("/audit/users/" + userId);
+
+        assertThat(trail.status()).isEqualTo(200);
+        assertThat(trail.body().path("items").findValuesAsText("eventType"))
+                .containsExactly("UserRegistered", "BookBorrowed", "BookReturned", "UserSuspended");
+        assertThat(trail.body().path("items").get(0).fieldNames()).toIterable().containsExactly("eventId",
+                "eventType", "occurredAt", "correlationId", "causationId", "data");
+        assertThat(get("/audit/books/" + uuid()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldRebuildAUserAndABookAsTheyStoodAtAnyInstant() {
+        deliver(added, registered, borrowed, returned, suspended);
+        String user = "/audit/users/" + userId + "/state?at=";
+        String book = "/audit/books/" + bookId + "/state?at=";
+
+        assertThat(get(user + T0.plus(Duration.ofDays(2))).body().path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(get(user + T0.plus(Duration.ofDays(2))).body().path("activeLoans").asInt()).isEqualTo(1);
+        assertThat(get(user + T0.plus(Duration.ofDays(6))).body().path("status").asText()).isEqualTo("SUSPENDED");
+        assertThat(get(user + T0.minusSeconds(1)).status()).isEqualTo(404);
+        assertThat(get(book + T0.plus(Duration.ofDays(2))).body().path("availableCopies").asInt()).isEqualTo(1);
+        assertThat(get(book + T0.plus(Duration.ofDays(1))).body().path("availableCopies").asInt())
+                .as("an event at exactly that instant counts").isEqualTo(1);
+        assertThat(get(book + T0.plus(Duration.ofDays(4))).body().path("availableCopies").asInt()).isEqualTo(2);
+        assertThat(get(book + "yesterday").body().path("type").asText()).isEqualTo("urn:problem:validation-failed");
+    }
+
+    @Test
+    void shouldRebuildTheWholeSystemIntoASnapshot() {
+        deliver(added, registered, borrowed, returned, suspended);
+
+        Response taken = send("POST", "/audit/snapshots");
+        Response stored = get(taken.headers().get("Location"));
+
+        assertThat(taken.status()).isEqualTo(201);
+        assertThat(taken.body().path("counts")).isEqualTo(JSON.valueToTree(Map.of("books", 1, "users", 1,
+                "borrowings", 1)));
+        assertThat(stored.status()).isEqualTo(200);
+        assertThat(stored.body().path("snapshotId")).isEqualTo(taken.body().path("snapshotId"));
+        assertThat(stored.body().path("users").get(0).path("status").asText()).isEqualTo("SUSPENDED");
+        assertThat(stored.body().path("books").get(0).path("availableCopies").asInt()).isEqualTo(2);
+        assertThat(get("/audit/snapshots/" + uuid()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldTraceABorrowRequest_causesBeforeEffects() {
+        EventEnvelope notified = event(new EventData.NotificationSent(uuid(), userId, "BORROW_CONFIRMATION", "INBOX"),
+                uuid(), 1, borrowed.occurredAt().plusMillis(40), "req-borrow", borrowed.eventId());
+        EventEnvelope counted = event(new EventData.AnalyticsUpdated(2, List.of("totals.borrowings")), "usage", 7,
+                borrowed.occurredAt().plusMillis(30), "req-borrow", borrowed.eventId());
+        EventEnvelope countedNotification = event(new EventData.AnalyticsUpdated(1, List.of("totals.notificationsSent")),
+                "usage", 8, borrowed.occurredAt().plusMillis(20), "req-borrow", notified.eventId());
+        deliver(countedNotification, notified, counted, borrowed, returned);
+
+        Response trace = get("/traces/req-borrow");
+
+        assertThat(trace.body().path("events").findValuesAsText("eventId")).containsExactly(borrowed.eventId(),
+                counted.eventId(), notified.eventId(), countedNotification.eventId());
+        assertThat(trace.body().path("events").get(1).path("causationId").asText()).isEqualTo(borrowed.eventId());
+        assertThat(get("/traces/nothing-here").status()).isEqualTo(404);
+    }
+
+    record Response(int status, JsonNode body, Map<String, String> headers) {}
+
+    private Response get(String pathAndQuery) {
+        return send("GET", pathAndQuery);
+    }
+
+    private Response send(String method, String pathAndQuery) {
+        String[] parts = pathAndQuery.split("\\?", 2);
+        APIGatewayProxyRequestEvent request = new APIGatewayProxyRequestEvent().withHttpMethod(method)
+                .withPath(parts[0]);
+        if (parts.length == 2) {
+            String[] query = parts[1].split("=", 2);
+            request.setQueryStringParameters(Map.of(query[0], query[1]));
+        }
+        var response = api.handleRequest(request, null);
+        try {
+            return new Response(response.getStatusCode(), JSON.readTree(response.getBody()), response.getHeaders());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void deliver(EventEnvelope... events) {
+        SQSBatchResponse response = consumer.handleRequest(
+                SqsMessages.batch(List.of(events).stream().map(e -> (JsonNode) CODEC.toJson(e)).toList()), null);
+        assertThat(response.getBatchItemFailures()).isEmpty();
+    }
+
+    /** The audit rows proper: not the consumer's dedupe marks, summary numbers or outbox. */
+    private List<Map<String, String>> rows() {
+        return DYNAMODB.client().scanPaginator(r -> r.tableName(table)).items().stream()
+                .filter(item -> !item.get("pk").s().startsWith(EventConsumer.PROCESSED_PREFIX)
+                        && !item.get("pk").s().startsWith("SUMMARY#")
+                        && !item.get("pk").s().startsWith(Outbox.ROW_PREFIX))
+                .map(item -> Map.of("pk", item.get("pk").s(), "sk", item.get("sk").s())).toList();
+    }
+
+    private List<EventEnvelope> summaries() {
+        return DYNAMODB.client().scanPaginator(r -> r.tableName(table)).items().stream()
+                .filter(item -> item.get("pk").s().startsWith(Outbox.ROW_PREFIX))
+                .map(item -> CODEC.decode(item.get(Outbox.EVENT).s())).toList();
+    }
+
+    private static EventEnvelope event(EventData data, String aggregateId, long sequence, Instant at,
+                                       String correlationId, String causationId) {
+        return EventEnvelope.create(data, aggregateId, sequence, at, correlationId, causationId);
+    }
+
+    private static String uuid() {
+        return UUID.randomUUID().toString();
+    }
+}
