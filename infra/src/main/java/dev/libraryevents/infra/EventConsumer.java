@@ -1,0 +1,103 @@
+package dev.libraryevents.infra;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.SqsQueue;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * One consumer of the bus (DESIGN §1): a rule with its pattern, a queue with a dead-letter queue after 3 receives,
+ * the consumer function reading the queue in batches and reporting failed items alone, and an alarm on the DLQ.
+ */
+public final class EventConsumer extends Construct {
+
+    public static final int MAX_RECEIVE_COUNT = 3;
+    /** Lambda's advice for SQS sources: a message stays invisible while up to six attempts of a batch may run. */
+    public static final int VISIBILITY_TIMEOUT_FACTOR = 6;
+
+    /**
+     * @param tableActions the DynamoDB actions the consumer needs on its own table, and no more
+     */
+    public record Props(IEventBus bus, EventPattern pattern, Code code, String handler, ITable table,
+                        List<String> tableActions, Map<String, String> environment, int batchSize,
+                        Monitoring monitoring) {
+        public Props {
+            Objects.requireNonNull(pattern, "pattern");
+            if (batchSize < 1 || batchSize > 10) {
+                throw new IllegalArgumentException("batch size must be 1 to 10 for a standard queue, was " + batchSize);
+            }
+            if (tableActions.isEmpty()) {
+                throw new IllegalArgumentException("a consumer records its effects: name its table actions");
+            }
+        }
+    }
+
+    private final Queue queue;
+    private final Queue deadLetters;
+    private final Function function;
+    private final Rule rule;
+
+    public EventConsumer(Construct scope, String id, Props props) {
+        super(scope, id);
+        function = ServiceFunction.create(this, "Function", props.code(), props.handler(), Sizing.CONSUMER,
+                props.environment());
+        deadLetters = Queue.Builder.create(this, "DeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        queue = Queue.Builder.create(this, "Queue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .visibilityTimeout(Duration.seconds(
+                        Sizing.CONSUMER.timeout().toSeconds().intValue() * VISIBILITY_TIMEOUT_FACTOR))
+                .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(MAX_RECEIVE_COUNT)
+                        .build())
+                .build();
+        rule = Rule.Builder.create(this, "Rule")
+                .eventBus(props.bus())
+                .eventPattern(props.pattern())
+                .description("Events for the " + id + " consumer")
+                .targets(List.of(new SqsQueue(queue)))
+                .build();
+        function.addEventSource(SqsEventSource.Builder.create(queue)
+                .batchSize(props.batchSize())
+                .maxBatchingWindow(Duration.seconds(1))
+                .reportBatchItemFailures(true)
+                .build());
+        props.table().grant(function, props.tableActions().toArray(String[]::new));
+
+        props.monitoring().queue(id, queue);
+        props.monitoring().deadLetters(id + "DeadLetters", deadLetters);
+        props.monitoring().function(id, function);
+        props.monitoring().rule(id, rule);
+    }
+
+    public Queue queue() {
+        return queue;
+    }
+
+    public Queue deadLetters() {
+        return deadLetters;
+    }
+
+    public Function function() {
+        return function;
+    }
+
+    public Rule rule() {
+        return rule;
+    }
+}

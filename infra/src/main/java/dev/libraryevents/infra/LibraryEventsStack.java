@@ -1,0 +1,188 @@
+package dev.libraryevents.infra;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.events.BaseArchiveProps;
+import software.amazon.awscdk.services.events.CronOptions;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Match;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * The whole topology of DESIGN §1 in one stack: the bus and its archive, a table and relay per service, a consumer
+ * per subscriber, the REST API, the daily reminders, and the alarms and dashboard.
+ */
+public final class LibraryEventsStack extends Stack {
+
+    public static final String BUS_NAME = "library-events";
+    public static final String LIBRARY_SOURCE = "library.service";
+    public static final List<String> SOURCES =
+            List.of(LIBRARY_SOURCE, "notification.service", "analytics.service", "audit.service");
+
+    private final EventBus bus;
+    private final Map<String, EventConsumer> consumers;
+
+    /**
+     * @param repositoryRoot where {@code functions/<service>/target/<service>-lambda.jar} are found
+     */
+    public LibraryEventsStack(Construct scope, String id, StackProps props, Path repositoryRoot,
+                              boolean deletionProtection, String senderEmail) {
+        super(scope, id, props);
+        Monitoring monitoring = new Monitoring(this, "Monitoring");
+
+        bus = EventBus.Builder.create(this, "Bus").eventBusName(BUS_NAME).build();
+        bus.archive("Archive", BaseArchiveProps.builder()
+                .description("Every event on the bus, for replay")
+                .eventPattern(EventPattern.builder().source(SOURCES).build())
+                .retention(Duration.days(365))
+                .build());
+
+        Code libraryJar = jar(repositoryRoot, "library");
+        Code notificationJar = jar(repositoryRoot, "notification");
+        Code analyticsJar = jar(repositoryRoot, "analytics");
+        Code auditJar = jar(repositoryRoot, "audit");
+
+        ServiceTable library = new ServiceTable(this, "Library", new ServiceTable.Props(bus, libraryJar, List.of(),
+                true, deletionProtection, monitoring));
+        ServiceTable notification = new ServiceTable(this, "Notification", new ServiceTable.Props(bus,
+                notificationJar, List.of("byDue"), true, deletionProtection, monitoring));
+        ServiceTable analytics = new ServiceTable(this, "Analytics", new ServiceTable.Props(bus, analyticsJar,
+                List.of(), true, deletionProtection, monitoring));
+        // The audit log keeps everything, its outbox rows included: no TTL on this table.
+        ServiceTable audit = new ServiceTable(this, "Audit", new ServiceTable.Props(bus, auditJar,
+                List.of("byCorrelation"), false, deletionProtection, monitoring));
+
+        Map<String, String> notificationEnv = senderEmail == null
+                ? Map.of("TABLE_NAME", notification.table().getTableName())
+                : Map.of("TABLE_NAME", notification.table().getTableName(), "SENDER_EMAIL", senderEmail);
+
+        EventConsumer notificationConsumer = new EventConsumer(this, "NotificationConsumer", new EventConsumer.Props(
+                bus,
+                EventPattern.builder().source(List.of(LIBRARY_SOURCE))
+                        .detailType(List.of("UserRegistered", "BookBorrowed", "BookReturned", "UserSuspended")).build(),
+                notificationJar, "dev.libraryevents.notification.NotificationConsumerHandler", notification.table(),
+                List.of("dynamodb:GetItem", "dynamodb:PutItem"), notificationEnv, 10, monitoring));
+        EventConsumer analyticsConsumer = new EventConsumer(this, "AnalyticsConsumer", new EventConsumer.Props(
+                bus,
+                EventPattern.builder().source(SOURCES)
+                        .detailType(Match.anythingBut("AnalyticsUpdated", "AuditLogged")).build(),
+                analyticsJar, "dev.libraryevents.analytics.AnalyticsConsumerHandler", analytics.table(),
+                List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"),
+                Map.of("TABLE_NAME", analytics.table().getTableName()), 10, monitoring));
+        EventConsumer auditConsumer = new EventConsumer(this, "AuditConsumer", new EventConsumer.Props(
+                bus,
+                EventPattern.builder().source(SOURCES).detailType(Match.anythingBut("AuditLogged")).build(),
+                auditJar, "dev.libraryevents.audit.AuditConsumerHandler", audit.table(),
+                // Append-only: conditional puts and reads, never an update or a delete (DESIGN §5).
+                List.of("dynamodb:PutItem", "dynamodb:Query"),
+                Map.of("TABLE_NAME", audit.table().getTableName()), 10, monitoring));
+        consumers = Map.of("notification", notificationConsumer, "analytics", analyticsConsumer,
+                "audit", auditConsumer);
+
+        Function reminders = ServiceFunction.create(this, "NotificationReminders", notificationJar,
+                "dev.libraryevents.notification.ReminderHandler", Sizing.SCHEDULED, notificationEnv);
+        notification.table().grant(reminders, "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem");
+        Queue missedReminders = Queue.Builder.create(this, "MissedReminders")
+                .encryption(QueueEncryption.SQS_MANAGED).enforceSsl(true).retentionPeriod(Duration.days(14)).build();
+        Rule.Builder.create(this, "DailyReminders")
+                .description("Due and overdue reminders, every morning")
+                .schedule(Schedule.cron(CronOptions.builder().minute("0").hour("8").build()))
+                .targets(List.of(new LambdaFunction(reminders, LambdaFunctionProps.builder()
+                        .retryAttempts(2).deadLetterQueue(missedReminders).build())))
+                .build();
+        monitoring.function("NotificationReminders", reminders);
+        monitoring.deadLetters("MissedReminders", missedReminders);
+        if (senderEmail != null) {
+            PolicyStatement sendEmail = PolicyStatement.Builder.create().actions(List.of("ses:SendEmail"))
+                    .resources(List.of(formatArn(ArnComponents.builder().service("ses").resource("identity")
+                            .resourceName(senderEmail).build()))).build();
+            reminders.addToRolePolicy(sendEmail);
+            notificationConsumer.function().addToRolePolicy(sendEmail);
+        }
+
+        Function libraryApi = apiFunction("LibraryApi", libraryJar, "dev.libraryevents.library.LibraryApiHandler",
+                library, monitoring, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem");
+        Function notificationApi = apiFunction("NotificationApi", notificationJar,
+                "dev.libraryevents.notification.NotificationApiHandler", notification, monitoring, "dynamodb:Query");
+        Function analyticsApi = apiFunction("AnalyticsApi", analyticsJar,
+                "dev.libraryevents.analytics.AnalyticsApiHandler", analytics, monitoring, "dynamodb:GetItem",
+                "dynamodb:Query");
+        Function auditApi = apiFunction("AuditApi", auditJar, "dev.libraryevents.audit.AuditApiHandler", audit,
+                monitoring, "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem");
+
+        LibraryRestApi api = new LibraryRestApi(this, "Http");
+        api.route("POST", "/books", libraryApi)
+                .route("GET", "/books/{bookId}", libraryApi)
+                .route("POST", "/users", libraryApi)
+                .route("GET", "/users/{userId}", libraryApi)
+                .route("POST", "/users/{userId}/suspend", libraryApi)
+                .route("POST", "/borrowings", libraryApi)
+                .route("GET", "/borrowings/{borrowingId}", libraryApi)
+                .route("POST", "/borrowings/{borrowingId}/return", libraryApi)
+                .route("GET", "/users/{userId}/notifications", notificationApi)
+                .route("GET", "/reports/usage", analyticsApi)
+                .route("POST", "/audit/snapshots", auditApi)
+                .route("GET", "/audit/snapshots/{snapshotId}", auditApi)
+                .route("GET", "/traces/{correlationId}", auditApi);
+        for (String entity : List.of("books", "users", "borrowings")) {
+            api.route("GET", "/audit/" + entity + "/{id}", auditApi)
+                    .route("GET", "/audit/" + entity + "/{id}/state", auditApi);
+        }
+
+        monitoring.buildDashboard();
+        NagAcknowledgements.apply(this);
+    }
+
+    /** The stack as the app builds it, with its context: deletionProtection (default true), senderEmail. */
+    public static LibraryEventsStack create(Construct scope, Path repositoryRoot) {
+        Object protection = scope.getNode().tryGetContext("deletionProtection");
+        Object sender = scope.getNode().tryGetContext("senderEmail");
+        return new LibraryEventsStack(scope, "LibraryEvents", StackProps.builder()
+                .description("Library Events: event-driven library lending (DESIGN.md)").build(),
+                repositoryRoot, !"false".equals(String.valueOf(protection)), sender == null ? null : sender.toString());
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    /** The consumers by service name: notification, analytics, audit. */
+    public Map<String, EventConsumer> consumers() {
+        return consumers;
+    }
+
+    private Function apiFunction(String id, Code code, String handler, ServiceTable table, Monitoring monitoring,
+                                 String... actions) {
+        Function function = ServiceFunction.create(this, id, code, handler, Sizing.API,
+                Map.of("TABLE_NAME", table.table().getTableName()));
+        table.table().grant(function, actions);
+        monitoring.function(id, function);
+        return function;
+    }
+
+    private static Code jar(Path repositoryRoot, String service) {
+        Path jar = repositoryRoot.resolve("functions").resolve(service).resolve("target")
+                .resolve(service + "-lambda.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the functions first (mvn -B package -DskipTests)");
+        }
+        return Code.fromAsset(jar.toString());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.libraryevents.infra;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.FilterCriteria;
+import software.amazon.awscdk.services.lambda.FilterRule;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.StartingPosition;
+import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * A service's table and its outbox relay: on-demand, point-in-time recovery, deletion protection, a NEW_IMAGE
+ * stream whose outbox inserts (and nothing else) trigger the relay; a record the relay cannot publish after its
+ * retries goes to an on-failure queue, alarmed, instead of blocking the shard.
+ */
+public final class ServiceTable extends Construct {
+
+    /**
+     * @param indexes        global secondary indexes, each keyed by the string attributes {@code <name>Pk}, {@code <name>Sk}
+     * @param rowsExpire     whether rows carrying {@code expiresAt} are removed by TTL (never for the audit log)
+     */
+    public record Props(IEventBus bus, Code code, List<String> indexes, boolean rowsExpire,
+                        boolean deletionProtection, Monitoring monitoring) {}
+
+    private final Table table;
+    private final Function relay;
+
+    public ServiceTable(Construct scope, String id, Props props) {
+        super(scope, id);
+        table = Table.Builder.create(this, "Table")
+                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .stream(StreamViewType.NEW_IMAGE)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .deletionProtection(props.deletionProtection())
+                .removalPolicy(props.deletionProtection() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+                .timeToLiveAttribute(props.rowsExpire() ? "expiresAt" : null)
+                .build();
+        for (String index : props.indexes()) {
+            table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(index)
+                    .partitionKey(Attribute.builder().name(index + "Pk").type(AttributeType.STRING).build())
+                    .sortKey(Attribute.builder().name(index + "Sk").type(AttributeType.STRING).build())
+                    .build());
+        }
+
+        Queue failed = Queue.Builder.create(this, "RelayFailures")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        relay = ServiceFunction.create(this, "OutboxRelay", props.code(),
+                "dev.libraryevents.support.outbox.OutboxRelayHandler", Sizing.RELAY,
+                Map.of("EVENT_BUS_NAME", props.bus().getEventBusName()));
+        props.bus().grantPutEventsTo(relay);
+        relay.addEventSource(DynamoEventSource.Builder.create(table)
+                .startingPosition(StartingPosition.TRIM_HORIZON)
+                .batchSize(100)
+                .maxBatchingWindow(Duration.millis(0))
+                .retryAttempts(5)
+                .bisectBatchOnError(true)
+                .reportBatchItemFailures(true)
+                .onFailure(new SqsDlq(failed))
+                .filters(List.of(FilterCriteria.filter(Map.of(
+                        "eventName", FilterRule.isEqual("INSERT"),
+                        "dynamodb", Map.of("Keys", Map.of("pk", Map.of("S", FilterRule.beginsWith("OUTBOX#"))))))))
+                .build());
+        props.monitoring().function(id + " relay", relay);
+        props.monitoring().deadLetters(id + "RelayFailures", failed);
+    }
+
+    public Table table() {
+        return table;
+    }
+
+    public Function relay() {
+        return relay;
+    }
+}

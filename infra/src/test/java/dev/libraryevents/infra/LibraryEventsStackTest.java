@@ -1,0 +1,327 @@
+package dev.libraryevents.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.events.EventType;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.PolicyValidationPluginReport;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.event.ruler.Machine;
+
+/** The synthesized template against DESIGN §1, §5 and §7. */
+class LibraryEventsStackTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static App app;
+    private static LibraryEventsStack stack;
+    private static Template template;
+    private static JsonNode resources;
+
+    @BeforeAll
+    static void synthesize() {
+        app = new App();
+        stack = LibraryEventsStack.create(app, Path.of("..").toAbsolutePath().normalize());
+        template = Template.fromStack(stack);
+        resources = JSON.valueToTree(template.toJSON()).path("Resources");
+    }
+
+    @Test
+    void everyConsumerQueueHasADeadLetterQueue_afterThreeReceives() {
+        List<JsonNode> consumerQueues = ofType("AWS::SQS::Queue").values().stream()
+                .filter(queue -> queue.path("Properties").has("RedrivePolicy")).toList();
+
+        assertThat(consumerQueues).hasSize(3).allSatisfy(queue ->
+                assertThat(queue.at("/Properties/RedrivePolicy/maxReceiveCount").asInt()).isEqualTo(3));
+        assertThat(ofType("AWS::SQS::Queue").values()).allSatisfy(queue -> {
+            assertThat(queue.at("/Properties/SqsManagedSseEnabled").asBoolean()).as("encrypted").isTrue();
+        });
+        deadLetterQueues().forEach(dlq -> assertThat(resources.at("/" + dlq + "/Properties/MessageRetentionPeriod")
+                .asInt()).as("retention of %s", dlq).isEqualTo(14 * 24 * 3600));
+    }
+
+    @Test
+    void everyEventSourceMappingReportsBatchItemFailures() {
+        Map<String, JsonNode> mappings = ofType("AWS::Lambda::EventSourceMapping");
+
+        assertThat(mappings).hasSize(7);
+        assertThat(mappings.values()).allSatisfy(mapping -> assertThat(mapping.at("/Properties/FunctionResponseTypes"))
+                .containsExactly(JSON.valueToTree("ReportBatchItemFailures")));
+        assertThat(mappings.values()).filteredOn(mapping -> mapping.at("/Properties/StartingPosition").isTextual())
+                .hasSize(4).allSatisfy(stream -> {
+                    assertThat(stream.at("/Properties/BisectBatchOnFunctionError").asBoolean()).isTrue();
+                    assertThat(stream.at("/Properties/DestinationConfig/OnFailure/Destination").isMissingNode())
+                            .isFalse();
+                });
+    }
+
+    @Test
+    void everyVisibilityTimeoutIsAtLeastSixTimesItsFunctionsTimeout() {
+        for (JsonNode mapping : ofType("AWS::Lambda::EventSourceMapping").values()) {
+            JsonNode source = mapping.at("/Properties/EventSourceArn/Fn::GetAtt");
+            if (!resources.path(source.path(0).asText()).path("Type").asText().equals("AWS::SQS::Queue")) {
+                continue;
+            }
+            int visibility = resources.at("/" + source.path(0).asText() + "/Properties/VisibilityTimeout").asInt();
+            int timeout = resources.at("/" + mapping.at("/Properties/FunctionName/Ref").asText()
+                    + "/Properties/Timeout").asInt();
+            assertThat(visibility).isGreaterThanOrEqualTo(6 * timeout);
+        }
+    }
+
+    @Test
+    void everyDeadLetterQueueHasAnAlarm() {
+        Set<String> alarmed = new TreeSet<>();
+        for (JsonNode alarm : ofType("AWS::CloudWatch::Alarm").values()) {
+            for (JsonNode dimension : alarm.at("/Properties/Dimensions")) {
+                if (dimension.path("Name").asText().equals("QueueName")) {
+                    alarmed.add(dimension.at("/Value/Fn::GetAtt").path(0).asText());
+                }
+            }
+            assertThat(alarm.at("/Properties/AlarmActions")).isNotEmpty();
+        }
+
+        assertThat(deadLetterQueues()).hasSize(8);
+        assertThat(alarmed).containsAll(deadLetterQueues());
+    }
+
+    @Test
+    void routingTableEqualsTheDesign_andNoServiceConsumesItsOwnSummaries() throws Exception {
+        Machine machine = Machine.builder().build();
+        for (Map.Entry<String, EventConsumer> consumer : stack.consumers().entrySet()) {
+            String ruleId = stack.resolve(consumer.getValue().rule().getNode().getDefaultChild() instanceof
+                    software.amazon.awscdk.CfnResource cfn ? cfn.getLogicalId() : null).toString();
+            machine.addRule(consumer.getKey(), resources.at("/" + ruleId + "/Properties/EventPattern").toString());
+        }
+
+        Map<String, Set<String>> routes = new TreeMap<>();
+        for (EventType type : EventType.values()) {
+            routes.put(type.wireName(), new TreeSet<>(machine.rulesForJSONEvent(eventBridgeEvent(type))));
+        }
+
+        Set<String> everyone = Set.of("notification", "analytics", "audit");
+        assertThat(routes).isEqualTo(new TreeMap<>(Map.of(
+                "BookAdded", new TreeSet<>(Set.of("analytics", "audit")),
+                "UserRegistered", new TreeSet<>(everyone),
+                "BookBorrowed", new TreeSet<>(everyone),
+                "BookReturned", new TreeSet<>(everyone),
+                "UserSuspended", new TreeSet<>(everyone),
+                "NotificationSent", new TreeSet<>(Set.of("analytics", "audit")),
+                "AnalyticsUpdated", new TreeSet<>(Set.of("audit")),
+                "AuditLogged", new TreeSet<>())));
+    }
+
+    @Test
+    void theAuditWriterMayOnlyPutAndQueryTheAuditLog() {
+        String auditTable = logicalId("AuditTable", "AWS::DynamoDB::Table");
+        List<String> actions = dynamoActionsOn(roleOf(logicalId("AuditConsumerFunction", "AWS::Lambda::Function")), auditTable);
+
+        assertThat(actions).containsExactlyInAnyOrder("dynamodb:PutItem", "dynamodb:Query");
+        assertThat(actions).noneMatch(action -> action.matches(
+                "dynamodb:(UpdateItem|DeleteItem|BatchWriteItem|PartiQL.*)"));
+    }
+
+    @Test
+    void noFunctionHasWildcardActionsOrAnotherServicesTable() {
+        Set<String> services = Set.of("Library", "Notification", "Analytics", "Audit");
+        for (Map.Entry<String, JsonNode> function : ofType("AWS::Lambda::Function").entrySet()) {
+            String service = services.stream().filter(function.getKey()::startsWith).findFirst().orElse(null);
+            if (service == null) {
+                continue; // CDK's own helper functions, if any
+            }
+            for (JsonNode statement : statementsOf(roleOf(function.getKey()))) {
+                for (JsonNode action : asList(statement.path("Action"))) {
+                    assertThat(action.asText()).as("an action of %s", function.getKey())
+                            .isNotEqualTo("*").doesNotEndWith(":*");
+                }
+                String resourcesText = statement.path("Resource").toString();
+                for (String other : services) {
+                    if (!other.equals(service)) {
+                        assertThat(resourcesText).as("%s reaches %s's table", function.getKey(), other)
+                                .doesNotContain("\"" + other + "Table");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theApiIsARestApiV1_routingEveryPathOfTheDesign() {
+        template.resourceCountIs("AWS::ApiGateway::RestApi", 1);
+        template.resourceCountIs("AWS::ApiGatewayV2::Api", 0);
+        template.resourceCountIs("AWS::Pipes::Pipe", 0);
+
+        Set<String> routes = new TreeSet<>();
+        for (JsonNode method : ofType("AWS::ApiGateway::Method").values()) {
+            String resource = method.at("/Properties/ResourceId/Ref").asText();
+            routes.add(method.at("/Properties/HttpMethod").asText() + " " + path(resource));
+            assertThat(method.at("/Properties/Integration/Type").asText()).isEqualTo("AWS_PROXY");
+        }
+
+        assertThat(routes).containsExactlyInAnyOrder(
+                "POST /books", "GET /books/{bookId}", "POST /users", "GET /users/{userId}",
+                "POST /users/{userId}/suspend", "POST /borrowings", "GET /borrowings/{borrowingId}",
+                "POST /borrowings/{borrowingId}/return", "GET /users/{userId}/notifications", "GET /reports/usage",
+                "GET /audit/books/{id}", "GET /audit/users/{id}", "GET /audit/borrowings/{id}",
+                "GET /audit/books/{id}/state", "GET /audit/users/{id}/state", "GET /audit/borrowings/{id}/state",
+                "POST /audit/snapshots", "GET /audit/snapshots/{snapshotId}", "GET /traces/{correlationId}");
+        assertThat(ofType("AWS::ApiGateway::Stage").values()).singleElement().satisfies(stage -> {
+            assertThat(stage.at("/Properties/AccessLogSetting/DestinationArn").isMissingNode()).isFalse();
+            assertThat(stage.at("/Properties/MethodSettings/0/ThrottlingRateLimit").asInt()).isPositive();
+        });
+    }
+
+    @Test
+    void everyFunctionRunsJava21OnArm_withExplicitSizesAndJsonLogs() {
+        assertThat(ofType("AWS::Lambda::Function").values()).hasSize(12).allSatisfy(function -> {
+            JsonNode properties = function.path("Properties");
+            assertThat(properties.path("Runtime").asText()).isEqualTo("java21");
+            assertThat(properties.path("Architectures")).containsExactly(JSON.valueToTree("arm64"));
+            assertThat(properties.path("MemorySize").asInt()).isPositive();
+            assertThat(properties.path("Timeout").asInt()).isPositive();
+            assertThat(properties.at("/LoggingConfig/LogFormat").asText()).isEqualTo("JSON");
+        });
+    }
+
+    @Test
+    void everyTableKeepsPointInTimeRecovery_deletionProtection_andAnOutboxStream() {
+        assertThat(ofType("AWS::DynamoDB::Table").values()).hasSize(4).allSatisfy(table -> {
+            JsonNode properties = table.path("Properties");
+            assertThat(properties.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean())
+                    .isTrue();
+            assertThat(properties.path("DeletionProtectionEnabled").asBoolean()).isTrue();
+            assertThat(properties.at("/StreamSpecification/StreamViewType").asText()).isEqualTo("NEW_IMAGE");
+            assertThat(properties.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+        });
+        assertThat(resources.at("/" + logicalId("AuditTable", "AWS::DynamoDB::Table") + "/Properties/TimeToLiveSpecification").isMissingNode())
+                .as("nothing in the audit log expires").isTrue();
+    }
+
+    @Test
+    void theBusIsArchived_andRemindersRunDaily() {
+        template.hasResourceProperties("AWS::Events::EventBus", Map.of("Name", "library-events"));
+        template.resourceCountIs("AWS::Events::Archive", 1);
+        assertThat(ofType("AWS::Events::Rule").values()).filteredOn(rule -> rule.at("/Properties/ScheduleExpression")
+                .asText().equals("cron(0 8 * * ? *)")).hasSize(1);
+    }
+
+    @Test
+    void cdkNagFindsNothingUnacknowledged() {
+        PolicyValidationPluginReport report = new AwsSolutionsChecks(app).validateScope(stack);
+
+        assertThat(report.getViolations()).extracting(violation -> violation.getRuleName()).isEmpty();
+    }
+
+    private static Map<String, JsonNode> ofType(String type) {
+        Map<String, JsonNode> found = new TreeMap<>();
+        resources.fields().forEachRemaining(entry -> {
+            if (entry.getValue().path("Type").asText().equals(type)) {
+                found.put(entry.getKey(), entry.getValue());
+            }
+        });
+        return found;
+    }
+
+    /** Consumer DLQs, relay on-failure queues and the scheduled-invocation DLQ. */
+    private static Set<String> deadLetterQueues() {
+        Set<String> queues = new TreeSet<>();
+        ofType("AWS::SQS::Queue").values().forEach(queue -> {
+            JsonNode target = queue.at("/Properties/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt");
+            if (!target.isMissingNode()) {
+                queues.add(target.path(0).asText());
+            }
+        });
+        ofType("AWS::Lambda::EventSourceMapping").values().forEach(mapping -> {
+            JsonNode destination = mapping.at("/Properties/DestinationConfig/OnFailure/Destination/Fn::GetAtt");
+            if (!destination.isMissingNode()) {
+                queues.add(destination.path(0).asText());
+            }
+        });
+        ofType("AWS::Events::Rule").values().forEach(rule -> rule.at("/Properties/Targets").forEach(target -> {
+            JsonNode dlq = target.at("/DeadLetterConfig/Arn/Fn::GetAtt");
+            if (!dlq.isMissingNode()) {
+                queues.add(dlq.path(0).asText());
+            }
+        }));
+        return queues;
+    }
+
+    private static String logicalId(String prefix, String type) {
+        return ofType(type).keySet().stream().filter(id -> id.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " " + prefix + "*"));
+    }
+
+    private static String roleOf(String functionId) {
+        return resources.at("/" + functionId + "/Properties/Role/Fn::GetAtt").path(0).asText();
+    }
+
+    private static List<JsonNode> statementsOf(String roleId) {
+        List<JsonNode> statements = new ArrayList<>();
+        for (JsonNode policy : ofType("AWS::IAM::Policy").values()) {
+            for (JsonNode role : policy.at("/Properties/Roles")) {
+                if (role.path("Ref").asText().equals(roleId)) {
+                    policy.at("/Properties/PolicyDocument/Statement").forEach(statements::add);
+                }
+            }
+        }
+        return statements;
+    }
+
+    private static List<String> dynamoActionsOn(String roleId, String tableId) {
+        List<String> actions = new ArrayList<>();
+        for (JsonNode statement : statementsOf(roleId)) {
+            if (statement.path("Resource").toString().contains("\"" + tableId + "\"")) {
+                asList(statement.path("Action")).forEach(action -> actions.add(action.asText()));
+            }
+        }
+        return actions;
+    }
+
+    private static List<JsonNode> asList(JsonNode node) {
+        List<JsonNode> list = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(list::add);
+        } else if (!node.isMissingNode()) {
+            list.add(node);
+        }
+        return list;
+    }
+
+    private static String path(String resourceId) {
+        JsonNode resource = resources.path(resourceId);
+        if (!resource.path("Type").asText().equals("AWS::ApiGateway::Resource")) {
+            return "";
+        }
+        return path(resource.at("/Properties/ParentId/Ref").asText()) + "/"
+                + resource.at("/Properties/PathPart").asText();
+    }
+
+    private static String eventBridgeEvent(EventType type) throws Exception {
+        try (InputStream in = LibraryEventsStackTest.class.getClassLoader().getResourceAsStream(
+                "schemas/" + type.wireName() + "/examples/v1/valid.json")) {
+            JsonNode envelope = JSON.readTree(in);
+            ObjectNode event = JSON.createObjectNode().put("version", "0").put("id", "1")
+                    .put("detail-type", type.wireName()).put("source", type.source())
+                    .put("account", "123456789012").put("time", envelope.path("occurredAt").asText())
+                    .put("region", "us-east-1");
+            event.putArray("resources");
+            event.set("detail", envelope);
+            return event.toString();
+        }
+    }
+}
