@@ -8,6 +8,7 @@ import dev.libraryevents.events.EventData.BookReturned;
 import dev.libraryevents.events.EventData.NotificationSent;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.support.consumer.BatchSummary;
+import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.consumer.EventEffects;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -50,10 +50,10 @@ public final class AuditLog implements EventEffects, BatchSummary {
         String sortKey = sortKey(event);
         List<TransactWriteItem> puts = new ArrayList<>();
         for (String entity : entitiesOf(event)) {
-            puts.add(putIfAbsent(Map.of("pk", s(entity), "sk", s(sortKey), "eventId", s(event.eventId()),
+            puts.add(TransactionItems.putIfAbsent(tableName, Map.of("pk", s(entity), "sk", s(sortKey), "eventId", s(event.eventId()),
                     "eventType", s(event.eventType().wireName()), "event", s(json))));
         }
-        puts.add(putIfAbsent(Map.of("pk", s("EVENT#" + event.eventId()), "sk", s("EVENT"), "event", s(json),
+        puts.add(TransactionItems.putIfAbsent(tableName, Map.of("pk", s("EVENT#" + event.eventId()), "sk", s("EVENT"), "event", s(json),
                 CORRELATION_INDEX + "Pk", s(event.correlationId()), CORRELATION_INDEX + "Sk", s(sortKey))));
         return puts;
     }
@@ -95,11 +95,6 @@ public final class AuditLog implements EventEffects, BatchSummary {
     /** Time first, so a trail reads oldest first; the event id keeps two events of one millisecond apart. */
     static String sortKey(EventEnvelope event) {
         return EventCodec.timestamp(event.occurredAt()) + "#" + event.eventId();
-    }
-
-    private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
-                .conditionExpression("attribute_not_exists(pk)").build()).build();
     }
 
     private static AttributeValue s(String value) {

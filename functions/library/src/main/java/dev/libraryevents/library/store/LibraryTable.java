@@ -9,6 +9,7 @@ import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.User;
 import dev.libraryevents.library.domain.LendingRules;
+import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.outbox.Outbox;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -143,8 +143,7 @@ public final class LibraryTable {
     }
 
     private TransactWriteItem put(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
-                .conditionExpression("attribute_not_exists(pk)").build()).build();
+        return TransactionItems.putIfAbsent(tableName, item);
     }
 
     private TransactWriteItem update(Map<String, AttributeValue> key, String update, String condition,

@@ -5,6 +5,7 @@ import dev.libraryevents.events.EventData.NotificationSent;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.notification.domain.ActiveLoan;
 import dev.libraryevents.notification.domain.Notification;
+import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.outbox.Outbox;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -64,12 +65,12 @@ public final class NotificationTable {
         EventEnvelope sent = EventEnvelope.create(new NotificationSent(notification.notificationId(),
                         notification.userId(), notification.kind().name(), channel),
                 notification.notificationId(), 1, now, notification.correlationId(), notification.sourceEventId());
-        return List.of(put(item, "attribute_not_exists(pk)", Map.of()), outbox.append(sent));
+        return List.of(TransactionItems.putIfAbsent(tableName, item), outbox.append(sent));
     }
 
     public TransactWriteItem profile(String userId, String name, String email) {
-        return put(Map.of("pk", s("USER#" + userId), "sk", s("PROFILE"), "name", s(name), "email", s(email)),
-                null, Map.of());
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Map.of(
+                "pk", s("USER#" + userId), "sk", s("PROFILE"), "name", s(name), "email", s(email))).build()).build();
     }
 
     public Optional<String> email(String userId) {
@@ -102,9 +103,13 @@ public final class NotificationTable {
             item.put(DUE_INDEX + "Sk", s(EventCodec.timestamp(loan.dueAt()) + "#" + loan.borrowingId()));
         }
         return previous.isEmpty()
-                ? put(item, "attribute_not_exists(pk)", Map.of())
-                : put(item, "#sequence = :previous", Map.of(":previous",
-                        AttributeValue.fromN(Long.toString(previous.get()))));
+                ? TransactionItems.putIfAbsent(tableName, item)
+                : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
+                        .conditionExpression("#sequence = :previous")
+                        .expressionAttributeNames(Map.of("#sequence", "sequence"))
+                        .expressionAttributeValues(Map.of(":previous",
+                                AttributeValue.fromN(Long.toString(previous.get()))))
+                        .build()).build();
     }
 
     /** Active loans due at or before {@code limit}, overdue ones included. */
@@ -121,8 +126,8 @@ public final class NotificationTable {
     }
 
     public TransactWriteItem reminderMark(String borrowingId, LocalDate day) {
-        return put(Map.of("pk", s("REMINDER#" + borrowingId + "#" + day), "sk", s("REMINDER")),
-                "attribute_not_exists(pk)", Map.of());
+        return TransactionItems.putIfAbsent(tableName,
+                Map.of("pk", s("REMINDER#" + borrowingId + "#" + day), "sk", s("REMINDER")));
     }
 
     /** Newest first. */
@@ -138,21 +143,6 @@ public final class NotificationTable {
                         item.containsKey("sourceEventId") ? item.get("sourceEventId").s() : null,
                         item.get("correlationId").s()))
                 .toList();
-    }
-
-    private TransactWriteItem put(Map<String, AttributeValue> item, String condition,
-                                  Map<String, AttributeValue> values) {
-        Put.Builder put = Put.builder().tableName(tableName).item(item);
-        if (condition != null) {
-            put.conditionExpression(condition);
-            if (condition.contains("#sequence")) {
-                put.expressionAttributeNames(Map.of("#sequence", "sequence"));
-            }
-            if (!values.isEmpty()) {
-                put.expressionAttributeValues(values);
-            }
-        }
-        return TransactWriteItem.builder().put(put.build()).build();
     }
 
     private static Map<String, AttributeValue> loanKey(String borrowingId) {

@@ -8,6 +8,7 @@ import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.InvalidEventException;
+import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.outbox.Outbox;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -18,7 +19,6 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -93,7 +93,7 @@ public final class EventConsumer {
     private boolean apply(EventEnvelope event, EventEffects effects) {
         for (int attempt = 1; ; attempt++) {
             List<TransactWriteItem> items = new ArrayList<>();
-            items.add(putIfAbsent(Map.of(
+            items.add(TransactionItems.putIfAbsent(tableName, Map.of(
                     Outbox.PARTITION_KEY, AttributeValue.fromS(PROCESSED_PREFIX + event.eventId()),
                     Outbox.SORT_KEY, AttributeValue.fromS("PROCESSED"),
                     "eventType", AttributeValue.fromS(event.eventType().wireName()),
@@ -130,7 +130,7 @@ public final class EventConsumer {
                     clock.instant().truncatedTo(ChronoUnit.MILLIS), first.correlationId(), first.eventId());
             try {
                 dynamoDb.transactWriteItems(r -> r.transactItems(
-                        putIfAbsent(Map.of(
+                        TransactionItems.putIfAbsent(tableName, Map.of(
                                 Outbox.PARTITION_KEY, AttributeValue.fromS(partition),
                                 Outbox.SORT_KEY, AttributeValue.fromS(String.format("%019d", sequence)),
                                 "eventId", AttributeValue.fromS(event.eventId()))),
@@ -150,11 +150,6 @@ public final class EventConsumer {
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)))
                 .scanIndexForward(false).limit(1).consistentRead(true));
         return last.items().isEmpty() ? 0 : Long.parseLong(last.items().get(0).get(Outbox.SORT_KEY).s());
-    }
-
-    public TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
-                .conditionExpression("attribute_not_exists(pk)").build()).build();
     }
 
     private void log(String message, String id, String detail) {

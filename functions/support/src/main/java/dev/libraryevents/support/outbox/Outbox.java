@@ -2,10 +2,10 @@ package dev.libraryevents.support.outbox;
 
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.support.aws.TransactionItems;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -44,11 +44,7 @@ public final class Outbox {
                 "eventType", s(event.eventType().wireName()),
                 EVENT, s(codec.encodeValidated(event)),
                 EXPIRES_AT, AttributeValue.fromN(Long.toString(event.occurredAt().plus(RETENTION).getEpochSecond())));
-        return TransactWriteItem.builder().put(Put.builder()
-                .tableName(tableName)
-                .item(row)
-                .conditionExpression("attribute_not_exists(" + PARTITION_KEY + ")")
-                .build()).build();
+        return TransactionItems.putIfAbsent(tableName, row);
     }
 
     private static AttributeValue s(String value) {
