@@ -2,12 +2,14 @@ package dev.libraryevents.infra;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
@@ -65,10 +67,9 @@ public final class Monitoring extends Construct {
     }
 
     public void rule(String name, Rule rule) {
-        eventsRouted.add(software.amazon.awscdk.services.cloudwatch.Metric.Builder.create()
+        eventsRouted.add(Metric.Builder.create()
                 .namespace("AWS/Events").metricName("MatchedEvents")
-                .dimensionsMap(java.util.Map.of("RuleName", rule.getRuleName(),
-                        "EventBusName", "library-events"))
+                .dimensionsMap(Map.of("RuleName", rule.getRuleName(), "EventBusName", LibraryEventsStack.BUS_NAME))
                 .label(name).statistic("Sum").build());
     }
 

@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -115,7 +116,7 @@ public final class LibraryService {
     }
 
     /** Ids are ours and always UUIDs: anything else cannot exist, and is not worth a read. */
-    private static <T> Optional<T> find(String id, java.util.function.Function<String, Optional<T>> lookup) {
+    private static <T> Optional<T> find(String id, Function<String, Optional<T>> lookup) {
         return Identifiers.isId(id) ? lookup.apply(id) : Optional.empty();
     }
 

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -117,7 +118,7 @@ public final class NotificationService implements EventEffects {
         email.ifPresent(sender -> {
             try {
                 table.email(notification.userId()).ifPresent(address -> sender.send(address,
-                        "Library: " + notification.kind().name().replace('_', ' ').toLowerCase(),
+                        "Library: " + notification.kind().name().replace('_', ' ').toLowerCase(Locale.ROOT),
                         notification.message()));
             } catch (RuntimeException e) {
                 System.err.println("{\"level\":\"WARN\",\"message\":\"email not sent\",\"notificationId\":\""

@@ -1,5 +1,6 @@
 package dev.libraryevents.library.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.User;
@@ -86,7 +87,7 @@ public final class LibraryRoutes {
         return ApiResponse.ok(StateJson.borrowing(borrowing));
     }
 
-    private static ApiResponse ok(Supplier<com.fasterxml.jackson.databind.JsonNode> body) {
+    private static ApiResponse ok(Supplier<JsonNode> body) {
         return ApiResponse.ok(decide(body));
     }
 

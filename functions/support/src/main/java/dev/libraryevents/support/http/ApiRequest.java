@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -61,7 +62,7 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
         if (contentType == null) {
             return false;
         }
-        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         return mediaType.equals("application/json") || mediaType.endsWith("+json");
     }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,7 +43,7 @@ public final class HttpApi {
                 throw new ProblemException(Problem.of(413, "payload-too-large", "Payload too large",
                         "the body must be at most " + MAX_BODY_BYTES + " bytes"));
             }
-            String method = event.getHttpMethod() == null ? "" : event.getHttpMethod().toUpperCase(java.util.Locale.ROOT);
+            String method = event.getHttpMethod() == null ? "" : event.getHttpMethod().toUpperCase(Locale.ROOT);
             String path = event.getPath();
             Router.Match match = router.match(method, path).orElse(null);
             if (match == null) {
