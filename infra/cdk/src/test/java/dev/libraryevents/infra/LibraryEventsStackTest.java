@@ -36,7 +36,7 @@ class LibraryEventsStackTest {
     @BeforeAll
     static void synthesize() {
         app = new App();
-        stack = LibraryEventsStack.create(app, Path.of("..").toAbsolutePath().normalize());
+        stack = LibraryEventsStack.create(app, Path.of("../..").toAbsolutePath().normalize());
         template = Template.fromStack(stack);
         resources = JSON.valueToTree(template.toJSON()).path("Resources");
     }

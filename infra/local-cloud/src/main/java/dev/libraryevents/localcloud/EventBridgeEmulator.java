@@ -1,0 +1,179 @@
+package dev.libraryevents.localcloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.event.ruler.Machine;
+
+/**
+ * EventBridge's PutEvents (AWS JSON 1.1) for the template's buses: AWS's entry limits, the template's rules matched
+ * by AWS's own event-ruler, delivery to the rules' SQS targets, and an archive of every accepted event (a JSON line
+ * each, under the data directory when there is one) that can be replayed.
+ */
+final class EventBridgeEmulator {
+
+    static final int MAX_ENTRIES = 10;
+    static final int MAX_REQUEST_BYTES = 256 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A target of a matched rule: where the event goes. */
+    interface Target {
+        void deliver(String eventJson);
+    }
+
+    private final Map<String, Machine> machines = new HashMap<>();
+    private final Map<String, List<Target>> targets = new HashMap<>();
+    private final List<String> archive = new ArrayList<>();
+    private final Path archiveFile;
+    private long putEntries;
+
+    EventBridgeEmulator(Path dataDirectory) {
+        this.archiveFile = dataDirectory == null ? null : dataDirectory.resolve("eventbridge-archive.jsonl");
+    }
+
+    void addRule(String busName, String ruleId, String pattern, List<Target> ruleTargets) throws Exception {
+        machines.computeIfAbsent(busName, name -> Machine.builder().build()).addRule(ruleId, pattern);
+        targets.put(ruleId, ruleTargets);
+    }
+
+    /** The JSON 1.1 PutEvents operation; returns the response body or throws {@link ValidationError}. */
+    synchronized String putEvents(String requestBody) throws Exception {
+        if (requestBody.getBytes(StandardCharsets.UTF_8).length > MAX_REQUEST_BYTES + 4096) {
+            throw new ValidationError("Total size of the entries in the request is over the limit.");
+        }
+        JsonNode entries = JSON.readTree(requestBody).path("Entries");
+        if (!entries.isArray() || entries.isEmpty() || entries.size() > MAX_ENTRIES) {
+            throw new ValidationError("1 validation error detected: Value at 'entries' failed to satisfy "
+                    + "constraint: Member must have length between 1 and " + MAX_ENTRIES);
+        }
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode results = response.putArray("Entries");
+        int failed = 0;
+        for (JsonNode entry : entries) {
+            String error = invalid(entry);
+            if (error != null) {
+                failed++;
+                results.addObject().put("ErrorCode", "InvalidArgument").put("ErrorMessage", error);
+                continue;
+            }
+            String busName = entry.path("EventBusName").asText("default");
+            busName = busName.substring(busName.lastIndexOf('/') + 1);
+            ObjectNode event = event(entry);
+            route(busName, event.toString());
+            archive(busName, event);
+            putEntries++;
+            results.addObject().put("EventId", event.get("id").asText());
+        }
+        response.put("FailedEntryCount", failed);
+        return response.toString();
+    }
+
+    /** Puts archived events whose time lies in [from, to] on their bus again, as EventBridge's replay does. */
+    synchronized int replay(Instant from, Instant to) throws Exception {
+        int replayed = 0;
+        for (String line : List.copyOf(archive)) {
+            JsonNode archived = JSON.readTree(line);
+            Instant time = Instant.parse(archived.path("event").path("time").asText());
+            if (!time.isBefore(from) && !time.isAfter(to)) {
+                ObjectNode event = (ObjectNode) archived.path("event").deepCopy();
+                event.put("replay-name", "local-replay");
+                route(archived.path("bus").asText(), event.toString());
+                replayed++;
+            }
+        }
+        return replayed;
+    }
+
+    /** Loads the archive a previous run left in the data directory. */
+    void loadArchive() throws IOException {
+        if (archiveFile != null && Files.exists(archiveFile)) {
+            archive.addAll(Files.readAllLines(archiveFile));
+        }
+    }
+
+    long putEntries() {
+        return putEntries;
+    }
+
+    private void route(String busName, String eventJson) throws Exception {
+        Machine machine = machines.get(busName);
+        if (machine == null) {
+            return;
+        }
+        for (String rule : machine.rulesForJSONEvent(eventJson)) {
+            for (Target target : targets.getOrDefault(rule, List.of())) {
+                target.deliver(eventJson);
+            }
+        }
+    }
+
+    private void archive(String busName, ObjectNode event) {
+        String line = JSON.createObjectNode().put("bus", busName).set("event", event).toString();
+        archive.add(line);
+        if (archiveFile != null) {
+            try {
+                Files.writeString(archiveFile, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static String invalid(JsonNode entry) {
+        if (!entry.path("Source").isTextual() || entry.path("Source").asText().isEmpty()) {
+            return "Parameter Source is not valid. Reason: Source is a required argument.";
+        }
+        if (!entry.path("DetailType").isTextual() || entry.path("DetailType").asText().isEmpty()) {
+            return "Parameter DetailType is not valid. Reason: DetailType is a required argument.";
+        }
+        try {
+            if (!JSON.readTree(entry.path("Detail").asText("")).isObject()) {
+                return "Detail is malformed.";
+            }
+        } catch (IOException e) {
+            return "Detail is malformed.";
+        }
+        return null;
+    }
+
+    private static ObjectNode event(JsonNode entry) throws IOException {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", entry.path("DetailType").asText());
+        event.put("source", entry.path("Source").asText());
+        event.put("account", CloudTemplate.ACCOUNT);
+        event.put("time", time(entry.path("Time")));
+        event.put("region", CloudTemplate.REGION);
+        ArrayNode resources = event.putArray("resources");
+        entry.path("Resources").forEach(resources::add);
+        event.set("detail", JSON.readTree(entry.path("Detail").asText()));
+        return event;
+    }
+
+    /** The SDK sends Time as epoch seconds; EventBridge shows it without fractions. */
+    private static String time(JsonNode time) {
+        Instant instant = time.isNumber() ? Instant.ofEpochMilli((long) (time.asDouble() * 1000)) : Instant.now();
+        return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
+    static final class ValidationError extends Exception {
+        ValidationError(String message) {
+            super(message);
+        }
+    }
+}

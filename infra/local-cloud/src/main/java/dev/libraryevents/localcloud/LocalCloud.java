@@ -1,0 +1,335 @@
+package dev.libraryevents.localcloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The local cloud: runs a synthesized template on this machine without Docker (DESIGN §6). Every resource comes
+ * from the template: DynamoDB Local and ElasticMQ in this JVM, an EventBridge endpoint with the template's rules,
+ * each function as child JVMs from its asset jar, the event source mappings, the schedules, and the REST API.
+ */
+public final class LocalCloud implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern DAILY_CRON = Pattern.compile("cron\\((\\d+) (\\d+) \\* \\* \\? \\*\\)");
+
+    /**
+     * @param apiPort       0 for any free port
+     * @param dataDirectory null to keep everything in memory
+     */
+    public record Options(Path template, int apiPort, int awsPort, Path dataDirectory, Path logDirectory,
+                          int concurrency) {}
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<Thread> pollers = new ArrayList<>();
+    private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+    private final Map<String, List<SqsPoller>> sqsMappings = new HashMap<>();
+    private final Map<String, List<String>> scheduleTargets = new HashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final EventBridgeEmulator events;
+    private final SqsEmulator sqs;
+    private final AwsEndpoint awsEndpoint;
+    private final ApiGateway api;
+    private final long bootMillis;
+
+    private LocalCloud(Options options) throws Exception {
+        long started = System.nanoTime();
+        CloudTemplate template = CloudTemplate.read(options.template());
+        Files.createDirectories(options.logDirectory());
+
+        DynamoDbEmulator dynamoDb = track(new DynamoDbEmulator(options.dataDirectory()));
+        dynamoDb.createTables(template);
+        sqs = track(new SqsEmulator());
+        sqs.createQueues(template);
+        template.attributes((id, attribute) -> switch (attribute) {
+            case "StreamArn" -> dynamoDb.streamArn(id);
+            case "QueueUrl" -> sqs.queueUrl(id);
+            default -> null;
+        });
+
+        events = new EventBridgeEmulator(options.dataDirectory());
+        events.loadArchive();
+        awsEndpoint = track(new AwsEndpoint(options.awsPort(), dynamoDb.endpoint(), sqs.endpoint(), events,
+                this::operation));
+
+        for (Map.Entry<String, JsonNode> function : template.ofType("AWS::Lambda::Function").entrySet()) {
+            functions.put(function.getKey(), track(function(template, function.getKey(), function.getValue(),
+                    options)));
+        }
+        rules(template);
+        mappings(template, dynamoDb);
+        api = track(new ApiGateway(template, functions, options.apiPort()));
+        bootMillis = (System.nanoTime() - started) / 1_000_000;
+    }
+
+    public static LocalCloud start(Options options) throws Exception {
+        return new LocalCloud(options);
+    }
+
+    public URI apiUrl() {
+        return URI.create("http://127.0.0.1:" + api.port() + "/");
+    }
+
+    public URI awsEndpoint() {
+        return awsEndpoint.uri();
+    }
+
+    public long bootMillis() {
+        return bootMillis;
+    }
+
+    /** Init durations in milliseconds of every environment started so far, by function. */
+    public Map<String, List<Long>> initDurations() {
+        Map<String, List<Long>> durations = new LinkedHashMap<>();
+        functions.forEach((name, function) -> durations.put(name, function.initDurations()));
+        return durations;
+    }
+
+    /** Stops or resumes delivery from the queues a function consumes: its messages wait meanwhile. */
+    public void pauseConsumer(String functionLogicalIdPrefix, boolean paused) {
+        sqsMappings.forEach((function, pollersOfFunction) -> {
+            if (function.startsWith(functionLogicalIdPrefix)) {
+                pollersOfFunction.forEach(poller -> poller.pause(paused));
+            }
+        });
+    }
+
+    /** Runs a schedule rule's targets now. */
+    public int fireSchedule(String ruleLogicalIdPrefix) throws Exception {
+        int fired = 0;
+        for (Map.Entry<String, List<String>> rule : scheduleTargets.entrySet()) {
+            if (rule.getKey().startsWith(ruleLogicalIdPrefix)) {
+                for (String target : rule.getValue()) {
+                    functions.get(target).invoke(scheduledEvent(rule.getKey())).get();
+                    fired++;
+                }
+            }
+        }
+        return fired;
+    }
+
+    public int replay(Instant from, Instant to) throws Exception {
+        return events.replay(from, to);
+    }
+
+    private LocalFunction function(CloudTemplate template, String id, JsonNode properties, Options options) {
+        Map<String, String> environment = new HashMap<>();
+        properties.path("Environment").path("Variables").fields()
+                .forEachRemaining(variable -> environment.put(variable.getKey(), template.resolve(variable.getValue())));
+        environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        environment.put("AWS_REGION", CloudTemplate.REGION);
+        environment.put("AWS_DEFAULT_REGION", CloudTemplate.REGION);
+        environment.put("AWS_ACCESS_KEY_ID", "local");
+        environment.put("AWS_SECRET_ACCESS_KEY", "local");
+        environment.put("AWS_ENDPOINT_URL", awsEndpoint.uri().toString());
+        environment.put("AWS_LAMBDA_FUNCTION_NAME", id);
+        environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", properties.path("MemorySize").asText("128"));
+        environment.put("AWS_LAMBDA_LOG_FORMAT", properties.path("LoggingConfig").path("LogFormat").asText("Text"));
+        environment.put("_HANDLER", properties.path("Handler").asText());
+        environment.put("TZ", ":UTC");
+        int concurrency = properties.has("ReservedConcurrentExecutions")
+                ? Math.min(options.concurrency(), properties.path("ReservedConcurrentExecutions").asInt())
+                : options.concurrency();
+        return new LocalFunction(id, template.assetOf(id), properties.path("Handler").asText(),
+                properties.path("MemorySize").asInt(128), Duration.ofSeconds(properties.path("Timeout").asInt(3)),
+                concurrency, environment, options.logDirectory());
+    }
+
+    private void rules(CloudTemplate template) throws Exception {
+        for (Map.Entry<String, JsonNode> rule : template.ofType("AWS::Events::Rule").entrySet()) {
+            JsonNode properties = rule.getValue();
+            if (properties.has("EventPattern")) {
+                List<EventBridgeEmulator.Target> targets = new ArrayList<>();
+                for (JsonNode target : properties.path("Targets")) {
+                    String queue = CloudTemplate.logicalIdOf(target.path("Arn"));
+                    if (template.typeOf(queue).equals("AWS::SQS::Queue")) {
+                        String url = sqs.queueUrl(queue);
+                        targets.add(event -> sqs.client().sendMessage(r -> r.queueUrl(url).messageBody(event)));
+                    }
+                }
+                String bus = properties.has("EventBusName") ? template.resolve(properties.path("EventBusName"))
+                        : "default";
+                events.addRule(bus, rule.getKey(), properties.path("EventPattern").toString(), targets);
+            }
+            Matcher daily = DAILY_CRON.matcher(properties.path("ScheduleExpression").asText(""));
+            if (daily.matches()) {
+                List<String> targets = new ArrayList<>();
+                properties.path("Targets").forEach(t -> targets.add(CloudTemplate.logicalIdOf(t.path("Arn"))));
+                scheduleTargets.put(rule.getKey(), targets);
+                scheduleDaily(rule.getKey(), Integer.parseInt(daily.group(2)), Integer.parseInt(daily.group(1)));
+            }
+        }
+    }
+
+    private void scheduleDaily(String ruleId, int hour, int minute) {
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        ZonedDateTime next = now.withHour(hour).withMinute(minute).withSecond(0).withNano(0);
+        if (!next.isAfter(now)) {
+            next = next.plusDays(1);
+        }
+        scheduler.scheduleAtFixedRate(() -> {
+            try {
+                fireSchedule(ruleId);
+            } catch (Exception e) {
+                log("schedule " + ruleId + ": " + e.getMessage());
+            }
+        }, Duration.between(now, next).toMillis(), TimeUnit.DAYS.toMillis(1), TimeUnit.MILLISECONDS);
+    }
+
+    private void mappings(CloudTemplate template, DynamoDbEmulator dynamoDb) throws Exception {
+        for (JsonNode mapping : template.ofType("AWS::Lambda::EventSourceMapping").values()) {
+            String functionId = mapping.path("FunctionName").path("Ref").asText();
+            LocalFunction function = functions.get(functionId);
+            String source = CloudTemplate.logicalIdOf(mapping.path("EventSourceArn"));
+            boolean itemFailures = mapping.path("FunctionResponseTypes").toString()
+                    .contains("ReportBatchItemFailures");
+            Runnable poller;
+            if (template.typeOf(source).equals("AWS::SQS::Queue")) {
+                SqsPoller sqsPoller = new SqsPoller(sqs.client(), sqs.queueUrl(source),
+                        template.getAtt(source, "Arn"), function, mapping.path("BatchSize").asInt(10),
+                        mapping.path("MaximumBatchingWindowInSeconds").asInt(0), itemFailures);
+                sqsMappings.computeIfAbsent(functionId, k -> new ArrayList<>()).add(sqsPoller);
+                poller = sqsPoller;
+            } else {
+                List<String> filters = new ArrayList<>();
+                mapping.path("FilterCriteria").path("Filters").forEach(f -> filters.add(f.path("Pattern").asText()));
+                JsonNode destination = mapping.path("DestinationConfig").path("OnFailure").path("Destination");
+                String onFailure = destination.isMissingNode() ? null
+                        : sqs.queueUrl(CloudTemplate.logicalIdOf(destination));
+                poller = new StreamPoller(dynamoDb.streams(), dynamoDb.streamArn(source), function,
+                        mapping.path("BatchSize").asInt(100), mapping.path("MaximumRetryAttempts").asInt(3),
+                        filters, sqs.client(), onFailure);
+            }
+            Thread thread = new Thread(poller, "mapping-" + functionId);
+            thread.setDaemon(true);
+            thread.start();
+            pollers.add(thread);
+        }
+    }
+
+    /** The local cloud's own operations, under /_localcloud/ on the AWS endpoint. */
+    private void operation(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath().substring("/_localcloud/".length());
+            String query = exchange.getRequestURI().getQuery();
+            ObjectNode answer = JSON.createObjectNode();
+            if (path.equals("functions")) {
+                ArrayNode list = answer.putArray("functions");
+                initDurations().forEach((name, durations) -> {
+                    ArrayNode init = list.addObject().put("name", name).putArray("initDurationsMs");
+                    durations.forEach(init::add);
+                });
+                answer.put("bootMillis", bootMillis);
+                answer.put("eventsPut", events.putEntries());
+            } else if (path.startsWith("schedules/") && path.endsWith("/fire")) {
+                answer.put("fired", fireSchedule(path.substring("schedules/".length(), path.length() - 5)));
+            } else if (path.equals("replay") && query != null) {
+                Map<String, String> parameters = new HashMap<>();
+                for (String pair : query.split("&")) {
+                    String[] kv = pair.split("=", 2);
+                    parameters.put(kv[0], kv.length > 1 ? kv[1] : "");
+                }
+                answer.put("replayed", replay(Instant.parse(parameters.get("from")),
+                        Instant.parse(parameters.get("to"))));
+            } else if (path.startsWith("consumers/")) {
+                String[] parts = path.split("/");
+                pauseConsumer(parts[1], parts.length > 2 && parts[2].equals("pause"));
+                answer.put("paused", parts.length > 2 && parts[2].equals("pause"));
+            } else {
+                AwsEndpoint.respond(exchange, 404, "{\"message\":\"unknown local cloud operation\"}");
+                return;
+            }
+            AwsEndpoint.respond(exchange, 200, answer.toString());
+        } catch (Exception e) {
+            AwsEndpoint.respond(exchange, 400, JSON.createObjectNode().put("message", String.valueOf(e.getMessage()))
+                    .toString());
+        }
+    }
+
+    private static String scheduledEvent(String ruleId) {
+        ObjectNode event = JSON.createObjectNode().put("version", "0").put("id", UUID.randomUUID().toString())
+                .put("detail-type", "Scheduled Event").put("source", "aws.events")
+                .put("account", CloudTemplate.ACCOUNT).put("time", Instant.now().toString())
+                .put("region", CloudTemplate.REGION);
+        event.putArray("resources").add(CloudTemplate.arn("events", "rule/" + ruleId));
+        event.putObject("detail");
+        return event.toString();
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        pollers.forEach(Thread::interrupt);
+        scheduler.shutdownNow();
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log("while stopping: " + e.getMessage());
+            }
+        }
+    }
+
+    static void log(String message) {
+        System.err.println("[local-cloud] " + message);
+    }
+
+    /**
+     * {@code --template cdk.out/LibraryEvents.template.json --port 3000 --aws-port 4566 --data-dir DIR
+     * --concurrency 2}; prints the API URL, the AWS endpoint URL and a ready line, and runs until interrupted.
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            flags.put(args[i], args[i + 1]);
+        }
+        Path dataDirectory = flags.containsKey("--data-dir") ? Path.of(flags.get("--data-dir")) : null;
+        Options options = new Options(
+                Path.of(flags.getOrDefault("--template", "cdk.out/LibraryEvents.template.json")),
+                Integer.parseInt(flags.getOrDefault("--port", "3000")),
+                Integer.parseInt(flags.getOrDefault("--aws-port", "4566")),
+                dataDirectory,
+                dataDirectory == null ? Path.of("target", "local-cloud-logs") : dataDirectory.resolve("logs"),
+                Integer.parseInt(flags.getOrDefault("--concurrency", "2")));
+        LocalCloud cloud = start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cloud.close();
+            stopped.countDown();
+        }));
+        System.out.println("API:          " + cloud.apiUrl());
+        System.out.println("AWS endpoint: " + cloud.awsEndpoint() + "   (AWS_ENDPOINT_URL; any credentials, region "
+                + CloudTemplate.REGION + ")");
+        System.out.println("Logs:         " + options.logDirectory().toAbsolutePath());
+        System.out.println("Local cloud ready in " + cloud.bootMillis() + " ms. Ctrl-C stops it.");
+        stopped.await();
+    }
+}

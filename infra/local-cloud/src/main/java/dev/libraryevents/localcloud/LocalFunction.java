@@ -1,0 +1,243 @@
+package dev.libraryevents.localcloud;
+
+import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Lambda function: each execution environment is a child JVM started from the function's jar, running AWS's
+ * runtime interface client against a Runtime API this class serves on a loopback port of its own. Invocations
+ * queue until an environment asks for the next one; more environments start, up to the concurrency limit, while
+ * invocations wait. A timed-out invocation ends its environment, as in Lambda; init durations are recorded.
+ */
+final class LocalFunction implements AutoCloseable {
+
+    /** How an invocation ended. */
+    enum Outcome { SUCCESS, ERROR, TIMEOUT }
+
+    record Result(Outcome outcome, String body) {}
+
+    private record Invocation(String requestId, String payload, CompletableFuture<Result> result) {}
+
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Duration timeout;
+    private final int maxConcurrency;
+    private final Path logFile;
+    private final LinkedBlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
+    private final List<Environment> environments = new CopyOnWriteArrayList<>();
+    private final List<Long> initMillis = Collections.synchronizedList(new ArrayList<>());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "timeouts");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean closed;
+
+    LocalFunction(String name, Path jar, String handler, int memoryMb, Duration timeout, int maxConcurrency,
+                  Map<String, String> environment, Path logDirectory) {
+        this.name = name;
+        this.timeout = timeout;
+        this.maxConcurrency = maxConcurrency;
+        this.environment = environment;
+        this.logFile = logDirectory.resolve(name + ".log");
+        this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Lambda's own JVM flags for short-lived functions: C1 only, a heap sized from the memory setting.
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx" + Math.max(64, memoryMb * 85 / 100) + "m",
+                "-cp", jar + File.pathSeparator + runtimeClasspath(),
+                AWSLambda.class.getName(), handler);
+    }
+
+    String name() {
+        return name;
+    }
+
+    CompletableFuture<Result> invoke(String payload) {
+        Invocation invocation = new Invocation(UUID.randomUUID().toString(), payload, new CompletableFuture<>());
+        pending.add(invocation);
+        synchronized (this) {
+            long idle = environments.stream().filter(Environment::idle).count();
+            if (!closed && idle < pending.size() && environments.size() < maxConcurrency) {
+                environments.add(new Environment());
+            }
+        }
+        timer.schedule(() -> expire(invocation), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return invocation.result;
+    }
+
+    /** Milliseconds from each environment's start to its first request for work. */
+    List<Long> initDurations() {
+        return List.copyOf(initMillis);
+    }
+
+    private void expire(Invocation invocation) {
+        if (invocation.result.complete(new Result(Outcome.TIMEOUT,
+                "{\"errorMessage\":\"Task timed out after " + timeout.toSeconds() + " seconds\"}"))) {
+            pending.remove(invocation);
+            environments.stream().filter(e -> e.current == invocation).forEach(Environment::stop);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        environments.forEach(Environment::stop);
+        timer.shutdownNow();
+    }
+
+    /** The runtime interface client and what it needs beside the function's own jar, from this JVM's classpath. */
+    private static String runtimeClasspath() {
+        List<String> jars = new ArrayList<>();
+        for (String className : List.of(AWSLambda.class.getName(),
+                "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer",
+                "software.amazon.awssdk.utils.StringUtils",
+                "software.amazon.awssdk.annotations.SdkPublicApi")) {
+            try {
+                jars.add(Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI())
+                        .toString());
+            } catch (ClassNotFoundException | URISyntaxException e) {
+                throw new IllegalStateException("the local cloud needs " + className + " on its classpath", e);
+            }
+        }
+        return String.join(File.pathSeparator, jars);
+    }
+
+    /** One execution environment: a child JVM and the Runtime API endpoint it talks to. */
+    private final class Environment {
+
+        private final HttpServer runtimeApi;
+        private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, name + "-runtime-api");
+            thread.setDaemon(true);
+            return thread;
+        });
+        private final long startedAt = System.nanoTime();
+        private final Process process;
+        private volatile boolean initialized;
+        private volatile Invocation current;
+
+        Environment() {
+            try {
+                runtimeApi = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                runtimeApi.setExecutor(threads);
+                runtimeApi.createContext("/2018-06-01/runtime/", this::handle);
+                runtimeApi.start();
+                Map<String, String> env = new HashMap<>(environment);
+                env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getAddress().getPort());
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+                builder.environment().clear();
+                builder.environment().putAll(env);
+                process = builder.start();
+                process.onExit().thenRun(this::exited);
+            } catch (IOException e) {
+                throw new IllegalStateException("could not start an environment for " + name, e);
+            }
+        }
+
+        boolean idle() {
+            return current == null;
+        }
+
+        void stop() {
+            process.destroyForcibly();
+            runtimeApi.stop(0);
+            threads.shutdownNow();
+            environments.remove(this);
+        }
+
+        private void exited() {
+            Invocation lost = current;
+            if (lost != null) {
+                lost.result.complete(new Result(Outcome.ERROR,
+                        "{\"errorMessage\":\"Runtime exited with code " + process.exitValue() + "\"}"));
+            }
+            stop();
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                String path = exchange.getRequestURI().getPath();
+                if (path.endsWith("/invocation/next")) {
+                    next(exchange);
+                } else if (path.endsWith("/response") || path.endsWith("/error")) {
+                    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    Invocation done = current;
+                    current = null;
+                    if (done != null && path.contains(done.requestId)) {
+                        done.result.complete(new Result(path.endsWith("/response") ? Outcome.SUCCESS
+                                : Outcome.ERROR, body));
+                    }
+                    respond(exchange, 202, "{\"status\":\"OK\"}");
+                } else if (path.endsWith("/init/error")) {
+                    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    Invocation failed = pending.poll();
+                    if (failed != null) {
+                        failed.result.complete(new Result(Outcome.ERROR, body));
+                    }
+                    respond(exchange, 202, "{\"status\":\"OK\"}");
+                } else {
+                    respond(exchange, 404, "{\"errorMessage\":\"unknown runtime path\"}");
+                }
+            }
+        }
+
+        private void next(HttpExchange exchange) throws IOException {
+            if (!initialized) {
+                initialized = true;
+                initMillis.add((System.nanoTime() - startedAt) / 1_000_000);
+            }
+            Invocation invocation;
+            try {
+                do {
+                    invocation = pending.take();
+                } while (invocation.result.isDone());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            current = invocation;
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            // The runtime client's native code expects every one of these headers.
+            var headers = exchange.getResponseHeaders();
+            headers.set("Lambda-Runtime-Aws-Request-Id", invocation.requestId);
+            headers.set("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
+            headers.set("Lambda-Runtime-Invoked-Function-Arn", CloudTemplate.arn("lambda", "function:" + name));
+            headers.set("Lambda-Runtime-Trace-Id", "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000)
+                    + "-" + invocation.requestId.replace("-", "").substring(0, 24) + ";Sampled=0");
+            headers.set("Lambda-Runtime-Client-Context", "");
+            headers.set("Lambda-Runtime-Cognito-Identity", "");
+            respond(exchange, 200, invocation.payload);
+        }
+
+        private void respond(HttpExchange exchange, int status, String body) throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+}

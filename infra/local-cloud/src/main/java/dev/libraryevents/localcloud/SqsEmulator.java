@@ -1,0 +1,84 @@
+package dev.libraryevents.localcloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/** ElasticMQ in this JVM, with the template's queues: visibility timeouts, retention, redrive to their DLQs. */
+final class SqsEmulator implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SQSRestServer server;
+    private final URI endpoint;
+    private final SqsClient client;
+    private final Map<String, String> queueUrls = new HashMap<>();
+
+    SqsEmulator() {
+        int port = Ports.free();
+        server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
+                .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
+                .withAWSRegion(CloudTemplate.REGION).withAWSAccountId(CloudTemplate.ACCOUNT)
+                .start();
+        server.waitUntilStarted();
+        endpoint = URI.create("http://127.0.0.1:" + port);
+        client = SqsClient.builder().endpointOverride(endpoint).region(Region.of(CloudTemplate.REGION))
+                .credentialsProvider(DynamoDbEmulator.CREDENTIALS).httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    URI endpoint() {
+        return endpoint;
+    }
+
+    SqsClient client() {
+        return client;
+    }
+
+    String queueUrl(String logicalId) {
+        return queueUrls.get(logicalId);
+    }
+
+    /** Dead-letter queues first, so that every redrive policy names a queue that exists. */
+    void createQueues(CloudTemplate template) {
+        Map<String, JsonNode> queues = template.ofType("AWS::SQS::Queue");
+        queues.entrySet().stream().sorted((a, b) -> Boolean.compare(a.getValue().has("RedrivePolicy"),
+                b.getValue().has("RedrivePolicy"))).forEach(queue -> {
+                    Map<QueueAttributeName, String> attributes = new HashMap<>();
+                    JsonNode properties = queue.getValue();
+                    attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT,
+                            properties.path("VisibilityTimeout").asText("30"));
+                    attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                            properties.path("MessageRetentionPeriod").asText("345600"));
+                    JsonNode redrive = properties.path("RedrivePolicy");
+                    if (!redrive.isMissingNode()) {
+                        attributes.put(QueueAttributeName.REDRIVE_POLICY, JSON.createObjectNode()
+                                .put("deadLetterTargetArn", template.resolve(redrive.path("deadLetterTargetArn")))
+                                .put("maxReceiveCount", redrive.path("maxReceiveCount").asInt())
+                                .toString());
+                    }
+                    String url = client.createQueue(r -> r.queueName(queue.getKey()).attributes(attributes))
+                            .queueUrl();
+                    queueUrls.put(queue.getKey(), url);
+                });
+    }
+
+    List<String> queueNames() {
+        return List.copyOf(queueUrls.keySet());
+    }
+
+    @Override
+    public void close() {
+        server.stopAndWait();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.libraryevents.localcloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.event.ruler.Machine;
+
+/**
+ * A DynamoDB stream event source mapping: reads every shard in order, keeps the records its filter criteria
+ * match (evaluated by event-ruler, as Lambda's filtering uses the same pattern language), invokes in batches, and
+ * on a reported item failure or a function error retries from the first record not done. After the retries it
+ * bisects, and a record that still fails goes to the on-failure destination with its batch info, then the shard
+ * moves on.
+ */
+final class StreamPoller implements Runnable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DynamoDbStreamsClient streams;
+    private final String streamArn;
+    private final LocalFunction function;
+    private final int batchSize;
+    private final int maxRetries;
+    private final Machine filter;
+    private final SqsClient sqs;
+    private final String onFailureQueueUrl;
+    private final Map<String, String> positions = new HashMap<>();
+
+    StreamPoller(DynamoDbStreamsClient streams, String streamArn, LocalFunction function, int batchSize,
+                 int maxRetries, List<String> filterPatterns, SqsClient sqs, String onFailureQueueUrl)
+            throws Exception {
+        this.streams = streams;
+        this.streamArn = streamArn;
+        this.function = function;
+        this.batchSize = batchSize;
+        this.maxRetries = maxRetries;
+        this.sqs = sqs;
+        this.onFailureQueueUrl = onFailureQueueUrl;
+        if (filterPatterns.isEmpty()) {
+            this.filter = null;
+        } else {
+            this.filter = Machine.builder().build();
+            for (int i = 0; i < filterPatterns.size(); i++) {
+                filter.addRule("filter-" + i, filterPatterns.get(i));
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                boolean any = false;
+                for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
+                    any |= poll(shard.shardId());
+                }
+                if (!any) {
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                LocalCloud.log("stream poller for " + function.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private boolean poll(String shardId) throws InterruptedException {
+        String after = positions.get(shardId);
+        String iterator = streams.getShardIterator(r -> {
+            r.streamArn(streamArn).shardId(shardId);
+            if (after == null) {
+                r.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+            } else {
+                r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
+            }
+        }).shardIterator();
+        if (iterator == null) {
+            return false;
+        }
+        List<Record> records = streams.getRecords(r -> r.shardIterator(iterator).limit(batchSize)).records();
+        if (records.isEmpty()) {
+            return false;
+        }
+        List<ObjectNode> batch = new ArrayList<>();
+        for (Record record : records) {
+            ObjectNode json = toLambda(record);
+            if (filter == null || matches(json)) {
+                batch.add(json);
+            }
+        }
+        process(shardId, batch);
+        positions.put(shardId, records.get(records.size() - 1).dynamodb().sequenceNumber());
+        return true;
+    }
+
+    /** Invokes until every record is done or has been handed to the on-failure destination. */
+    private void process(String shardId, List<ObjectNode> batch) throws InterruptedException {
+        List<ObjectNode> remaining = batch;
+        int attempts = 0;
+        while (!remaining.isEmpty()) {
+            int failedAt = invoke(remaining);
+            if (failedAt < 0) {
+                return;
+            }
+            remaining = remaining.subList(failedAt, remaining.size());
+            attempts++;
+            if (attempts > maxRetries) {
+                if (remaining.size() > 1) {
+                    // bisect: the first half alone, with fresh retries, to isolate the record at fault
+                    process(shardId, remaining.subList(0, remaining.size() / 2));
+                    remaining = remaining.subList(remaining.size() / 2, remaining.size());
+                    attempts = 0;
+                    continue;
+                }
+                sendToOnFailure(shardId, remaining.get(0));
+                return;
+            }
+        }
+    }
+
+    /** @return -1 when all succeeded, else the index of the first record to retry from */
+    private int invoke(List<ObjectNode> records) throws InterruptedException {
+        ObjectNode event = JSON.createObjectNode();
+        ArrayNode list = event.putArray("Records");
+        records.forEach(list::add);
+        LocalFunction.Result result;
+        try {
+            result = function.invoke(event.toString()).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return 0;
+        }
+        if (result.outcome() != LocalFunction.Outcome.SUCCESS) {
+            return 0;
+        }
+        try {
+            JsonNode failures = JSON.readTree(result.body()).path("batchItemFailures");
+            int first = -1;
+            for (JsonNode failure : failures) {
+                String sequence = failure.path("itemIdentifier").asText();
+                for (int i = 0; i < records.size(); i++) {
+                    if (records.get(i).at("/dynamodb/SequenceNumber").asText().equals(sequence)
+                            && (first < 0 || i < first)) {
+                        first = i;
+                    }
+                }
+            }
+            return first;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private void sendToOnFailure(String shardId, ObjectNode record) {
+        if (onFailureQueueUrl == null) {
+            return;
+        }
+        String sequence = record.at("/dynamodb/SequenceNumber").asText();
+        ObjectNode info = JSON.createObjectNode();
+        info.putObject("requestContext").put("functionArn", CloudTemplate.arn("lambda", "function:" + function.name()))
+                .put("condition", "RetryAttemptsExhausted").put("approximateInvokeCount", maxRetries + 1);
+        info.putObject("DDBStreamBatchInfo").put("shardId", shardId).put("startSequenceNumber", sequence)
+                .put("endSequenceNumber", sequence).put("batchSize", 1).put("streamArn", streamArn);
+        sqs.sendMessage(r -> r.queueUrl(onFailureQueueUrl).messageBody(info.toString()));
+        LocalCloud.log(function.name() + ": stream record " + sequence + " sent to its on-failure destination");
+    }
+
+    private boolean matches(ObjectNode record) {
+        try {
+            return !filter.rulesForJSONEvent(record.toString()).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private ObjectNode toLambda(Record record) {
+        ObjectNode json = JSON.createObjectNode()
+                .put("eventID", record.eventID())
+                .put("eventName", record.eventNameAsString())
+                .put("eventVersion", "1.1")
+                .put("eventSource", "aws:dynamodb")
+                .put("awsRegion", CloudTemplate.REGION)
+                .put("eventSourceARN", streamArn);
+        ObjectNode dynamodb = json.putObject("dynamodb");
+        if (record.dynamodb().approximateCreationDateTime() != null) {
+            dynamodb.put("ApproximateCreationDateTime", record.dynamodb().approximateCreationDateTime()
+                    .getEpochSecond());
+        }
+        dynamodb.set("Keys", item(record.dynamodb().keys()));
+        if (record.dynamodb().hasNewImage()) {
+            dynamodb.set("NewImage", item(record.dynamodb().newImage()));
+        }
+        dynamodb.put("SequenceNumber", record.dynamodb().sequenceNumber());
+        dynamodb.put("SizeBytes", record.dynamodb().sizeBytes() == null ? 0 : record.dynamodb().sizeBytes());
+        dynamodb.put("StreamViewType", record.dynamodb().streamViewTypeAsString());
+        return json;
+    }
+
+    private static ObjectNode item(Map<String, AttributeValue> item) {
+        ObjectNode json = JSON.createObjectNode();
+        item.forEach((name, value) -> json.set(name, value(value)));
+        return json;
+    }
+
+    private static ObjectNode value(AttributeValue value) {
+        ObjectNode json = JSON.createObjectNode();
+        if (value.s() != null) {
+            json.put("S", value.s());
+        } else if (value.n() != null) {
+            json.put("N", value.n());
+        } else if (value.bool() != null) {
+            json.put("BOOL", value.bool());
+        } else if (value.hasM()) {
+            json.set("M", item(value.m()));
+        } else if (value.hasL()) {
+            ArrayNode list = json.putArray("L");
+            value.l().forEach(v -> list.add(value(v)));
+        } else if (value.hasSs()) {
+            ArrayNode set = json.putArray("SS");
+            value.ss().forEach(set::add);
+        } else {
+            json.put("NULL", true);
+        }
+        return json;
+    }
+}
