@@ -62,13 +62,9 @@ final class AwsEndpoint implements AutoCloseable {
     }
 
     private void eventBridge(HttpExchange exchange, String target, String body) throws IOException {
-        if (!target.equals("AWSEvents.PutEvents")) {
-            respond(exchange, 400, "{\"__type\":\"UnknownOperationException\",\"message\":\"" + target
-                    + " is not offered by the local cloud\"}");
-            return;
-        }
         try {
-            respond(exchange, 200, events.putEvents(body));
+            respond(exchange, 200, target.equals("AWSEvents.PutEvents") ? events.putEvents(body)
+                    : events.operation(target, body));
         } catch (EventBridgeEmulator.ValidationError e) {
             respond(exchange, 400, "{\"__type\":\"ValidationException\",\"message\":\"" + e.getMessage() + "\"}");
         } catch (Exception e) {

@@ -45,6 +45,42 @@ final class EventBridgeEmulator {
         this.archiveFile = dataDirectory == null ? null : dataDirectory.resolve("eventbridge-archive.jsonl");
     }
 
+    /** The template's archives, by name, each recording one bus. */
+    private final Map<String, String> archives = new HashMap<>();
+
+    void addArchive(String archiveName, String busName) {
+        archives.put(archiveName, busName);
+    }
+
+    /** DescribeEventBus, ListArchives and StartReplay, enough for the operations CLI to replay a time range. */
+    synchronized String operation(String target, String requestBody) throws Exception {
+        JsonNode request = JSON.readTree(requestBody);
+        switch (target) {
+            case "AWSEvents.DescribeEventBus": {
+                String name = request.path("Name").asText("default");
+                return JSON.createObjectNode().put("Name", name)
+                        .put("Arn", CloudTemplate.arn("events", "event-bus/" + name)).toString();
+            }
+            case "AWSEvents.ListArchives": {
+                ObjectNode response = JSON.createObjectNode();
+                ArrayNode list = response.putArray("Archives");
+                archives.forEach((name, bus) -> list.addObject().put("ArchiveName", name)
+                        .put("EventSourceArn", CloudTemplate.arn("events", "event-bus/" + bus)).put("State", "ENABLED"));
+                return response.toString();
+            }
+            case "AWSEvents.StartReplay": {
+                Instant from = Instant.ofEpochMilli((long) (request.path("EventStartTime").asDouble() * 1000));
+                Instant to = Instant.ofEpochMilli((long) (request.path("EventEndTime").asDouble() * 1000));
+                int replayed = replay(from, to);
+                LocalCloud.log("replayed " + replayed + " archived events");
+                return JSON.createObjectNode().put("ReplayArn", CloudTemplate.arn("events", "replay/"
+                        + request.path("ReplayName").asText())).put("State", "COMPLETED").toString();
+            }
+            default:
+                throw new ValidationError(target + " is not offered by the local cloud");
+        }
+    }
+
     void addRule(String busName, String ruleId, String pattern, List<Target> ruleTargets) throws Exception {
         machines.computeIfAbsent(busName, name -> Machine.builder().build()).addRule(ruleId, pattern);
         targets.put(ruleId, ruleTargets);
@@ -107,6 +143,18 @@ final class EventBridgeEmulator {
 
     long putEntries() {
         return putEntries;
+    }
+
+    /** The detail-types of the archived events whose envelope carries this correlation id, in arrival order. */
+    synchronized List<String> archivedTypes(String correlationId) throws IOException {
+        List<String> types = new ArrayList<>();
+        for (String line : archive) {
+            JsonNode event = JSON.readTree(line).path("event");
+            if (correlationId.equals(event.path("detail").path("correlationId").asText())) {
+                types.add(event.path("detail-type").asText());
+            }
+        }
+        return types;
     }
 
     private void route(String busName, String eventJson) throws Exception {

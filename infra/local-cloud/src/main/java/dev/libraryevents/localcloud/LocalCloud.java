@@ -39,9 +39,11 @@ public final class LocalCloud implements AutoCloseable {
     /**
      * @param apiPort       0 for any free port
      * @param dataDirectory null to keep everything in memory
+     * @param queueVisibility null for the template's visibility timeouts; tests shorten them so that a message
+     *                        reaches its DLQ after 3 receives in seconds rather than minutes
      */
     public record Options(Path template, int apiPort, int awsPort, Path dataDirectory, Path logDirectory,
-                          int concurrency) {}
+                          int concurrency, Duration queueVisibility) {}
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<Thread> pollers = new ArrayList<>();
@@ -63,7 +65,7 @@ public final class LocalCloud implements AutoCloseable {
         DynamoDbEmulator dynamoDb = track(new DynamoDbEmulator(options.dataDirectory()));
         dynamoDb.createTables(template);
         sqs = track(new SqsEmulator());
-        sqs.createQueues(template);
+        sqs.createQueues(template, options.queueVisibility());
         template.attributes((id, attribute) -> switch (attribute) {
             case "StreamArn" -> dynamoDb.streamArn(id);
             case "QueueUrl" -> sqs.queueUrl(id);
@@ -72,6 +74,8 @@ public final class LocalCloud implements AutoCloseable {
 
         events = new EventBridgeEmulator(options.dataDirectory());
         events.loadArchive();
+        template.ofType("AWS::Events::Archive").forEach((id, archive) ->
+                events.addArchive(id, template.resolve(archive.path("SourceArn")).replaceAll(".*/", "")));
         awsEndpoint = track(new AwsEndpoint(options.awsPort(), dynamoDb.endpoint(), sqs.endpoint(), events,
                 this::operation));
 
@@ -115,6 +119,30 @@ public final class LocalCloud implements AutoCloseable {
                 pollersOfFunction.forEach(poller -> poller.pause(paused));
             }
         });
+    }
+
+    public String functionEnvironment(String functionLogicalIdPrefix, String name) {
+        return function(functionLogicalIdPrefix).environment(name);
+    }
+
+    /** Reconfigures a function, as a deployment would: its running environments end, new ones see the value. */
+    public void functionEnvironment(String functionLogicalIdPrefix, String name, String value) {
+        function(functionLogicalIdPrefix).environment(name, value);
+    }
+
+    /** What the bus accepted for one correlation id: the event types, in the order they arrived. */
+    public List<String> eventsOf(String correlationId) throws IOException {
+        return events.archivedTypes(correlationId);
+    }
+
+    /** The bus's count of accepted entries since start. */
+    public long eventsPut() {
+        return events.putEntries();
+    }
+
+    private LocalFunction function(String logicalIdPrefix) {
+        return functions.entrySet().stream().filter(f -> f.getKey().startsWith(logicalIdPrefix)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no function " + logicalIdPrefix + "*")).getValue();
     }
 
     /** Runs a schedule rule's targets now. */
@@ -318,7 +346,7 @@ public final class LocalCloud implements AutoCloseable {
                 Integer.parseInt(flags.getOrDefault("--aws-port", "4566")),
                 dataDirectory,
                 dataDirectory == null ? Path.of("target", "local-cloud-logs") : dataDirectory.resolve("logs"),
-                Integer.parseInt(flags.getOrDefault("--concurrency", "2")));
+                Integer.parseInt(flags.getOrDefault("--concurrency", "2")), null);
         LocalCloud cloud = start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

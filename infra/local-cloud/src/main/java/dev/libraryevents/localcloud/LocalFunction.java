@@ -42,7 +42,7 @@ final class LocalFunction implements AutoCloseable {
 
     private final String name;
     private final List<String> command;
-    private final Map<String, String> environment;
+    private final Map<String, String> environment = new java.util.concurrent.ConcurrentHashMap<>();
     private final Duration timeout;
     private final int maxConcurrency;
     private final Path logFile;
@@ -61,7 +61,7 @@ final class LocalFunction implements AutoCloseable {
         this.name = name;
         this.timeout = timeout;
         this.maxConcurrency = maxConcurrency;
-        this.environment = environment;
+        this.environment.putAll(environment);
         this.logFile = logDirectory.resolve(name + ".log");
         this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Lambda's own JVM flags for short-lived functions: C1 only, a heap sized from the memory setting.
@@ -86,6 +86,16 @@ final class LocalFunction implements AutoCloseable {
         }
         timer.schedule(() -> expire(invocation), timeout.toMillis(), TimeUnit.MILLISECONDS);
         return invocation.result;
+    }
+
+    String environment(String name) {
+        return environment.get(name);
+    }
+
+    /** Changes a variable, as a configuration update does: running environments end, new ones see the value. */
+    void environment(String name, String value) {
+        environment.put(name, value);
+        environments.forEach(Environment::stop);
     }
 
     /** Milliseconds from each environment's start to its first request for work. */

@@ -50,14 +50,15 @@ final class SqsEmulator implements AutoCloseable {
     }
 
     /** Dead-letter queues first, so that every redrive policy names a queue that exists. */
-    void createQueues(CloudTemplate template) {
+    void createQueues(CloudTemplate template, java.time.Duration visibilityOverride) {
         Map<String, JsonNode> queues = template.ofType("AWS::SQS::Queue");
         queues.entrySet().stream().sorted((a, b) -> Boolean.compare(a.getValue().has("RedrivePolicy"),
                 b.getValue().has("RedrivePolicy"))).forEach(queue -> {
                     Map<QueueAttributeName, String> attributes = new HashMap<>();
                     JsonNode properties = queue.getValue();
-                    attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT,
-                            properties.path("VisibilityTimeout").asText("30"));
+                    attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, visibilityOverride != null
+                            ? Long.toString(visibilityOverride.toSeconds())
+                            : properties.path("VisibilityTimeout").asText("30"));
                     attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
                             properties.path("MessageRetentionPeriod").asText("345600"));
                     JsonNode redrive = properties.path("RedrivePolicy");

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
@@ -36,6 +38,7 @@ final class StreamPoller implements Runnable {
     private final SqsClient sqs;
     private final String onFailureQueueUrl;
     private final Map<String, String> positions = new HashMap<>();
+    private final Set<String> finished = new HashSet<>();
 
     StreamPoller(DynamoDbStreamsClient streams, String streamArn, LocalFunction function, int batchSize,
                  int maxRetries, List<String> filterPatterns, SqsClient sqs, String onFailureQueueUrl)
@@ -63,7 +66,9 @@ final class StreamPoller implements Runnable {
             try {
                 boolean any = false;
                 for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
-                    any |= poll(shard.shardId());
+                    if (!finished.contains(shard.shardId())) {
+                        any |= poll(shard);
+                    }
                 }
                 if (!any) {
                     Thread.sleep(100);
@@ -79,8 +84,18 @@ final class StreamPoller implements Runnable {
         }
     }
 
-    private boolean poll(String shardId) throws InterruptedException {
+    /**
+     * Reads the next records of one shard. A closed shard read to its last record is done for good: asking for
+     * records after its end is an error, and its children carry on.
+     */
+    private boolean poll(Shard shard) throws InterruptedException {
+        String shardId = shard.shardId();
         String after = positions.get(shardId);
+        String end = shard.sequenceNumberRange() == null ? null : shard.sequenceNumberRange().endingSequenceNumber();
+        if (end != null && end.equals(after)) {
+            finished.add(shardId);
+            return false;
+        }
         String iterator = streams.getShardIterator(r -> {
             r.streamArn(streamArn).shardId(shardId);
             if (after == null) {
@@ -92,8 +107,12 @@ final class StreamPoller implements Runnable {
         if (iterator == null) {
             return false;
         }
-        List<Record> records = streams.getRecords(r -> r.shardIterator(iterator).limit(batchSize)).records();
+        var page = streams.getRecords(r -> r.shardIterator(iterator).limit(batchSize));
+        List<Record> records = page.records();
         if (records.isEmpty()) {
+            if (end != null && page.nextShardIterator() == null) {
+                finished.add(shardId);
+            }
             return false;
         }
         List<ObjectNode> batch = new ArrayList<>();

@@ -4,41 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.libraryevents.infra.LibraryEventsStack;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.AppProps;
 
 /** The whole system end to end over HTTP, on a local cloud started from the freshly synthesized template. */
 class LocalCloudIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static LocalCloud cloud;
-
-    record Response(int status, JsonNode body, Map<String, java.util.List<String>> headers) {}
+    private static Stack.Api api;
 
     @BeforeAll
     static void startTheLocalCloud() throws Exception {
-        Path assembly = Files.createTempDirectory("cdk.out");
-        App app = new App(AppProps.builder().outdir(assembly.toString())
-                .context(Map.of("deletionProtection", "false")).build());
-        LibraryEventsStack.create(app, Path.of("../..").toAbsolutePath().normalize());
-        app.synth();
-        cloud = LocalCloud.start(new LocalCloud.Options(assembly.resolve("LibraryEvents.template.json"), 0, 0, null,
-                Path.of("target", "local-cloud-logs"), 2));
+        cloud = Stack.start(null, null);
+        api = new Stack.Api(cloud.apiUrl());
     }
 
     @AfterAll
@@ -50,64 +30,44 @@ class LocalCloudIT {
 
     @Test
     void shouldRunTheLendingLifecycle_withEveryConsumersResult() throws Exception {
-        String bookId = post("/books", "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"copies\":1}", "it-add")
-                .body().path("bookId").asText();
-        String userId = post("/users", "{\"name\":\"Ada\",\"email\":\"" + UUID.randomUUID() + "@example.org\"}",
-                "it-register").body().path("userId").asText();
-        Response borrowed = post("/borrowings", "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId + "\"}",
-                "it-borrow");
+        String bookId = api.addBook("it-add");
+        String userId = api.registerUser("it-register");
+        Stack.Api.Response borrowed = api.borrow(userId, bookId, "it-borrow");
         assertThat(borrowed.status()).isEqualTo(201);
-        String borrowingId = borrowed.body().path("borrowingId").asText();
-        assertThat(post("/borrowings/" + borrowingId + "/return", null, "it-return").status()).isEqualTo(200);
-        assertThat(post("/users/" + userId + "/suspend", "{\"reason\":\"test\"}", "it-suspend").status())
+        String borrowingId = borrowed.id("borrowingId");
+        assertThat(api.post("/borrowings/" + borrowingId + "/return", null, "it-return").status()).isEqualTo(200);
+        assertThat(api.post("/users/" + userId + "/suspend", "{\"reason\":\"test\"}", "it-suspend").status())
                 .isEqualTo(200);
-        Response refused = post("/borrowings", "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId + "\"}",
-                "it-refused");
+        Stack.Api.Response refused = api.borrow(userId, bookId, "it-refused");
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.body().path("type").asText()).isEqualTo("urn:problem:user-suspended");
 
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
-                get("/users/" + userId + "/notifications").body().path("items").findValuesAsText("kind"))
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(api.notificationKinds(userId))
                 .containsExactly("ACCOUNT_SUSPENDED", "RETURN_CONFIRMATION", "BORROW_CONFIRMATION", "WELCOME"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            JsonNode totals = get("/reports/usage").body().path("totals");
-            assertThat(totals.path("borrowings").asInt()).isGreaterThanOrEqualTo(1);
-            assertThat(totals.path("returns").asInt()).isGreaterThanOrEqualTo(1);
-            assertThat(totals.path("notificationsSent").asInt()).isGreaterThanOrEqualTo(4);
+            JsonNode report = api.get("/reports/usage").body();
+            assertThat(report.path("totals").path("borrowings").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(report.path("totals").path("returns").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(report.path("totals").path("notificationsSent").asInt()).isGreaterThanOrEqualTo(4);
+            assertThat(report.path("popularBooks").findValuesAsText("bookId")).contains(bookId);
         });
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                get("/audit/borrowings/" + borrowingId).body().path("items").findValuesAsText("eventType"))
+                api.get("/audit/borrowings/" + borrowingId).body().path("items").findValuesAsText("eventType"))
                 .containsExactly("BookBorrowed", "BookReturned"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            JsonNode trace = get("/traces/it-borrow").body().path("events");
+            JsonNode trace = api.get("/traces/it-borrow").body().path("events");
             assertThat(trace.findValuesAsText("eventType")).contains("BookBorrowed", "NotificationSent");
             assertThat(trace.get(0).path("eventType").asText()).isEqualTo("BookBorrowed");
         });
-        String returnedAt = get("/borrowings/" + borrowingId).body().path("returnedAt").asText();
-        assertThat(get("/audit/users/" + userId + "/state?at=" + returnedAt).body().path("status").asText())
+        String returnedAt = api.get("/borrowings/" + borrowingId).body().path("returnedAt").asText();
+        assertThat(api.get("/audit/users/" + userId + "/state?at=" + returnedAt).body().path("status").asText())
                 .isEqualTo("ACTIVE");
-        assertThat(post("/audit/snapshots", null, "it-snapshot").status()).isEqualTo(201);
-        assertThat(get("/nowhere").status()).isEqualTo(404);
-    }
-
-    private static Response get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(cloud.apiUrl() + path.substring(1))).GET().build());
-    }
-
-    private static Response post(String path, String json, String correlationId) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cloud.apiUrl() + path.substring(1)))
-                .header("X-Correlation-Id", correlationId);
-        if (json == null) {
-            request.POST(HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
-        }
-        return send(request.build());
-    }
-
-    private static Response send(HttpRequest request) throws Exception {
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-        return new Response(response.statusCode(), body, response.headers().map());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                api.get("/audit/users/" + userId + "/state").body().path("status").asText()).isEqualTo("SUSPENDED"));
+        Stack.Api.Response snapshot = api.post("/audit/snapshots", null, "it-snapshot");
+        assertThat(snapshot.status()).isEqualTo(201);
+        assertThat(snapshot.body().path("counts").path("borrowings").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(api.get("/nowhere").status()).isEqualTo(404);
+        assertThat(api.get("/nowhere").body().path("type").asText()).isEqualTo("urn:problem:route-not-found");
     }
 }

@@ -1,0 +1,120 @@
+package dev.libraryevents.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.Archive;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Dead-letter operations that work the same against AWS, LocalStack and the local cloud, through the standard
+ * SDK settings: which DLQs hold what, what a message is, moving messages back to their source, purging, and
+ * replaying archived events.
+ */
+public final class DeadLetters {
+
+    /** A dead-letter queue and the queues whose redrive policy sends to it. */
+    public record DeadLetterQueue(String name, String url, String arn, long depth, List<String> sources) {}
+
+    /** What an operator needs to know of one dead letter. */
+    public record Letter(String messageId, String eventType, String eventId, String correlationId, int receiveCount,
+                         Instant firstReceived) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SqsClient sqs;
+    private final EventBridgeClient eventBridge;
+
+    public DeadLetters(SqsClient sqs, EventBridgeClient eventBridge) {
+        this.sqs = sqs;
+        this.eventBridge = eventBridge;
+    }
+
+    public List<DeadLetterQueue> list() {
+        List<String> urls = sqs.listQueuesPaginator(r -> r.maxResults(1000)).queueUrls().stream().toList();
+        Map<String, Map<QueueAttributeName, String>> attributes = new java.util.HashMap<>();
+        for (String url : urls) {
+            attributes.put(url, sqs.getQueueAttributes(r -> r.queueUrl(url)
+                    .attributeNames(QueueAttributeName.ALL)).attributes());
+        }
+        List<DeadLetterQueue> dlqs = new ArrayList<>();
+        for (String url : urls) {
+            String arn = attributes.get(url).get(QueueAttributeName.QUEUE_ARN);
+            List<String> sources = new ArrayList<>();
+            attributes.forEach((sourceUrl, sourceAttributes) -> {
+                String redrive = sourceAttributes.get(QueueAttributeName.REDRIVE_POLICY);
+                if (redrive != null && redrive.contains(arn + "\"")) {
+                    sources.add(name(sourceUrl));
+                }
+            });
+            if (!sources.isEmpty()) {
+                dlqs.add(new DeadLetterQueue(name(url), url, arn, Long.parseLong(attributes.get(url)
+                        .getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")), sources));
+            }
+        }
+        return dlqs;
+    }
+
+    /** Up to ten messages, left in the queue (received with a zero visibility timeout). */
+    public List<Letter> show(String queueName) {
+        String url = sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+        List<Letter> letters = new ArrayList<>();
+        for (Message message : sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages()) {
+            JsonNode envelope = envelope(message.body());
+            Map<MessageSystemAttributeName, String> attributes = message.attributes();
+            String first = attributes.get(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP);
+            letters.add(new Letter(message.messageId(), envelope.path("eventType").asText(null),
+                    envelope.path("eventId").asText(null), envelope.path("correlationId").asText(null),
+                    Integer.parseInt(attributes.getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                            "0")),
+                    first == null ? null : Instant.ofEpochMilli(Long.parseLong(first))));
+        }
+        return letters;
+    }
+
+    /** Moves every message of a DLQ back to the queue it came from (SQS StartMessageMoveTask). */
+    public String redrive(String queueName) {
+        String url = sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+        String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        return sqs.startMessageMoveTask(r -> r.sourceArn(arn)).taskHandle();
+    }
+
+    public void purge(String queueName) {
+        String url = sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+        sqs.purgeQueue(r -> r.queueUrl(url));
+    }
+
+    /** Puts the bus's archived events of [from, to] on the bus again (EventBridge StartReplay). */
+    public String replay(String busName, Instant from, Instant to) {
+        String busArn = eventBridge.describeEventBus(r -> r.name(busName)).arn();
+        Archive archive = eventBridge.listArchives(r -> r.eventSourceArn(busArn)).archives().stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("bus " + busName + " has no archive"));
+        return eventBridge.startReplay(r -> r.replayName("replay-" + System.currentTimeMillis())
+                .eventSourceArn(busArn.replace(":event-bus/" + busName, ":archive/" + archive.archiveName()))
+                .eventStartTime(from).eventEndTime(to)
+                .destination(d -> d.arn(busArn))).replayArn();
+    }
+
+    /** A message is an EventBridge event whose detail is the envelope; anything else is shown as it is. */
+    private static JsonNode envelope(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node.path("detail").isObject() ? node.path("detail") : node;
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private static String name(String queueUrl) {
+        return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+    }
+}

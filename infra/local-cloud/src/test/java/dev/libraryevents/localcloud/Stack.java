@@ -1,0 +1,95 @@
+package dev.libraryevents.localcloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.libraryevents.infra.LibraryEventsStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+
+/** The stack synthesized fresh, once per test JVM, and an HTTP client for the API a local cloud serves from it. */
+final class Stack {
+
+    private static Path template;
+
+    private Stack() {}
+
+    /** The template and its assets in a new cloud assembly, as {@code cdk synth} writes them. */
+    static synchronized Path template() throws Exception {
+        if (template == null) {
+            Path assembly = Files.createTempDirectory("cdk.out");
+            App app = new App(AppProps.builder().outdir(assembly.toString())
+                    .context(Map.of("deletionProtection", "false")).build());
+            LibraryEventsStack.create(app, Path.of("../..").toAbsolutePath().normalize());
+            app.synth();
+            template = assembly.resolve("LibraryEvents.template.json");
+        }
+        return template;
+    }
+
+    static LocalCloud start(Path dataDirectory, Duration queueVisibility) throws Exception {
+        return LocalCloud.start(new LocalCloud.Options(template(), 0, 0, dataDirectory,
+                Path.of("target", "local-cloud-logs"), 2, queueVisibility));
+    }
+
+    /** The REST API over real HTTP. */
+    record Api(URI base) {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+        record Response(int status, JsonNode body, Map<String, List<String>> headers) {
+            String id(String field) {
+                return body.path(field).asText();
+            }
+        }
+
+        Response get(String path) throws Exception {
+            return send(HttpRequest.newBuilder(base.resolve(path.substring(1))).GET().build());
+        }
+
+        Response post(String path, String json, String correlationId) throws Exception {
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path.substring(1)))
+                    .header("X-Correlation-Id", correlationId);
+            if (json == null) {
+                request.POST(HttpRequest.BodyPublishers.noBody());
+            } else {
+                request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+            }
+            return send(request.build());
+        }
+
+        String addBook(String correlationId) throws Exception {
+            return post("/books", "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"copies\":5}", correlationId)
+                    .id("bookId");
+        }
+
+        String registerUser(String correlationId) throws Exception {
+            return post("/users", "{\"name\":\"Ada\",\"email\":\"" + java.util.UUID.randomUUID()
+                    + "@example.org\"}", correlationId).id("userId");
+        }
+
+        Response borrow(String userId, String bookId, String correlationId) throws Exception {
+            return post("/borrowings", "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId + "\"}",
+                    correlationId);
+        }
+
+        List<String> notificationKinds(String userId) throws Exception {
+            return get("/users/" + userId + "/notifications").body().path("items").findValuesAsText("kind");
+        }
+
+        private static Response send(HttpRequest request) throws Exception {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+            return new Response(response.statusCode(), body, response.headers().map());
+        }
+    }
+}
