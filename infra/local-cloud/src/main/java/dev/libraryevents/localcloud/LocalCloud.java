@@ -56,9 +56,11 @@ public final class LocalCloud implements AutoCloseable {
     private final AwsEndpoint awsEndpoint;
     private final ApiGateway api;
     private final long bootMillis;
+    private final Path dataDirectory;
 
     private LocalCloud(Options options) throws Exception {
         long started = System.nanoTime();
+        dataDirectory = options.dataDirectory();
         CloudTemplate template = CloudTemplate.read(options.template());
         Files.createDirectories(options.logDirectory());
 
@@ -66,6 +68,9 @@ public final class LocalCloud implements AutoCloseable {
         dynamoDb.createTables(template);
         sqs = track(new SqsEmulator());
         sqs.createQueues(template, options.queueVisibility());
+        if (options.dataDirectory() != null) {
+            sqs.restore(options.dataDirectory());
+        }
         template.attributes((id, attribute) -> switch (attribute) {
             case "StreamArn" -> dynamoDb.streamArn(id);
             case "QueueUrl" -> sqs.queueUrl(id);
@@ -250,7 +255,8 @@ public final class LocalCloud implements AutoCloseable {
                         : sqs.queueUrl(CloudTemplate.logicalIdOf(destination));
                 poller = new StreamPoller(dynamoDb.streams(), dynamoDb.streamArn(source), function,
                         mapping.path("BatchSize").asInt(100), mapping.path("MaximumRetryAttempts").asInt(3),
-                        filters, sqs.client(), onFailure);
+                        filters, sqs.client(), onFailure, dataDirectory == null ? null
+                                : dataDirectory.resolve("streams").resolve(functionId + ".json"));
             }
             Thread thread = new Thread(poller, "mapping-" + functionId);
             thread.setDaemon(true);
@@ -316,7 +322,21 @@ public final class LocalCloud implements AutoCloseable {
     @Override
     public void close() {
         pollers.forEach(Thread::interrupt);
+        for (Thread poller : pollers) {
+            try {
+                poller.join(TimeUnit.SECONDS.toMillis(35));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         scheduler.shutdownNow();
+        if (dataDirectory != null) {
+            try {
+                sqs.save(dataDirectory);
+            } catch (Exception e) {
+                log("could not save queued messages: " + e.getMessage());
+            }
+        }
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {
                 resources.get(i).close();

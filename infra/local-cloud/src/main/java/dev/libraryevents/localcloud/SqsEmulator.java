@@ -2,7 +2,11 @@ package dev.libraryevents.localcloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +16,7 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** ElasticMQ in this JVM, with the template's queues: visibility timeouts, retention, redrive to their DLQs. */
@@ -74,8 +79,39 @@ final class SqsEmulator implements AutoCloseable {
                 });
     }
 
-    List<String> queueNames() {
-        return List.copyOf(queueUrls.keySet());
+    /**
+     * ElasticMQ keeps messages in memory: at a graceful stop every visible message is written to
+     * {@code sqs/<queue>.jsonl} under the data directory, and {@link #restore} sends them again at the next start.
+     * Receive counts start afresh.
+     */
+    void save(Path dataDirectory) throws IOException {
+        Path directory = Files.createDirectories(dataDirectory.resolve("sqs"));
+        for (Map.Entry<String, String> queue : queueUrls.entrySet()) {
+            List<String> bodies = new ArrayList<>();
+            List<Message> batch;
+            do {
+                batch = client.receiveMessage(r -> r.queueUrl(queue.getValue()).maxNumberOfMessages(10)
+                        .visibilityTimeout(60)).messages();
+                batch.forEach(message -> bodies.add(JSON.createObjectNode().put("body", message.body()).toString()));
+            } while (!batch.isEmpty());
+            Files.write(directory.resolve(queue.getKey() + ".jsonl"), bodies);
+        }
+    }
+
+    int restore(Path dataDirectory) throws IOException {
+        int restored = 0;
+        for (Map.Entry<String, String> queue : queueUrls.entrySet()) {
+            Path file = dataDirectory.resolve("sqs").resolve(queue.getKey() + ".jsonl");
+            if (Files.exists(file)) {
+                for (String line : Files.readAllLines(file)) {
+                    String body = JSON.readTree(line).path("body").asText();
+                    client.sendMessage(r -> r.queueUrl(queue.getValue()).messageBody(body));
+                    restored++;
+                }
+                Files.delete(file);
+            }
+        }
+        return restored;
     }
 
     @Override

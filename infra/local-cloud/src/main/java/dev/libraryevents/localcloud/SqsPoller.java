@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -78,6 +79,12 @@ final class SqsPoller implements Runnable {
             result = function.invoke(event(messages).toString()).get();
         } catch (java.util.concurrent.ExecutionException e) {
             return;
+        } catch (InterruptedException e) {
+            // Stopping: hand the batch back at once rather than after the visibility timeout, so it can be saved.
+            sqs.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl).entries(messages.stream()
+                    .map(m -> ChangeMessageVisibilityBatchRequestEntry.builder().id(m.messageId())
+                            .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build()).toList()));
+            throw e;
         }
         if (result.outcome() != LocalFunction.Outcome.SUCCESS) {
             return;

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.event.ruler.Machine;
@@ -39,10 +43,17 @@ final class StreamPoller implements Runnable {
     private final String onFailureQueueUrl;
     private final Map<String, String> positions = new HashMap<>();
     private final Set<String> finished = new HashSet<>();
+    private final Path positionsFile;
 
+    /** @param positionsFile where the shard positions are kept across restarts; null to start from the horizon */
     StreamPoller(DynamoDbStreamsClient streams, String streamArn, LocalFunction function, int batchSize,
-                 int maxRetries, List<String> filterPatterns, SqsClient sqs, String onFailureQueueUrl)
-            throws Exception {
+                 int maxRetries, List<String> filterPatterns, SqsClient sqs, String onFailureQueueUrl,
+                 Path positionsFile) throws Exception {
+        this.positionsFile = positionsFile;
+        if (positionsFile != null && Files.exists(positionsFile)) {
+            JSON.readTree(positionsFile.toFile()).fields()
+                    .forEachRemaining(shard -> positions.put(shard.getKey(), shard.getValue().asText()));
+        }
         this.streams = streams;
         this.streamArn = streamArn;
         this.function = function;
@@ -67,7 +78,13 @@ final class StreamPoller implements Runnable {
                 boolean any = false;
                 for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
                     if (!finished.contains(shard.shardId())) {
-                        any |= poll(shard);
+                        try {
+                            any |= poll(shard);
+                        } catch (TrimmedDataAccessException e) {
+                            // The saved position is older than what the stream still holds: read the shard
+                            // from its horizon (at least once: consumers drop what they have seen).
+                            positions.remove(shard.shardId());
+                        }
                     }
                 }
                 if (!any) {
@@ -124,7 +141,20 @@ final class StreamPoller implements Runnable {
         }
         process(shardId, batch);
         positions.put(shardId, records.get(records.size() - 1).dynamodb().sequenceNumber());
+        savePositions();
         return true;
+    }
+
+    /** A restart with a data directory goes on where the stream was left, instead of relaying it all again. */
+    private void savePositions() {
+        if (positionsFile != null) {
+            try {
+                Files.createDirectories(positionsFile.getParent());
+                Files.writeString(positionsFile, JSON.valueToTree(positions).toString());
+            } catch (IOException e) {
+                LocalCloud.log("could not save stream positions: " + e.getMessage());
+            }
+        }
     }
 
     /** Invokes until every record is done or has been handed to the on-failure destination. */
