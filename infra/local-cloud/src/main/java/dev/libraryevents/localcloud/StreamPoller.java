@@ -43,6 +43,7 @@ final class StreamPoller implements Runnable {
     private final String onFailureQueueUrl;
     private final Map<String, String> positions = new HashMap<>();
     private final Set<String> finished = new HashSet<>();
+    private final Set<String> rewound = new HashSet<>();
     private final Path positionsFile;
 
     /** @param positionsFile where the shard positions are kept across restarts; null to start from the horizon */
@@ -82,8 +83,13 @@ final class StreamPoller implements Runnable {
                             any |= poll(shard);
                         } catch (TrimmedDataAccessException e) {
                             // The saved position is older than what the stream still holds: read the shard
-                            // from its horizon (at least once: consumers drop what they have seen).
-                            positions.remove(shard.shardId());
+                            // from its horizon once (at least once: consumers drop what they have seen).
+                            if (rewound.add(shard.shardId())) {
+                                positions.remove(shard.shardId());
+                            } else {
+                                finished.add(shard.shardId());
+                                LocalCloud.log(function.name() + ": gave up on shard " + shard.shardId());
+                            }
                         }
                     }
                 }
