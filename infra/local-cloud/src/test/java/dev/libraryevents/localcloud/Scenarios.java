@@ -1,0 +1,56 @@
+package dev.libraryevents.localcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+
+/** End-to-end scenarios over the REST API, the same wherever the stack runs: the local cloud or LocalStack. */
+final class Scenarios {
+
+    private Scenarios() {}
+
+    /** Add a book, register, borrow, return, suspend, be refused; then every consumer's result, awaited. */
+    static void lifecycle(Stack.Api api) throws Exception {
+        String bookId = api.addBook("it-add");
+        String userId = api.registerUser("it-register");
+        Stack.Api.Response borrowed = api.borrow(userId, bookId, "it-borrow");
+        assertThat(borrowed.status()).isEqualTo(201);
+        String borrowingId = borrowed.id("borrowingId");
+        assertThat(api.post("/borrowings/" + borrowingId + "/return", null, "it-return").status()).isEqualTo(200);
+        assertThat(api.post("/users/" + userId + "/suspend", "{\"reason\":\"test\"}", "it-suspend").status())
+                .isEqualTo(200);
+        Stack.Api.Response refused = api.borrow(userId, bookId, "it-refused");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body().path("type").asText()).isEqualTo("urn:problem:user-suspended");
+
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(api.notificationKinds(userId))
+                .containsExactly("ACCOUNT_SUSPENDED", "RETURN_CONFIRMATION", "BORROW_CONFIRMATION", "WELCOME"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode report = api.get("/reports/usage").body();
+            assertThat(report.path("totals").path("borrowings").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(report.path("totals").path("returns").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(report.path("totals").path("notificationsSent").asInt()).isGreaterThanOrEqualTo(4);
+            assertThat(report.path("popularBooks").findValuesAsText("bookId")).contains(bookId);
+        });
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                api.get("/audit/borrowings/" + borrowingId).body().path("items").findValuesAsText("eventType"))
+                .containsExactly("BookBorrowed", "BookReturned"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode trace = api.get("/traces/it-borrow").body().path("events");
+            assertThat(trace.findValuesAsText("eventType")).contains("BookBorrowed", "NotificationSent");
+            assertThat(trace.get(0).path("eventType").asText()).isEqualTo("BookBorrowed");
+        });
+        String returnedAt = api.get("/borrowings/" + borrowingId).body().path("returnedAt").asText();
+        assertThat(api.get("/audit/users/" + userId + "/state?at=" + returnedAt).body().path("status").asText())
+                .isEqualTo("ACTIVE");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                api.get("/audit/users/" + userId + "/state").body().path("status").asText()).isEqualTo("SUSPENDED"));
+        Stack.Api.Response snapshot = api.post("/audit/snapshots", null, "it-snapshot");
+        assertThat(snapshot.status()).isEqualTo(201);
+        assertThat(snapshot.body().path("counts").path("borrowings").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(api.get("/nowhere").status()).isEqualTo(404);
+        assertThat(api.get("/nowhere").body().path("type").asText()).isEqualTo("urn:problem:route-not-found");
+    }
+}
