@@ -58,7 +58,7 @@ final class ApiGateway implements AutoCloseable {
         stage = template.ofType("AWS::ApiGateway::Stage").values().stream()
                 .map(s -> s.path("StageName").asText()).findFirst().orElse("local");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.setExecutor(Executors.newFixedThreadPool(32, LocalCloud.daemonThreads("http")));
         server.createContext("/", this::handle);
         server.start();
     }

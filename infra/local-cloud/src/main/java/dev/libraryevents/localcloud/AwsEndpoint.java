@@ -37,7 +37,7 @@ final class AwsEndpoint implements AutoCloseable {
         this.sqs = sqs;
         this.events = events;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.setExecutor(Executors.newFixedThreadPool(32, LocalCloud.daemonThreads("http")));
         server.createContext("/_localcloud/", operations);
         server.createContext("/", this::handle);
         server.start();

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,7 +51,8 @@ public final class LocalCloud implements AutoCloseable {
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final Map<String, List<SqsPoller>> sqsMappings = new HashMap<>();
     private final Map<String, List<String>> scheduleTargets = new HashMap<>();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(daemonThreads("schedules"));
     private final EventBridgeEmulator events;
     private final SqsEmulator sqs;
     private final AwsEndpoint awsEndpoint;
@@ -344,6 +346,15 @@ public final class LocalCloud implements AutoCloseable {
                 log("while stopping: " + e.getMessage());
             }
         }
+    }
+
+    /** Threads that never keep the JVM alive on their own: stopping is close()'s job. */
+    static ThreadFactory daemonThreads(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     static void log(String message) {

@@ -23,7 +23,7 @@ import org.testcontainers.utility.DockerImageName;
 @Testcontainers(disabledWithoutDocker = true)
 class LocalStackIT {
 
-    private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+    private static final Path ROOT = Stack.repositoryRoot();
 
     @Container
     private static final LocalStackContainer LOCALSTACK =

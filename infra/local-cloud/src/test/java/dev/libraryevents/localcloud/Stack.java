@@ -28,11 +28,21 @@ final class Stack {
             Path assembly = Files.createTempDirectory("cdk.out");
             App app = new App(AppProps.builder().outdir(assembly.toString())
                     .context(Map.of("deletionProtection", "false")).build());
-            LibraryEventsStack.create(app, Path.of("../..").toAbsolutePath().normalize());
+            LibraryEventsStack.create(app, repositoryRoot());
             app.synth();
             template = assembly.resolve("LibraryEvents.template.json");
         }
         return template;
+    }
+
+    /** The checkout's root (where cdk.json is), from wherever the tests or tools were started. */
+    static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("cdk.json"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no cdk.json above " + Path.of("").toAbsolutePath());
     }
 
     static LocalCloud start(Path dataDirectory, Duration queueVisibility) throws Exception {
