@@ -40,6 +40,16 @@ final class LocalFunction implements AutoCloseable {
 
     private record Invocation(String requestId, String payload, CompletableFuture<Result> result) {}
 
+    /**
+     * The runtime interface client copies its native library to one fixed path (/tmp/.libaws-lambda-jni.so) as it
+     * starts; two JVMs doing so at once can crash the one that is loading it (SIGBUS). So environments start one
+     * at a time across all functions: the next may start once the previous has asked for work (or ended).
+     */
+    private static final java.util.concurrent.Semaphore STARTING = new java.util.concurrent.Semaphore(1);
+
+    /** Lambda allows 10 s of init; a JVM started on a busy two-core machine gets more before it counts as failed. */
+    private static final Duration INIT_LIMIT = Duration.ofSeconds(30);
+
     private final String name;
     private final List<String> command;
     private final Map<String, String> environment = new java.util.concurrent.ConcurrentHashMap<>();
@@ -84,7 +94,6 @@ final class LocalFunction implements AutoCloseable {
                 environments.add(new Environment());
             }
         }
-        timer.schedule(() -> expire(invocation), timeout.toMillis(), TimeUnit.MILLISECONDS);
         return invocation.result;
     }
 
@@ -147,9 +156,11 @@ final class LocalFunction implements AutoCloseable {
         private final long startedAt = System.nanoTime();
         private final Process process;
         private volatile boolean initialized;
+        private volatile boolean startReleased;
         private volatile Invocation current;
 
         Environment() {
+            STARTING.acquireUninterruptibly();
             try {
                 runtimeApi = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
                 runtimeApi.setExecutor(threads);
@@ -163,8 +174,18 @@ final class LocalFunction implements AutoCloseable {
                 builder.environment().putAll(env);
                 process = builder.start();
                 process.onExit().thenRun(this::exited);
+                timer.schedule(this::initTimedOut, INIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (IOException e) {
+                started();
                 throw new IllegalStateException("could not start an environment for " + name, e);
+            }
+        }
+
+        /** Lets the next environment start; once per environment. */
+        private synchronized void started() {
+            if (!startReleased) {
+                startReleased = true;
+                STARTING.release();
             }
         }
 
@@ -172,7 +193,20 @@ final class LocalFunction implements AutoCloseable {
             return current == null;
         }
 
+        /** An environment that never asks for work fails the invocation that was waiting for it, and ends. */
+        private void initTimedOut() {
+            if (!initialized) {
+                Invocation failed = pending.poll();
+                if (failed != null) {
+                    failed.result.complete(new Result(Outcome.ERROR, "{\"errorMessage\":\"init did not finish within "
+                            + INIT_LIMIT.toSeconds() + " seconds\"}"));
+                }
+                stop();
+            }
+        }
+
         void stop() {
+            started();
             process.destroyForcibly();
             runtimeApi.stop(0);
             threads.shutdownNow();
@@ -219,6 +253,7 @@ final class LocalFunction implements AutoCloseable {
             if (!initialized) {
                 initialized = true;
                 initMillis.add((System.nanoTime() - startedAt) / 1_000_000);
+                started();
             }
             Invocation invocation;
             try {
@@ -230,6 +265,9 @@ final class LocalFunction implements AutoCloseable {
                 return;
             }
             current = invocation;
+            // As in Lambda, the function's timeout runs from the hand-over: init time is not part of it.
+            Invocation handedOver = invocation;
+            timer.schedule(() -> expire(handedOver), timeout.toMillis(), TimeUnit.MILLISECONDS);
             long deadline = System.currentTimeMillis() + timeout.toMillis();
             // The runtime client's native code expects every one of these headers.
             var headers = exchange.getResponseHeaders();

@@ -34,7 +34,9 @@ class RestartIT {
 
         try (LocalCloud second = Stack.start(data, null)) {
             Stack.Api api = new Stack.Api(second.apiUrl());
-            assertThat(api.get("/books/" + bookId).body().path("availableCopies").asInt()).isEqualTo(4);
+            Stack.Api.Response book = api.get("/books/" + bookId);
+            assertThat(book.status()).as("%s", book.body()).isEqualTo(200);
+            assertThat(book.body().path("availableCopies").asInt()).isEqualTo(4);
             assertThat(api.get("/users/" + userId).body().path("activeLoans").asInt()).isEqualTo(1);
             assertThat(api.get("/borrowings/" + borrowingId).body().path("status").asText()).isEqualTo("ACTIVE");
             assertThat(api.notificationKinds(userId)).containsExactly("BORROW_CONFIRMATION", "WELCOME");
