@@ -153,7 +153,7 @@ final class LocalFunction implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        private final long startedAt = System.nanoTime();
+        private final long startedAt;
         private final Process process;
         private volatile boolean initialized;
         private volatile boolean startReleased;
@@ -161,6 +161,7 @@ final class LocalFunction implements AutoCloseable {
 
         Environment() {
             STARTING.acquireUninterruptibly();
+            startedAt = System.nanoTime(); // init is measured from the JVM's start, not from the wait for a turn
             try {
                 runtimeApi = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
                 runtimeApi.setExecutor(threads);
