@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -50,27 +51,25 @@ public final class AuditQueries {
     }
 
     public Optional<Book> bookAt(String bookId, Instant at) {
-        Book book = null;
-        for (EventEnvelope event : until(trail("Book", bookId), at)) {
-            book = LibraryFold.evolve(book, event);
-        }
-        return Optional.ofNullable(book);
+        return stateAt(trail("Book", bookId), at, LibraryFold::evolve);
     }
 
     public Optional<User> userAt(String userId, Instant at) {
-        User user = null;
-        for (EventEnvelope event : until(trail("User", userId), at)) {
-            user = LibraryFold.evolve(user, event);
-        }
-        return Optional.ofNullable(user);
+        return stateAt(trail("User", userId), at, LibraryFold::evolve);
     }
 
     public Optional<Borrowing> borrowingAt(String borrowingId, Instant at) {
-        Borrowing borrowing = null;
-        for (EventEnvelope event : until(trail("Borrowing", borrowingId), at)) {
-            borrowing = LibraryFold.evolve(borrowing, event);
+        return stateAt(trail("Borrowing", borrowingId), at, LibraryFold::evolve);
+    }
+
+    /** Folds the trail's events up to and including {@code at}, in history order. */
+    private static <T> Optional<T> stateAt(List<EventEnvelope> trail, Instant at,
+                                           BiFunction<T, EventEnvelope, T> evolve) {
+        T state = null;
+        for (EventEnvelope event : until(trail, at)) {
+            state = evolve.apply(state, event);
         }
-        return Optional.ofNullable(borrowing);
+        return Optional.ofNullable(state);
     }
 
     /** Every book, user and borrowing, folded from every event in the log. */
