@@ -76,14 +76,19 @@ public final class EventSchemas {
         return versions;
     }
 
+    /** A loaded schema exists; only a version not seen yet costs a classpath lookup. */
     private boolean exists(EventType type, int version) {
         String path = resourceRoot + type.wireName() + "/v" + version + ".json";
-        return version >= 1 && EventSchemas.class.getClassLoader().getResource(path) != null;
+        return version >= 1 && (schemas.containsKey(id(type, version))
+                || EventSchemas.class.getClassLoader().getResource(path) != null);
     }
 
     private Schema schema(EventType type, int version) {
-        String id = ID_PREFIX + type.wireName() + "/v" + version + ".json";
-        return schemas.computeIfAbsent(id, key -> registry.getSchema(SchemaLocation.of(key)));
+        return schemas.computeIfAbsent(id(type, version), key -> registry.getSchema(SchemaLocation.of(key)));
+    }
+
+    private static String id(EventType type, int version) {
+        return ID_PREFIX + type.wireName() + "/v" + version + ".json";
     }
 
     /** A missing property is reported on its parent; naming the property itself tells the producer what to add. */
