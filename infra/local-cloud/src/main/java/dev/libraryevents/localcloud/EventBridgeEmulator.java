@@ -88,13 +88,17 @@ final class EventBridgeEmulator {
 
     /** The JSON 1.1 PutEvents operation; returns the response body or throws {@link ValidationError}. */
     synchronized String putEvents(String requestBody) throws Exception {
-        if (requestBody.getBytes(StandardCharsets.UTF_8).length > MAX_REQUEST_BYTES + 4096) {
-            throw new ValidationError("Total size of the entries in the request is over the limit.");
-        }
         JsonNode entries = JSON.readTree(requestBody).path("Entries");
         if (!entries.isArray() || entries.isEmpty() || entries.size() > MAX_ENTRIES) {
             throw new ValidationError("1 validation error detected: Value at 'entries' failed to satisfy "
                     + "constraint: Member must have length between 1 and " + MAX_ENTRIES);
+        }
+        int size = 0;
+        for (JsonNode entry : entries) {
+            size += entrySize(entry);
+        }
+        if (size > MAX_REQUEST_BYTES) {
+            throw new ValidationError("Total size of the entries in the request is over the limit.");
         }
         ObjectNode response = JSON.createObjectNode();
         ArrayNode results = response.putArray("Entries");
@@ -179,6 +183,20 @@ final class EventBridgeEmulator {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** EventBridge's own measure: 14 bytes for the time plus the UTF-8 of source, type, detail and resources. */
+    private static int entrySize(JsonNode entry) {
+        int size = 14 + utf8(entry.path("Source").asText("")) + utf8(entry.path("DetailType").asText(""))
+                + utf8(entry.path("Detail").asText(""));
+        for (JsonNode resource : entry.path("Resources")) {
+            size += utf8(resource.asText());
+        }
+        return size;
+    }
+
+    private static int utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static String invalid(JsonNode entry) {
