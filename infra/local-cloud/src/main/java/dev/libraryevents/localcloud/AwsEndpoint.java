@@ -1,5 +1,8 @@
 package dev.libraryevents.localcloud;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -14,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one AWS endpoint of the local cloud, for the functions and for anyone's SDK or AWS CLI
@@ -23,6 +28,11 @@ import java.util.concurrent.Executors;
  */
 final class AwsEndpoint implements AutoCloseable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
+    private static final Set<String> CAPACITY_READS = Set.of("GetItem", "Query", "Scan", "BatchGetItem",
+            "TransactGetItems");
+
     private static final Set<String> UNFORWARDED = Set.of("host", "content-length", "connection", "expect",
             "upgrade", "transfer-encoding", "keep-alive");
 
@@ -31,9 +41,11 @@ final class AwsEndpoint implements AutoCloseable {
     private final URI dynamoDb;
     private final URI sqs;
     private final EventBridgeEmulator events;
+    private final Metering metering;
 
-    AwsEndpoint(int port, URI dynamoDb, URI sqs, EventBridgeEmulator events, HttpHandler operations)
-            throws IOException {
+    AwsEndpoint(int port, URI dynamoDb, URI sqs, EventBridgeEmulator events, Metering metering,
+                HttpHandler operations) throws IOException {
+        this.metering = metering;
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
         this.events = events;
@@ -52,20 +64,63 @@ final class AwsEndpoint implements AutoCloseable {
         try (exchange) {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             byte[] body = exchange.getRequestBody().readAllBytes();
+            String caller = caller(exchange);
+            String service = target == null ? "SQS" : target.substring(0, target.indexOf('.') + 1)
+                    .replaceAll("_\\d+|\\.$", "").replace("AWSEvents", "EventBridge").replace("AmazonSQS", "SQS");
+            String operation = target == null ? "Query" : target.substring(target.indexOf('.') + 1);
+            metering.add("request|" + caller + "|" + service + "." + operation, 1);
             if (target != null && target.startsWith("AWSEvents.")) {
-                eventBridge(exchange, target, new String(body, StandardCharsets.UTF_8));
-            } else if (target != null && target.startsWith("DynamoDB")) {
-                forward(exchange, dynamoDb, body);
+                eventBridge(exchange, target, new String(body, StandardCharsets.UTF_8), caller);
+            } else if (service.equals("DynamoDB")) {
+                dynamoDb(exchange, caller, operation, body);
             } else {
-                forward(exchange, sqs, body);
+                forward(exchange, target != null && target.startsWith("DynamoDB") ? dynamoDb : sqs, body);
             }
         }
     }
 
-    private void eventBridge(HttpExchange exchange, String target, String body) throws IOException {
+    /** Functions call with their logical id as access key; anyone else with whatever key they like. */
+    private static String caller(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        Matcher credential = CREDENTIAL.matcher(authorization == null ? "" : authorization);
+        return credential.find() ? credential.group(1) : "anonymous";
+    }
+
+    /** Forwards to DynamoDB Local and meters the request; reads ask for their consumed capacity to count it. */
+    private void dynamoDb(HttpExchange exchange, String caller, String operation, byte[] body) throws IOException {
+        JsonNode request;
         try {
-            respond(exchange, 200, target.equals("AWSEvents.PutEvents") ? events.putEvents(body)
-                    : events.operation(target, body));
+            request = JSON.readTree(body);
+        } catch (IOException e) {
+            forward(exchange, dynamoDb, body);
+            return;
+        }
+        boolean askCapacity = CAPACITY_READS.contains(operation) && request instanceof ObjectNode
+                && !request.has("ReturnConsumedCapacity");
+        if (askCapacity) {
+            body = JSON.writeValueAsBytes(((ObjectNode) request).put("ReturnConsumedCapacity", "TOTAL"));
+        }
+        byte[] answer = forward(exchange, dynamoDb, body);
+        JsonNode response = null;
+        if (askCapacity && answer.length > 0) {
+            try {
+                response = JSON.readTree(answer);
+            } catch (IOException e) {
+                // not a DynamoDB answer: nothing to count
+            }
+        }
+        metering.dynamoDb(caller, operation, request, response);
+    }
+
+    private void eventBridge(HttpExchange exchange, String target, String body, String caller) throws IOException {
+        try {
+            if (target.equals("AWSEvents.PutEvents")) {
+                String answer = events.putEvents(body);
+                metering.add("events.entries|" + caller, JSON.readTree(body).path("Entries").size());
+                respond(exchange, 200, answer);
+            } else {
+                respond(exchange, 200, events.operation(target, body));
+            }
         } catch (EventBridgeEmulator.ValidationError e) {
             respond(exchange, 400, "{\"__type\":\"ValidationException\",\"message\":\"" + e.getMessage() + "\"}");
         } catch (Exception e) {
@@ -73,7 +128,8 @@ final class AwsEndpoint implements AutoCloseable {
         }
     }
 
-    private void forward(HttpExchange exchange, URI backend, byte[] body) throws IOException {
+    /** Sends the request on as it came and its answer back; returns the answer's body. */
+    private byte[] forward(HttpExchange exchange, URI backend, byte[] body) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(backend.resolve(exchange.getRequestURI().toString()))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
         exchange.getRequestHeaders().forEach((name, values) -> {
@@ -86,7 +142,7 @@ final class AwsEndpoint implements AutoCloseable {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return new byte[0];
         }
         response.headers().map().forEach((name, values) -> {
             if (!UNFORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
@@ -98,6 +154,7 @@ final class AwsEndpoint implements AutoCloseable {
         if (bytes.length > 0) {
             exchange.getResponseBody().write(bytes);
         }
+        return bytes;
     }
 
     static void respond(HttpExchange exchange, int status, String json) throws IOException {

@@ -37,6 +37,13 @@ public final class LocalCloud implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DAILY_CRON = Pattern.compile("cron\\((\\d+) (\\d+) \\* \\* \\? \\*\\)");
 
+    static {
+        // The JDK's HTTP server (AWS endpoint, API, Runtime API) leaves Nagle's algorithm on: every answer written as
+        // headers then body waited ~40 ms for the client's delayed ACK, so each SDK call from a function took 50 ms
+        // instead of 5 (measured by bin/benchmark). Must be set before the first server is created.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /**
      * @param apiPort       0 for any free port
      * @param dataDirectory null to keep everything in memory
@@ -46,7 +53,18 @@ public final class LocalCloud implements AutoCloseable {
     public record Options(Path template, int apiPort, int awsPort, Path dataDirectory, Path logDirectory,
                           int concurrency, Duration queueVisibility) {}
 
+    /** The flags Lambda's Java runtimes start the JVM with for short-lived functions: C1 only, serial GC. */
+    public static final List<String> LAMBDA_JVM_OPTIONS = LocalFunction.LAMBDA_JVM_OPTIONS;
+
+    /** A fresh environment's init (JVM start to its first request for work) and its first invocation. */
+    public record ColdStart(long initMillis, long invocationMillis, boolean succeeded) {}
+
+    /** What a function is made of, kept so that a benchmark can start a fresh copy of it. */
+    private record FunctionSettings(Path jar, String handler, int memoryMb, Map<String, String> environment) {}
+
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Metering metering = new Metering();
+    private final Map<String, FunctionSettings> functionSettings = new HashMap<>();
     private final List<Thread> pollers = new ArrayList<>();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final Map<String, List<SqsPoller>> sqsMappings = new HashMap<>();
@@ -59,16 +77,24 @@ public final class LocalCloud implements AutoCloseable {
     private final ApiGateway api;
     private final long bootMillis;
     private final Path dataDirectory;
+    private final Path logDirectory;
 
     private LocalCloud(Options options) throws Exception {
         long started = System.nanoTime();
         dataDirectory = options.dataDirectory();
+        logDirectory = options.logDirectory();
         CloudTemplate template = CloudTemplate.read(options.template());
         Files.createDirectories(options.logDirectory());
 
         DynamoDbEmulator dynamoDb = track(new DynamoDbEmulator(options.dataDirectory()));
         dynamoDb.createTables(template);
-        sqs = track(new SqsEmulator());
+        template.ofType("AWS::DynamoDB::Table").forEach((id, table) -> {
+            java.util.Set<String> indexKeys = new java.util.HashSet<>();
+            table.path("GlobalSecondaryIndexes").forEach(index -> indexKeys.add(
+                    index.path("KeySchema").path(0).path("AttributeName").asText()));
+            metering.indexKeys(id, indexKeys);
+        });
+        sqs = track(new SqsEmulator(metering));
         sqs.createQueues(template, options.queueVisibility());
         if (options.dataDirectory() != null) {
             sqs.restore(options.dataDirectory());
@@ -84,7 +110,7 @@ public final class LocalCloud implements AutoCloseable {
         template.ofType("AWS::Events::Archive").forEach((id, archive) ->
                 events.addArchive(id, template.resolve(archive.path("SourceArn")).replaceAll(".*/", "")));
         awsEndpoint = track(new AwsEndpoint(options.awsPort(), dynamoDb.endpoint(), sqs.endpoint(), events,
-                this::operation));
+                metering, this::operation));
 
         for (Map.Entry<String, JsonNode> function : template.ofType("AWS::Lambda::Function").entrySet()) {
             functions.put(function.getKey(), track(function(template, function.getKey(), function.getValue(),
@@ -117,6 +143,84 @@ public final class LocalCloud implements AutoCloseable {
         Map<String, List<Long>> durations = new LinkedHashMap<>();
         functions.forEach((name, function) -> durations.put(name, function.initDurations()));
         return durations;
+    }
+
+    /** The counters a bill is made of: requests, capacity units, invocations and their durations. */
+    public Metering metering() {
+        return metering;
+    }
+
+    /** The functions' logical ids, in template order. */
+    public List<String> functionNames() {
+        return List.copyOf(functions.keySet());
+    }
+
+    /** The jar a function runs from (its asset in the cloud assembly). */
+    public Path jarOf(String functionLogicalIdPrefix) {
+        return functionSettings.get(function(functionLogicalIdPrefix).name()).jar();
+    }
+
+    /** The payload a function was first invoked with, null if it has not been invoked. */
+    public String firstPayload(String functionLogicalIdPrefix) {
+        return function(functionLogicalIdPrefix).firstPayload();
+    }
+
+    /**
+     * Starts a fresh copy of a function (same jar, handler, memory and environment, the given JVM flags), invokes
+     * it once with {@code payload}, and stops it. The running function is not disturbed.
+     */
+    public ColdStart coldStart(String functionLogicalIdPrefix, String payload, List<String> jvmOptions)
+            throws Exception {
+        String id = function(functionLogicalIdPrefix).name();
+        FunctionSettings settings = functionSettings.get(id);
+        return coldStart(id + "-cold", settings.jar(), settings.handler(), settings.memoryMb(),
+                settings.environment(), payload, jvmOptions);
+    }
+
+    /** The same for a handler that is not part of the template, such as a benchmark's do-nothing baseline. */
+    public ColdStart coldStart(Path jar, String handler, int memoryMb, String payload, List<String> jvmOptions)
+            throws Exception {
+        return coldStart("Baseline", jar, handler, memoryMb, environment("Baseline", handler, memoryMb, "JSON"),
+                payload, jvmOptions);
+    }
+
+    private ColdStart coldStart(String name, Path jar, String handler, int memoryMb, Map<String, String> environment,
+                                String payload, List<String> jvmOptions) throws Exception {
+        try (LocalFunction fresh = new LocalFunction(name, jar, handler, memoryMb, Duration.ofMinutes(1), 1,
+                environment, logDirectory, jvmOptions, null)) {
+            LocalFunction.Result result = fresh.invoke(payload).get(2, TimeUnit.MINUTES);
+            List<Long> init = fresh.initDurations();
+            return new ColdStart(init.isEmpty() ? -1 : init.get(0), result.millis(),
+                    result.outcome() == LocalFunction.Outcome.SUCCESS);
+        }
+    }
+
+    /**
+     * Waits until no function has had work for {@code quiet}: everything sent has been carried as far as it goes.
+     *
+     * @return false if that did not happen within {@code limit}
+     */
+    public boolean awaitQuiet(Duration quiet, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            long idle = System.nanoTime() - metering.lastInvocationNanos();
+            boolean busy = functions.values().stream().anyMatch(LocalFunction::busy);
+            if (!busy && idle >= quiet.toNanos()) {
+                return true;
+            }
+            Thread.sleep(busy ? 20 : Math.max(1, (quiet.toNanos() - idle) / 1_000_000));
+        }
+        return false;
+    }
+
+    /** Bytes the functions have logged so far (what CloudWatch Logs would ingest), by function. */
+    public Map<String, Long> logBytes() throws IOException {
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        for (String function : functions.keySet()) {
+            Path log = logDirectory.resolve(function + ".log");
+            bytes.put(function, Files.exists(log) ? Files.size(log) : 0L);
+        }
+        return bytes;
     }
 
     /** Stops or resumes delivery from the queues a function consumes: its messages wait meanwhile. */
@@ -171,27 +275,38 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     private LocalFunction function(CloudTemplate template, String id, JsonNode properties, Options options) {
-        Map<String, String> environment = new HashMap<>();
+        int memoryMb = properties.path("MemorySize").asInt(128);
+        String handler = properties.path("Handler").asText();
+        Map<String, String> environment = environment(id, handler, memoryMb,
+                properties.path("LoggingConfig").path("LogFormat").asText("Text"));
         properties.path("Environment").path("Variables").fields()
                 .forEachRemaining(variable -> environment.put(variable.getKey(), template.resolve(variable.getValue())));
+        functionSettings.put(id, new FunctionSettings(template.assetOf(id), handler, memoryMb, Map.copyOf(environment)));
+        metering.function(id, memoryMb);
+        int concurrency = properties.has("ReservedConcurrentExecutions")
+                ? Math.min(options.concurrency(), properties.path("ReservedConcurrentExecutions").asInt())
+                : options.concurrency();
+        return new LocalFunction(id, template.assetOf(id), handler, memoryMb,
+                Duration.ofSeconds(properties.path("Timeout").asInt(3)), concurrency, environment,
+                options.logDirectory(), LAMBDA_JVM_OPTIONS, metering);
+    }
+
+    /** What Lambda sets for every function. Each calls with its logical id as access key, which the metering uses. */
+    private Map<String, String> environment(String id, String handler, int memoryMb, String logFormat) {
+        Map<String, String> environment = new HashMap<>();
         environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         environment.put("AWS_REGION", CloudTemplate.REGION);
         environment.put("AWS_DEFAULT_REGION", CloudTemplate.REGION);
-        environment.put("AWS_ACCESS_KEY_ID", "local");
+        environment.put("AWS_ACCESS_KEY_ID", id);
         environment.put("AWS_SECRET_ACCESS_KEY", "local");
         environment.put("AWS_ENDPOINT_URL", awsEndpoint.uri().toString());
         environment.put("AWS_LAMBDA_FUNCTION_NAME", id);
         environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", properties.path("MemorySize").asText("128"));
-        environment.put("AWS_LAMBDA_LOG_FORMAT", properties.path("LoggingConfig").path("LogFormat").asText("Text"));
-        environment.put("_HANDLER", properties.path("Handler").asText());
+        environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
+        environment.put("AWS_LAMBDA_LOG_FORMAT", logFormat);
+        environment.put("_HANDLER", handler);
         environment.put("TZ", ":UTC");
-        int concurrency = properties.has("ReservedConcurrentExecutions")
-                ? Math.min(options.concurrency(), properties.path("ReservedConcurrentExecutions").asInt())
-                : options.concurrency();
-        return new LocalFunction(id, template.assetOf(id), properties.path("Handler").asText(),
-                properties.path("MemorySize").asInt(128), Duration.ofSeconds(properties.path("Timeout").asInt(3)),
-                concurrency, environment, options.logDirectory());
+        return environment;
     }
 
     private void rules(CloudTemplate template) throws Exception {
@@ -281,6 +396,11 @@ public final class LocalCloud implements AutoCloseable {
                 });
                 answer.put("bootMillis", bootMillis);
                 answer.put("eventsPut", events.putEntries());
+            } else if (path.equals("metering")) {
+                ObjectNode counters = answer.putObject("counters");
+                metering.snapshot().forEach(counters::put);
+                ObjectNode memory = answer.putObject("memoryMb");
+                metering.memoryMb().forEach(memory::put);
             } else if (path.startsWith("schedules/") && path.endsWith("/fire")) {
                 answer.put("fired", fireSchedule(path.substring("schedules/".length(), path.length() - 5)));
             } else if (path.equals("replay") && query != null) {

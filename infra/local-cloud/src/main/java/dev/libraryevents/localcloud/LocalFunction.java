@@ -36,9 +36,18 @@ final class LocalFunction implements AutoCloseable {
     /** How an invocation ended. */
     enum Outcome { SUCCESS, ERROR, TIMEOUT }
 
-    record Result(Outcome outcome, String body) {}
+    /** How an invocation ended, and its duration from the hand-over to the answer (what Lambda bills). */
+    record Result(Outcome outcome, String body, long millis) {
+        Result(Outcome outcome, String body) {
+            this(outcome, body, 0);
+        }
+    }
 
-    private record Invocation(String requestId, String payload, CompletableFuture<Result> result) {}
+    private record Invocation(String requestId, String payload, int records, CompletableFuture<Result> result) {}
+
+    /** The flags Lambda's Java runtimes start the JVM with for short-lived functions: C1 only, serial GC. */
+    static final List<String> LAMBDA_JVM_OPTIONS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC");
 
     /**
      * The runtime interface client copies its native library to one fixed path (/tmp/.libaws-lambda-jni.so) as it
@@ -56,6 +65,8 @@ final class LocalFunction implements AutoCloseable {
     private final Duration timeout;
     private final int maxConcurrency;
     private final Path logFile;
+    private final Metering metering;
+    private volatile String firstPayload;
     private final LinkedBlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
     private final List<Environment> environments = new CopyOnWriteArrayList<>();
     private final List<Long> initMillis = Collections.synchronizedList(new ArrayList<>());
@@ -66,19 +77,24 @@ final class LocalFunction implements AutoCloseable {
     });
     private volatile boolean closed;
 
+    /**
+     * @param jvmOptions the JVM's flags besides the heap size, which follows the memory setting as in Lambda
+     * @param metering   counts every invocation, its records and its duration; null for none
+     */
     LocalFunction(String name, Path jar, String handler, int memoryMb, Duration timeout, int maxConcurrency,
-                  Map<String, String> environment, Path logDirectory) {
+                  Map<String, String> environment, Path logDirectory, List<String> jvmOptions, Metering metering) {
         this.name = name;
         this.timeout = timeout;
         this.maxConcurrency = maxConcurrency;
         this.environment.putAll(environment);
         this.logFile = logDirectory.resolve(name + ".log");
-        this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Lambda's own JVM flags for short-lived functions: C1 only, a heap sized from the memory setting.
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Xmx" + Math.max(64, memoryMb * 85 / 100) + "m",
-                "-cp", jar + File.pathSeparator + runtimeClasspath(),
-                AWSLambda.class.getName(), handler);
+        this.metering = metering;
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Xmx" + Math.max(64, memoryMb * 85 / 100) + "m",
+                "-cp", jar + File.pathSeparator + runtimeClasspath(), AWSLambda.class.getName(), handler));
+        this.command = List.copyOf(command);
     }
 
     String name() {
@@ -86,7 +102,16 @@ final class LocalFunction implements AutoCloseable {
     }
 
     CompletableFuture<Result> invoke(String payload) {
-        Invocation invocation = new Invocation(UUID.randomUUID().toString(), payload, new CompletableFuture<>());
+        return invoke(payload, 1);
+    }
+
+    /** @param records how many records the payload carries (a batch's size), for the metering */
+    CompletableFuture<Result> invoke(String payload, int records) {
+        if (firstPayload == null) {
+            firstPayload = payload;
+        }
+        Invocation invocation = new Invocation(UUID.randomUUID().toString(), payload, records,
+                new CompletableFuture<>());
         pending.add(invocation);
         synchronized (this) {
             long idle = environments.stream().filter(Environment::idle).count();
@@ -107,6 +132,16 @@ final class LocalFunction implements AutoCloseable {
         environments.forEach(Environment::stop);
     }
 
+    /** Whether an invocation is waiting or running. */
+    boolean busy() {
+        return !pending.isEmpty() || environments.stream().anyMatch(e -> !e.idle());
+    }
+
+    /** The payload of this function's first invocation, null before one. */
+    String firstPayload() {
+        return firstPayload;
+    }
+
     /** Milliseconds from each environment's start to its first request for work. */
     List<Long> initDurations() {
         return List.copyOf(initMillis);
@@ -114,7 +149,10 @@ final class LocalFunction implements AutoCloseable {
 
     private void expire(Invocation invocation) {
         if (invocation.result.complete(new Result(Outcome.TIMEOUT,
-                "{\"errorMessage\":\"Task timed out after " + timeout.toSeconds() + " seconds\"}"))) {
+                "{\"errorMessage\":\"Task timed out after " + timeout.toSeconds() + " seconds\"}", timeout.toMillis()))) {
+            if (metering != null) {
+                metering.invoked(name, invocation.records, timeout.toMillis());
+            }
             pending.remove(invocation);
             environments.stream().filter(e -> e.current == invocation).forEach(Environment::stop);
         }
@@ -158,6 +196,7 @@ final class LocalFunction implements AutoCloseable {
         private volatile boolean initialized;
         private volatile boolean startReleased;
         private volatile Invocation current;
+        private volatile long handedOverAt;
 
         Environment() {
             STARTING.acquireUninterruptibly();
@@ -208,7 +247,16 @@ final class LocalFunction implements AutoCloseable {
 
         void stop() {
             started();
-            process.destroyForcibly();
+            // SIGTERM first: a JVM ends in milliseconds and runs its exit work (a class-data archive is written then).
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
             runtimeApi.stop(0);
             threads.shutdownNow();
             environments.remove(this);
@@ -233,8 +281,12 @@ final class LocalFunction implements AutoCloseable {
                     Invocation done = current;
                     current = null;
                     if (done != null && path.contains(done.requestId)) {
+                        long millis = Math.max(1, (System.nanoTime() - handedOverAt + 999_999) / 1_000_000);
+                        if (metering != null) {
+                            metering.invoked(name, done.records, millis);
+                        }
                         done.result.complete(new Result(path.endsWith("/response") ? Outcome.SUCCESS
-                                : Outcome.ERROR, body));
+                                : Outcome.ERROR, body, millis));
                     }
                     respond(exchange, 202, "{\"status\":\"OK\"}");
                 } else if (path.endsWith("/init/error")) {
@@ -266,6 +318,7 @@ final class LocalFunction implements AutoCloseable {
                 return;
             }
             current = invocation;
+            handedOverAt = System.nanoTime();
             // As in Lambda, the function's timeout runs from the hand-over: init time is not part of it.
             Invocation handedOver = invocation;
             timer.schedule(() -> expire(handedOver), timeout.toMillis(), TimeUnit.MILLISECONDS);

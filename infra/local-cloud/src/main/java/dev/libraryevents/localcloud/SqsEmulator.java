@@ -13,11 +13,15 @@ import java.util.Map;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /** ElasticMQ in this JVM, with the template's queues: visibility timeouts, retention, redrive to their DLQs. */
 final class SqsEmulator implements AutoCloseable {
@@ -29,7 +33,8 @@ final class SqsEmulator implements AutoCloseable {
     private final SqsClient client;
     private final Map<String, String> queueUrls = new HashMap<>();
 
-    SqsEmulator() {
+    /** @param metering counts the requests the local cloud's own pollers and rule targets make, by queue */
+    SqsEmulator(Metering metering) {
         int port = Ports.free();
         server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
                 .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
@@ -39,6 +44,17 @@ final class SqsEmulator implements AutoCloseable {
         endpoint = URI.create("http://127.0.0.1:" + port);
         client = SqsClient.builder().endpointOverride(endpoint).region(Region.of(CloudTemplate.REGION))
                 .credentialsProvider(DynamoDbEmulator.CREDENTIALS).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                        String queue = context.request().getValueForField("QueueUrl", String.class)
+                                .map(url -> url.substring(url.lastIndexOf('/') + 1)).orElse("-");
+                        String operation = context.request().getClass().getSimpleName().replace("Request", "");
+                        boolean empty = context.response() instanceof ReceiveMessageResponse received
+                                && received.messages().isEmpty();
+                        metering.add("sqs|" + queue + "|" + operation + (empty ? ".empty" : ""), 1);
+                    }
+                }))
                 .build();
     }
 

@@ -76,7 +76,7 @@ final class SqsPoller implements Runnable {
     private void deliver(List<Message> messages) throws InterruptedException {
         LocalFunction.Result result;
         try {
-            result = function.invoke(event(messages).toString()).get();
+            result = function.invoke(event(messages).toString(), messages.size()).get();
         } catch (java.util.concurrent.ExecutionException e) {
             return;
         } catch (InterruptedException e) {

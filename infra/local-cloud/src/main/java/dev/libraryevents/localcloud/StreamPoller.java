@@ -195,7 +195,7 @@ final class StreamPoller implements Runnable {
         records.forEach(list::add);
         LocalFunction.Result result;
         try {
-            result = function.invoke(event.toString()).get();
+            result = function.invoke(event.toString(), records.size()).get();
         } catch (java.util.concurrent.ExecutionException e) {
             return 0;
         }

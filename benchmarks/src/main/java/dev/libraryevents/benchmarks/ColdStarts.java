@@ -1,0 +1,144 @@
+package dev.libraryevents.benchmarks;
+
+import dev.libraryevents.localcloud.LocalCloud;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Cold starts: a fresh JVM per function (init, then its first invocation with a real payload it was once sent),
+ * beside the do-nothing baseline handler, under each JVM set-up, interleaved so that the machine's noise falls on
+ * all of them alike.
+ */
+final class ColdStarts {
+
+    static final String BASELINE = "Baseline";
+    private static final String BASELINE_HANDLER = "dev.libraryevents.baseline.NoOpHandler";
+    private static final Pattern EVENT_ID = Pattern.compile("(eventId\\\\{0,3}\"\\s*:\\s*\\\\{0,3}\")([0-9a-fA-F-]{36})");
+
+    /** One way of starting the JVM. */
+    record Variant(String name, String description, List<String> jvmOptions, boolean classDataSharing) {}
+
+    static final List<Variant> VARIANTS = List.of(
+            new Variant("jvm-defaults", "no flags: C1 and C2 tiered compilation, G1", List.of(), false),
+            new Variant("lambda", "Lambda's Java runtime flags (C1 only, serial GC); what the local cloud uses",
+                    LocalCloud.LAMBDA_JVM_OPTIONS, false),
+            new Variant("lambda+appcds", "the same, plus an application class-data archive dumped by a training run",
+                    LocalCloud.LAMBDA_JVM_OPTIONS, true));
+
+    /** The samples of one function under one variant, in milliseconds. */
+    record Samples(List<Double> init, List<Double> invocation, List<Double> total) {
+        Samples() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+    }
+
+    /** Function (or BASELINE) → variant name → samples; and each function's jar size. */
+    record Results(Map<String, Map<String, Samples>> samples, Map<String, Long> jarBytes, List<Variant> variants) {
+        double medianTotal(String function, String variant) {
+            return Stats.median(samples.get(function).get(variant).total());
+        }
+    }
+
+    private final LocalCloud cloud;
+    private final Path baselineJar;
+    private final Path archives;
+
+    ColdStarts(LocalCloud cloud, Path baselineJar, Path archives) {
+        this.cloud = cloud;
+        this.baselineJar = baselineJar;
+        this.archives = archives;
+    }
+
+    Results measure(List<String> functions, List<Variant> variants, int repeat) throws Exception {
+        Map<String, String> payloads = new LinkedHashMap<>();
+        Map<String, Long> jarBytes = new LinkedHashMap<>();
+        jarBytes.put(BASELINE, Files.size(baselineJar));
+        for (String function : functions) {
+            String payload = cloud.firstPayload(function);
+            if (payload == null) {
+                throw new IllegalStateException(function + " was never invoked: no payload to start it with");
+            }
+            payloads.put(function, payload);
+            jarBytes.put(function, Files.size(cloud.jarOf(function)));
+        }
+        Map<String, Map<String, Samples>> samples = new LinkedHashMap<>();
+        List<String> all = new ArrayList<>();
+        all.add(BASELINE);
+        all.addAll(functions);
+        Map<String, List<String>> archiveOptions = new HashMap<>();
+        if (variants.stream().anyMatch(Variant::classDataSharing)) {
+            Files.createDirectories(archives);
+            for (String function : all) {
+                archiveOptions.put(function, train(function, payloads.get(function)));
+            }
+        }
+        for (int round = 0; round < repeat; round++) {
+            for (String function : all) {
+                for (Variant variant : variants) {
+                    List<String> options = new ArrayList<>(variant.jvmOptions());
+                    if (variant.classDataSharing()) {
+                        options.addAll(archiveOptions.get(function));
+                    }
+                    LocalCloud.ColdStart start = start(function, payloads.get(function), options);
+                    if (!start.succeeded()) {
+                        throw new IllegalStateException(function + " failed its cold start under " + variant.name());
+                    }
+                    Samples s = samples.computeIfAbsent(function, f -> new LinkedHashMap<>())
+                            .computeIfAbsent(variant.name(), v -> new Samples());
+                    s.init().add((double) start.initMillis());
+                    s.invocation().add((double) start.invocationMillis());
+                    s.total().add((double) (start.initMillis() + start.invocationMillis()));
+                }
+            }
+            System.out.printf("cold starts: round %d of %d done%n", round + 1, repeat);
+        }
+        return new Results(samples, jarBytes, variants);
+    }
+
+    /** A training run that writes the function's class-data archive at exit; the options that use it. */
+    private List<String> train(String function, String payload) throws Exception {
+        Path archive = archives.resolve(function + ".jsa").toAbsolutePath();
+        Files.deleteIfExists(archive);
+        List<String> options = new ArrayList<>(LocalCloud.LAMBDA_JVM_OPTIONS);
+        options.add("-XX:ArchiveClassesAtExit=" + archive);
+        start(function, payload, options);
+        if (!Files.exists(archive)) {
+            throw new IllegalStateException("the training run of " + function + " wrote no archive " + archive);
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive);
+    }
+
+    private LocalCloud.ColdStart start(String function, String payload, List<String> options) throws Exception {
+        LocalCloud.ColdStart start = function.equals(BASELINE)
+                ? cloud.coldStart(baselineJar, BASELINE_HANDLER, 1024, "{}", options)
+                : cloud.coldStart(function, fresh(payload), options);
+        // What a first invocation set off (events, other functions) settles before the next JVM starts.
+        cloud.awaitQuiet(Duration.ofMillis(300), Duration.ofMinutes(1));
+        return start;
+    }
+
+    /** A queue message again, with new event ids, so that a consumer does its full work rather than drop a duplicate. */
+    private static String fresh(String payload) {
+        if (!payload.contains("\"aws:sqs\"")) {
+            return payload;
+        }
+        Map<String, String> renamed = new HashMap<>();
+        Matcher matcher = EVENT_ID.matcher(payload);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String id = renamed.computeIfAbsent(matcher.group(2), old -> UUID.randomUUID().toString());
+            matcher.appendReplacement(out, Matcher.quoteReplacement(matcher.group(1) + id));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+}

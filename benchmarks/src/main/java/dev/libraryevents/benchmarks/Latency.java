@@ -1,0 +1,76 @@
+package dev.libraryevents.benchmarks;
+
+import dev.libraryevents.localcloud.LocalCloud;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Sequential borrow/return workflows, one user each: the API latency of both calls, and for each borrow the time
+ * from its 201 until the borrow confirmation, the usage report and the audit row are readable through the API
+ * (each watched by its own client, polling as fast as the API answers).
+ */
+final class Latency {
+
+    record Results(int workflows, List<Double> api, List<Double> notification, List<Double> report,
+                   List<Double> audit) {}
+
+    private final LocalCloud cloud;
+    private final LibraryClient client;
+
+    Latency(LocalCloud cloud, LibraryClient client) {
+        this.cloud = cloud;
+        this.client = client;
+    }
+
+    Results measure(int workflows) throws Exception {
+        String bookId = client.addBook(5);
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < workflows; i++) {
+            users.add(client.registerUser());
+        }
+        cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
+        long reported = client.borrowingsReported();
+        Results results = new Results(workflows, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>());
+        ExecutorService watchers = Executors.newFixedThreadPool(3);
+        try {
+            for (int i = 0; i < workflows; i++) {
+                String userId = users.get(i);
+                LibraryClient.Answer borrowed = client.borrow(userId, bookId);
+                long created = System.nanoTime();
+                String borrowingId = borrowed.field("borrowingId");
+                long expected = reported + i + 1;
+                Future<Double> notification = watchers.submit(until(created,
+                        () -> client.borrowConfirmationReadable(userId)));
+                Future<Double> report = watchers.submit(until(created, () -> client.borrowingsReported() >= expected));
+                Future<Double> audit = watchers.submit(until(created, () -> client.auditRowReadable(borrowingId)));
+                results.notification().add(notification.get());
+                results.report().add(report.get());
+                results.audit().add(audit.get());
+                results.api().add(borrowed.millis());
+                results.api().add(client.giveBack(borrowingId).millis());
+            }
+        } finally {
+            watchers.shutdownNow();
+        }
+        return results;
+    }
+
+    /** Milliseconds from {@code since} until the condition holds; gives up after a minute. */
+    private static Callable<Double> until(long since, Callable<Boolean> condition) {
+        return () -> {
+            long deadline = since + Duration.ofMinutes(1).toNanos();
+            while (!condition.call()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not readable within a minute");
+                }
+            }
+            return (System.nanoTime() - since) / 1e6;
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package dev.libraryevents.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+/** The REST API as a client sees it, over real HTTP, with each call's latency. */
+final class LibraryClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An answer and how long it took, in milliseconds (fractional). */
+    record Answer(int status, JsonNode body, double millis) {
+        String field(String name) {
+            return body.path(name).asText();
+        }
+
+        Answer expect(int expected, String what) {
+            if (status != expected) {
+                throw new IllegalStateException(what + " answered " + status + ": " + body);
+            }
+            return this;
+        }
+    }
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    LibraryClient(URI base) {
+        this.base = base;
+    }
+
+    String addBook(int copies) throws IOException, InterruptedException {
+        return post("/books", "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"copies\":" + copies + "}")
+                .expect(201, "POST /books").field("bookId");
+    }
+
+    String registerUser() throws IOException, InterruptedException {
+        return post("/users", "{\"name\":\"Ada\",\"email\":\"" + UUID.randomUUID() + "@example.org\"}")
+                .expect(201, "POST /users").field("userId");
+    }
+
+    Answer borrow(String userId, String bookId) throws IOException, InterruptedException {
+        return post("/borrowings", "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId + "\"}")
+                .expect(201, "POST /borrowings");
+    }
+
+    Answer giveBack(String borrowingId) throws IOException, InterruptedException {
+        return post("/borrowings/" + borrowingId + "/return", null).expect(200, "POST /borrowings/{id}/return");
+    }
+
+    boolean borrowConfirmationReadable(String userId) throws IOException, InterruptedException {
+        return get("/users/" + userId + "/notifications").body().path("items").findValuesAsText("kind")
+                .contains("BORROW_CONFIRMATION");
+    }
+
+    long borrowingsReported() throws IOException, InterruptedException {
+        return get("/reports/usage").body().path("totals").path("borrowings").asLong(-1);
+    }
+
+    boolean auditRowReadable(String borrowingId) throws IOException, InterruptedException {
+        return get("/audit/borrowings/" + borrowingId).status() == 200;
+    }
+
+    Answer get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path.substring(1))).GET().build());
+    }
+
+    private Answer post(String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path.substring(1)))
+                .header("X-Correlation-Id", "bench-" + UUID.randomUUID());
+        if (json == null) {
+            request.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        }
+        return send(request.build());
+    }
+
+    private Answer send(HttpRequest request) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        double millis = (System.nanoTime() - started) / 1e6;
+        JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        return new Answer(response.statusCode(), body, millis);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.libraryevents.benchmarks;
+
+import dev.libraryevents.localcloud.LocalCloud;
+import dev.libraryevents.localcloud.Metering;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * Sustained workflows per second with N clients, each borrowing and returning its own copy of its own book as fast
+ * as the API answers, for a fixed window; then the time the pipeline needs to carry every event to the end. Beside
+ * it, in the same run, the raw rate of DynamoDB Local transactions shaped like a borrow (five items), from N threads
+ * through the same endpoint the functions use: the storage limit of this machine.
+ */
+final class Throughput {
+
+    /**
+     * @param drainSeconds from the window's end until the last function finished its last invocation
+     * @param usage        what the metering counted from the window's start to the drain's end
+     * @param logBytes     what the functions logged meanwhile
+     */
+    record Run(int clients, long workflows, double windowSeconds, double drainSeconds, double rawTransactionsPerSecond,
+               Map<String, Double> usage, long logBytes) {
+        double apiRate() {
+            return workflows / windowSeconds;
+        }
+
+        /** Workflows per second with every one of their events carried to the end. */
+        double sustainedRate() {
+            return workflows / (windowSeconds + drainSeconds);
+        }
+
+        double ratioToStorage() {
+            return sustainedRate() / rawTransactionsPerSecond;
+        }
+    }
+
+    private static final String RAW_TABLE = "BenchmarkRawTransactions";
+
+    private final LocalCloud cloud;
+    private final LibraryClient client;
+    private final DynamoDbClient dynamoDb;
+
+    Throughput(LocalCloud cloud, LibraryClient client) {
+        this.cloud = cloud;
+        this.client = client;
+        URI endpoint = cloud.awsEndpoint();
+        this.dynamoDb = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("Benchmark", "x")))
+                .build();
+        try {
+            dynamoDb.createTable(r -> r.tableName(RAW_TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+                            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+                    .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH),
+                            k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+        } catch (ResourceInUseException alreadyThere) {
+            // a second run in the same local cloud
+        }
+    }
+
+    Run measure(int clients, Duration window) throws Exception {
+        List<String[]> pairs = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            pairs.add(new String[] {client.registerUser(), client.addBook(1)});
+        }
+        cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
+        Map<String, Double> before = cloud.metering().snapshot();
+        long logsBefore = totalLogBytes();
+        long started = System.nanoTime();
+        long end = started + window.toNanos();
+        long workflows = sum(clients, index -> () -> {
+            String[] pair = pairs.get(index);
+            long done = 0;
+            while (System.nanoTime() < end) {
+                client.giveBack(client.borrow(pair[0], pair[1]).field("borrowingId"));
+                done++;
+            }
+            return done;
+        });
+        long windowEnded = System.nanoTime();
+        if (!cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(10))) {
+            throw new IllegalStateException("the pipeline did not drain within 10 minutes");
+        }
+        double drain = Math.max(0, cloud.metering().lastInvocationNanos() - windowEnded) / 1e9;
+        Map<String, Double> usage = Metering.difference(before, cloud.metering().snapshot());
+        long logBytes = totalLogBytes() - logsBefore;
+        double raw = rawTransactionsPerSecond(clients, window);
+        return new Run(clients, workflows, (windowEnded - started) / 1e9, drain, raw, usage, logBytes);
+    }
+
+    private double rawTransactionsPerSecond(int threads, Duration window) throws Exception {
+        long started = System.nanoTime();
+        long end = started + window.toNanos();
+        long transactions = sum(threads, index -> () -> {
+            String book = "BOOK#" + UUID.randomUUID();
+            String user = "USER#" + UUID.randomUUID();
+            dynamoDb.putItem(r -> r.tableName(RAW_TABLE).item(Map.of("pk", s(book), "sk", s("BOOK"),
+                    "available", n(1_000_000))));
+            dynamoDb.putItem(r -> r.tableName(RAW_TABLE).item(Map.of("pk", s(user), "sk", s("USER"),
+                    "loans", n(0))));
+            long done = 0;
+            while (System.nanoTime() < end) {
+                dynamoDb.transactWriteItems(r -> r.transactItems(borrowShaped(book, user)));
+                done++;
+            }
+            return done;
+        });
+        return transactions / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /** Two conditional counter updates and three puts (loan, borrowing, outbox row with an event), like a borrow. */
+    private static List<TransactWriteItem> borrowShaped(String book, String user) {
+        String id = UUID.randomUUID().toString();
+        return List.of(
+                TransactWriteItem.builder().update(u -> u.tableName(RAW_TABLE)
+                        .key(Map.of("pk", s(book), "sk", s("BOOK")))
+                        .updateExpression("SET available = available - :one").conditionExpression("available > :zero")
+                        .expressionAttributeValues(Map.of(":one", n(1), ":zero", n(0)))).build(),
+                TransactWriteItem.builder().update(u -> u.tableName(RAW_TABLE)
+                        .key(Map.of("pk", s(user), "sk", s("USER")))
+                        .updateExpression("SET loans = loans + :one").conditionExpression("loans < :limit")
+                        .expressionAttributeValues(Map.of(":one", n(1), ":limit", n(Long.MAX_VALUE)))).build(),
+                put(Map.of("pk", s(user), "sk", s("LOAN#" + id), "borrowingId", s(id))),
+                put(Map.of("pk", s("BORROWING#" + id), "sk", s("BORROWING"), "userId", s(user), "bookId", s(book),
+                        "status", s("ACTIVE"), "borrowedAt", s("2026-11-22T10:00:00.000Z"),
+                        "dueAt", s("2026-12-06T10:00:00.000Z"))),
+                put(Map.of("pk", s("OUTBOX#Borrowing#" + id), "sk", s("00000000000000000001"),
+                        "event", s("x".repeat(700)), "expiresAt", n(1_800_000_000L))));
+    }
+
+    private static TransactWriteItem put(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(p -> p.tableName(RAW_TABLE).item(item)
+                .conditionExpression("attribute_not_exists(pk)")).build();
+    }
+
+    private long totalLogBytes() throws java.io.IOException {
+        return cloud.logBytes().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Runs one task per worker at once and adds up what they return. */
+    private static long sum(int workers, java.util.function.IntFunction<Callable<Long>> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<Long>> results = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                results.add(pool.submit(task.apply(i)));
+            }
+            long total = 0;
+            for (Future<Long> result : results) {
+                total += result.get();
+            }
+            return total;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}
