@@ -41,8 +41,19 @@ final class ColdStarts {
         }
     }
 
-    /** Function (or BASELINE) → variant name → samples; and each function's jar size. */
-    record Results(Map<String, Map<String, Samples>> samples, Map<String, Long> jarBytes, List<Variant> variants) {
+    /** Where loaded classes come from, by name prefix; what is left is counted as "other". */
+    static final Map<String, String> CLASS_ORIGINS = new LinkedHashMap<>(Map.of(
+            "java.", "JDK", "javax.", "JDK", "jdk.", "JDK", "sun.", "JDK", "com.sun.", "JDK",
+            "software.amazon.awssdk.", "AWS SDK", "com.fasterxml.jackson.", "Jackson",
+            "com.networknt.", "JSON Schema", "com.amazonaws.services.lambda.", "Lambda runtime",
+            "dev.libraryevents.", "ours"));
+
+    /**
+     * Function (or BASELINE) → variant name → samples; each function's jar size; and, when a class-data archive
+     * was trained, the classes its training run loaded, by origin.
+     */
+    record Results(Map<String, Map<String, Samples>> samples, Map<String, Long> jarBytes, List<Variant> variants,
+                   Map<String, Map<String, Long>> classesLoaded) {
         double medianTotal(String function, String variant) {
             return Stats.median(samples.get(function).get(variant).total());
         }
@@ -75,10 +86,12 @@ final class ColdStarts {
         all.add(BASELINE);
         all.addAll(functions);
         Map<String, List<String>> archiveOptions = new HashMap<>();
+        Map<String, Map<String, Long>> classesLoaded = new LinkedHashMap<>();
         if (variants.stream().anyMatch(Variant::classDataSharing)) {
             Files.createDirectories(archives);
             for (String function : all) {
                 archiveOptions.put(function, train(function, payloads.get(function)));
+                classesLoaded.put(function, classesLoaded(archives.resolve(function + ".classes")));
             }
         }
         for (int round = 0; round < repeat; round++) {
@@ -101,7 +114,23 @@ final class ColdStarts {
             }
             System.out.printf("cold starts: round %d of %d done%n", round + 1, repeat);
         }
-        return new Results(samples, jarBytes, variants);
+        return new Results(samples, jarBytes, variants, classesLoaded);
+    }
+
+    /** Counts a {@code -Xlog:class+load} file's classes by origin. */
+    private static Map<String, Long> classesLoaded(Path log) throws java.io.IOException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        CLASS_ORIGINS.values().forEach(origin -> counts.put(origin, 0L));
+        counts.put("other", 0L);
+        try (var lines = Files.lines(log)) {
+            lines.filter(line -> line.contains("[class,load]")).forEach(line -> {
+                String name = line.substring(line.indexOf("[class,load]") + 12).trim().split(" ")[0];
+                String origin = CLASS_ORIGINS.entrySet().stream().filter(o -> name.startsWith(o.getKey()))
+                        .map(Map.Entry::getValue).findFirst().orElse("other");
+                counts.merge(origin, 1L, Long::sum);
+            });
+        }
+        return counts;
     }
 
     /** A training run that writes the function's class-data archive at exit; the options that use it. */
@@ -110,6 +139,7 @@ final class ColdStarts {
         Files.deleteIfExists(archive);
         List<String> options = new ArrayList<>(LocalCloud.LAMBDA_JVM_OPTIONS);
         options.add("-XX:ArchiveClassesAtExit=" + archive);
+        options.add("-Xlog:class+load=info:file=" + archives.resolve(function + ".classes").toAbsolutePath());
         start(function, payload, options);
         if (!Files.exists(archive)) {
             throw new IllegalStateException("the training run of " + function + " wrote no archive " + archive);

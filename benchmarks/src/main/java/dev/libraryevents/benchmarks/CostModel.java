@@ -54,7 +54,7 @@ final class CostModel {
     Usage usage(Throughput.Run run, Map<String, Integer> memoryMb, boolean naive) {
         Map<String, Map<String, Double>> byService = new LinkedHashMap<>();
         SERVICES.forEach(service -> byService.put(service, new LinkedHashMap<>()));
-        double perWorkflow = 1.0 / run.workflows();
+        double perWorkflow = 1.0 / run.usageWorkflows();
         Map<String, Double> usage = run.usage();
         for (String function : memoryMb.keySet()) {
             double invocations = usage.getOrDefault("lambda.invocations|" + function, 0.0);
@@ -114,7 +114,7 @@ final class CostModel {
 
     /** The log volume is the same for both variants: the same lines are written per event. */
     List<Line> price(Throughput.Run run, Usage actual, Usage naive) {
-        double logKb = run.logBytes() / 1024.0 / run.workflows();
+        double logKb = run.logBytes() / 1024.0 / run.usageWorkflows();
         return List.of(
                 line("API Gateway requests", "requests", 2, 2, "apiGatewayPerMillionRequests", 1e-6),
                 line(INVOCATIONS, "invocations", actual.total(INVOCATIONS), naive.total(INVOCATIONS),

@@ -110,6 +110,20 @@ final class Report {
         md.append("\n![cold start per function](benchmarks-cold-start.svg)\n\n");
         target("slowest cold start ≤ 3× baseline", String.format(Locale.ROOT, "%s: %.0f ms = %.1f× (baseline %.0f ms)",
                 slowest, slowestTotal, slowestTotal / baseline, baseline), slowestTotal <= 3 * baseline);
+        if (!coldStarts.classesLoaded().isEmpty()) {
+            md.append("Classes loaded by the first invocation's end (from the training run's `-Xlog:class+load`), ")
+                    .append("by origin:\n\n| function | total |");
+            List<String> origins = new ArrayList<>(coldStarts.classesLoaded().values().iterator().next().keySet());
+            origins.forEach(o -> md.append(' ').append(o).append(" |"));
+            md.append("\n|---|---|").append("---|".repeat(origins.size())).append('\n');
+            coldStarts.classesLoaded().forEach((function, counts) -> {
+                md.append("| ").append(function).append(" | ")
+                        .append(counts.values().stream().mapToLong(Long::longValue).sum()).append(" |");
+                origins.forEach(o -> md.append(' ').append(counts.get(o)).append(" |"));
+                md.append('\n');
+            });
+            md.append('\n');
+        }
         if (coldStarts.variants().size() > 1) {
             md.append("Total (init + first invocation) under each JVM set-up, median ms, and the ratio to `")
                     .append(main).append("`:\n\n| function |");
@@ -155,8 +169,9 @@ final class Report {
 
     private void throughputSection(StringBuilder md, Path directory) throws Exception {
         md.append("## 3. Throughput\n\n").append("Each client borrows and returns its own copy of its own book in a ")
-                .append("loop for ").append(settings.window().toSeconds()).append(" s; then the pipeline drains ")
-                .append("(every event carried to every consumer). *Sustained* counts workflows over window + drain. ")
+                .append("loop: a warm-up while the functions scale out, then a measured window of ")
+                .append(settings.window().toSeconds()).append(" s; then the pipeline drains (every event carried to ")
+                .append("every consumer). *Sustained* counts the window's workflows over window + drain. ")
                 .append("*Raw storage*: DynamoDB Local `TransactWriteItems` of five items shaped like a borrow, from ")
                 .append("as many threads, through the same endpoint, right after.\n\n");
         md.append("| clients | workflows | API rate /s | drain s | sustained /s | raw storage tx/s | sustained ÷ raw |\n")
@@ -173,6 +188,24 @@ final class Report {
         Files.writeString(directory.resolve("benchmarks-throughput.svg"), chart.render());
         md.append("\n![throughput](benchmarks-throughput.svg)\n\n");
         Throughput.Run last = runs.get(runs.size() - 1);
+        double requests = 0;
+        double transactions = 0;
+        for (var counter : last.usage().entrySet()) {
+            String[] key = counter.getKey().split("\\|");
+            if (key[0].equals("request") && !key[1].equals("Benchmark") && key[2].startsWith("DynamoDB.")) {
+                requests += counter.getValue();
+                transactions += key[2].equals("DynamoDB.TransactWriteItems") ? counter.getValue() : 0;
+            }
+        }
+        requests /= last.usageWorkflows();
+        transactions /= last.usageWorkflows();
+        md.append(String.format(Locale.ROOT, "What one workflow asks of the storage (metered in the %d-client run): "
+                + "%.1f DynamoDB requests, %.1f of them `TransactWriteItems`, from %.1f Lambda invocations. "
+                + "If transactions alone bounded it, the ceiling would be %.0f ÷ %.1f = %.1f workflows/s.%n%n",
+                last.clients(), requests, transactions, last.usage().entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("lambda.invocations|"))
+                        .mapToDouble(Map.Entry::getValue).sum() / last.usageWorkflows(),
+                last.rawTransactionsPerSecond(), transactions, last.rawTransactionsPerSecond() / transactions));
         target("throughput at " + last.clients() + " clients ≥ 30% of raw storage", String.format(Locale.ROOT,
                 "%.1f workflows/s ÷ %.0f tx/s = %.0f%%", last.sustainedRate(), last.rawTransactionsPerSecond(),
                 100 * last.ratioToStorage()), last.ratioToStorage() >= 0.30);
@@ -184,8 +217,8 @@ final class Report {
         CostModel.Usage actual = model.usage(run, memoryMb, false);
         CostModel.Usage naive = model.usage(run, memoryMb, true);
         md.append("## 4. Cost per million workflows\n\n").append("Counted by the local cloud during the ")
-                .append(run.clients()).append("-client run (").append(run.workflows()).append(" workflows, drain ")
-                .append("included): every AWS call each function made (by its access key), DynamoDB capacity units ")
+                .append(run.clients()).append("-client run (").append(run.usageWorkflows())
+                .append(" workflows, warm-up and drain included): every AWS call each function made (by its access key), DynamoDB capacity units ")
                 .append("(writes priced from each request as DynamoDB prices them, reads as DynamoDB Local reports), ")
                 .append("the event source mappings' SQS requests (empty receives excluded: an idle queue's polling ")
                 .append("is a monthly constant, not a per-workflow cost), bus entries, Lambda invocations and their ")

@@ -1,7 +1,6 @@
 package dev.libraryevents.analytics;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,13 +8,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.http.ApiResponse;
 import dev.libraryevents.support.http.HttpApi;
 import dev.libraryevents.support.http.Router;
 import java.time.Clock;
 
 /** Lambda entry point of {@code analytics-api}: {@code GET /reports/usage}. */
-public class AnalyticsApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public class AnalyticsApiHandler extends JsonHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
     private final HttpApi api;
 
@@ -24,6 +24,7 @@ public class AnalyticsApiHandler implements RequestHandler<APIGatewayProxyReques
     }
 
     public AnalyticsApiHandler(UsageCounters counters) {
+        super(APIGatewayProxyRequestEvent.class);
         this.api = new HttpApi(new Router().get("/reports/usage", request -> ApiResponse.ok(json(counters.report()))));
     }
 

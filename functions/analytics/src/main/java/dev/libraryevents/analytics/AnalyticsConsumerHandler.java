@@ -1,17 +1,17 @@
 package dev.libraryevents.analytics;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.consumer.EventConsumer;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry point of {@code analytics-consumer}: counts every event, one AnalyticsUpdated per batch. */
-public class AnalyticsConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public class AnalyticsConsumerHandler extends JsonHandler<SQSEvent, SQSBatchResponse> {
 
     private final EventConsumer consumer;
     private final UsageCounters counters;
@@ -26,6 +26,7 @@ public class AnalyticsConsumerHandler implements RequestHandler<SQSEvent, SQSBat
     }
 
     public AnalyticsConsumerHandler(EventConsumer consumer, UsageCounters counters) {
+        super(SQSEvent.class);
         this.consumer = consumer;
         this.counters = counters;
     }

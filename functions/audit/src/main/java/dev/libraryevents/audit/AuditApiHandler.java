@@ -1,7 +1,6 @@
 package dev.libraryevents.audit;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.http.ApiRequest;
 import dev.libraryevents.support.http.ApiResponse;
 import dev.libraryevents.support.http.HttpApi;
@@ -28,7 +28,7 @@ import java.util.function.BiFunction;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry point of {@code audit-api}: trails, state at an instant, snapshots and traces (DESIGN §4). */
-public class AuditApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public class AuditApiHandler extends JsonHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -44,6 +44,7 @@ public class AuditApiHandler implements RequestHandler<APIGatewayProxyRequestEve
     }
 
     public AuditApiHandler(AuditQueries queries, DynamoDbClient dynamoDb, String table, Clock clock) {
+        super(APIGatewayProxyRequestEvent.class);
         this.clock = clock;
         Snapshots snapshots = new Snapshots(dynamoDb, table, queries, clock);
         Router router = new Router();

@@ -1,16 +1,16 @@
 package dev.libraryevents.audit;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.consumer.EventConsumer;
 import java.time.Clock;
 
 /** Lambda entry point of {@code audit-consumer}: appends every event to the audit log, one AuditLogged per batch. */
-public class AuditConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public class AuditConsumerHandler extends JsonHandler<SQSEvent, SQSBatchResponse> {
 
     private final EventConsumer consumer;
     private final AuditLog log;
@@ -21,6 +21,7 @@ public class AuditConsumerHandler implements RequestHandler<SQSEvent, SQSBatchRe
     }
 
     public AuditConsumerHandler(EventConsumer consumer, AuditLog log) {
+        super(SQSEvent.class);
         this.consumer = consumer;
         this.log = log;
     }

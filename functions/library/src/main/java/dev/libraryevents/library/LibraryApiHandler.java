@@ -1,19 +1,19 @@
 package dev.libraryevents.library;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.library.api.LibraryRoutes;
 import dev.libraryevents.library.store.LibraryTable;
 import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.http.HttpApi;
 import dev.libraryevents.support.outbox.Outbox;
 import java.time.Clock;
 
 /** Lambda entry point of {@code library-api}: every /books, /users and /borrowings route. Needs TABLE_NAME. */
-public class LibraryApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public class LibraryApiHandler extends JsonHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
     private final HttpApi api;
 
@@ -22,6 +22,7 @@ public class LibraryApiHandler implements RequestHandler<APIGatewayProxyRequestE
     }
 
     public LibraryApiHandler(LibraryService library) {
+        super(APIGatewayProxyRequestEvent.class);
         this.api = new HttpApi(LibraryRoutes.router(library));
     }
 

@@ -1,7 +1,6 @@
 package dev.libraryevents.notification;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,13 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.notification.domain.Notification;
 import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.http.ApiResponse;
 import dev.libraryevents.support.http.HttpApi;
 import dev.libraryevents.support.http.Router;
 
 /** Lambda entry point of {@code notification-api}: {@code GET /users/{userId}/notifications}, newest first. */
 public class NotificationApiHandler
-        implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+        extends JsonHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
     private final HttpApi api;
 
@@ -25,6 +25,7 @@ public class NotificationApiHandler
     }
 
     public NotificationApiHandler(NotificationService notifications) {
+        super(APIGatewayProxyRequestEvent.class);
         this.api = new HttpApi(new Router().get("/users/{userId}/notifications",
                 request -> ApiResponse.ok(inbox(notifications, request.pathParameter("userId")))));
     }

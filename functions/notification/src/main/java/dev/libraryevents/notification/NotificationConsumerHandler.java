@@ -1,15 +1,15 @@
 package dev.libraryevents.notification;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.consumer.EventConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry point of {@code notification-consumer}: the notification queue's batches. */
-public class NotificationConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public class NotificationConsumerHandler extends JsonHandler<SQSEvent, SQSBatchResponse> {
 
     private final EventConsumer consumer;
     private final NotificationService notifications;
@@ -23,6 +23,7 @@ public class NotificationConsumerHandler implements RequestHandler<SQSEvent, SQS
     }
 
     public NotificationConsumerHandler(EventConsumer consumer, NotificationService notifications) {
+        super(SQSEvent.class);
         this.consumer = consumer;
         this.notifications = notifications;
     }

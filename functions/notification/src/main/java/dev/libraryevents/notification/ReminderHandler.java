@@ -1,13 +1,16 @@
 package dev.libraryevents.notification;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.aws.JsonHandler;
 import java.util.Map;
 
-/** Lambda entry point of {@code notification-reminders}, fired by the daily schedule rule. */
-public class ReminderHandler implements RequestHandler<ScheduledEvent, Map<String, Integer>> {
+/**
+ * Lambda entry point of {@code notification-reminders}, fired by the daily schedule rule. Only the event's arrival
+ * matters, so it stays a JSON tree (the events library's {@code ScheduledEvent} would need Joda-Time).
+ */
+public class ReminderHandler extends JsonHandler<JsonNode, Map<String, Integer>> {
 
     private final NotificationService notifications;
 
@@ -16,11 +19,12 @@ public class ReminderHandler implements RequestHandler<ScheduledEvent, Map<Strin
     }
 
     public ReminderHandler(NotificationService notifications) {
+        super(JsonNode.class);
         this.notifications = notifications;
     }
 
     @Override
-    public Map<String, Integer> handleRequest(ScheduledEvent event, Context context) {
+    public Map<String, Integer> handleRequest(JsonNode scheduledEvent, Context context) {
         return Map.of("sent", notifications.sendReminders());
     }
 }

@@ -1,18 +1,18 @@
 package dev.libraryevents.support.outbox;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.aws.JsonHandler;
 import java.time.Duration;
 
 /**
  * The one relay every service's table uses: its stream triggers this function, which puts the outbox rows on the
  * bus named by {@code EVENT_BUS_NAME}. The event source mapping must report batch item failures.
  */
-public class OutboxRelayHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+public class OutboxRelayHandler extends JsonHandler<DynamodbEvent, StreamsEventResponse> {
 
     private final OutboxRelay relay;
 
@@ -22,6 +22,7 @@ public class OutboxRelayHandler implements RequestHandler<DynamodbEvent, Streams
     }
 
     public OutboxRelayHandler(OutboxRelay relay) {
+        super(DynamodbEvent.class);
         this.relay = relay;
     }
 

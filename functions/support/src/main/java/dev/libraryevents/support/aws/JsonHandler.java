@@ -1,0 +1,47 @@
+package dev.libraryevents.support.aws;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A Lambda handler whose event and answer this library's Jackson maps, as a {@link RequestStreamHandler}. Left to
+ * itself, the runtime maps the aws-lambda-java-events types with its own shaded Jackson and Joda-Time: some 950
+ * more classes to load on every cold start (counted by bin/benchmark), for the same objects. Subclasses implement
+ * the typed {@link #handleRequest(Object, Context)}, which the tests call directly.
+ *
+ * @param <I> the event type, e.g. {@code SQSEvent}
+ * @param <O> the answer type, e.g. {@code SQSBatchResponse}
+ */
+public abstract class JsonHandler<I, O> implements RequestStreamHandler {
+
+    /**
+     * Lambda's event JSON names fields as AWS does ({@code Records}, {@code eventSourceARN}, {@code NewImage},
+     * {@code S}); the event classes' bean names differ only in case.
+     */
+    private static final ObjectMapper EVENTS = JsonMapper.builder()
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private final Class<I> eventType;
+
+    protected JsonHandler(Class<I> eventType) {
+        this.eventType = eventType;
+    }
+
+    public abstract O handleRequest(I event, Context context);
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        EVENTS.writeValue(output, handleRequest(EVENTS.readValue(input, eventType), context));
+    }
+}
