@@ -148,8 +148,8 @@ final class Report {
         md.append("## 2. Latency\n\n").append(latency.workflows()).append(" sequential borrow/return workflows (one ")
                 .append("user each, all functions warm). API latency is the client's, over HTTP, of both calls. ")
                 .append("Propagation runs from the borrow's 201 until the API shows its effect; each effect is ")
-                .append("watched by its own client polling as fast as the API answers, which adds up to one read ")
-                .append("API round trip to each figure.\n\n");
+                .append("watched by its own client reading it through the API ").append(Latency.POLL_PAUSE.toMillis())
+                .append(" ms after each answer, which adds up to one read and one pause to each figure.\n\n");
         md.append("| measure | samples | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|\n");
         row(md, "API (POST /borrowings, POST /borrowings/{id}/return)", latency.api());
         row(md, "201 → borrow confirmation readable (notification)", latency.notification());
@@ -222,7 +222,9 @@ final class Report {
                 .append("(writes priced from each request as DynamoDB prices them, reads as DynamoDB Local reports), ")
                 .append("the event source mappings' SQS requests (empty receives excluded: an idle queue's polling ")
                 .append("is a monthly constant, not a per-workflow cost), bus entries, Lambda invocations and their ")
-                .append("measured durations at the configured memory, and the bytes logged.\n\n");
+                .append("measured durations at the configured memory, and the bytes the functions logged. Not ")
+                .append("counted: init durations (billed, but an environment serves thousands of workflows), Lambda's ")
+                .append("own START/END/REPORT log lines (the local cloud writes none), storage, and the alarms.\n\n");
         md.append("Per workflow, by service:\n\n| quantity |");
         CostModel.SERVICES.forEach(s -> md.append(' ').append(s).append(" |"));
         md.append(" total |\n|---|").append("---|".repeat(CostModel.SERVICES.size() + 1)).append('\n');

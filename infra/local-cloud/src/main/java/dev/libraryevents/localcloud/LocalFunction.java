@@ -55,6 +55,7 @@ final class LocalFunction implements AutoCloseable {
      * at a time across all functions: the next may start once the previous has asked for work (or ended).
      */
     private static final java.util.concurrent.Semaphore STARTING = new java.util.concurrent.Semaphore(1);
+    private static final ExecutorService STARTERS = Executors.newCachedThreadPool(LocalCloud.daemonThreads("starter"));
 
     /** Lambda allows 10 s of init; a JVM started on a busy two-core machine gets more before it counts as failed. */
     private static final Duration INIT_LIMIT = Duration.ofSeconds(30);
@@ -76,6 +77,7 @@ final class LocalFunction implements AutoCloseable {
         return thread;
     });
     private volatile boolean closed;
+    private int starting; // environments being created on a starter thread; guarded by this
 
     /**
      * @param jvmOptions the JVM's flags besides the heap size, which follows the memory setting as in Lambda
@@ -114,12 +116,36 @@ final class LocalFunction implements AutoCloseable {
                 new CompletableFuture<>());
         pending.add(invocation);
         synchronized (this) {
-            long idle = environments.stream().filter(Environment::idle).count();
-            if (!closed && idle < pending.size() && environments.size() < maxConcurrency) {
-                environments.add(new Environment());
+            long idle = environments.stream().filter(Environment::idle).count() + starting;
+            if (!closed && idle < pending.size() && environments.size() + starting < maxConcurrency) {
+                starting++;
+                STARTERS.execute(this::startEnvironment);
             }
         }
         return invocation.result;
+    }
+
+    /**
+     * On a starter thread: an environment may wait for its turn to start (see STARTING), and invocations of this
+     * function must not wait with it, or a function scaling out would stall while another one starts.
+     */
+    private void startEnvironment() {
+        Environment started = null;
+        try {
+            started = new Environment();
+        } catch (RuntimeException e) {
+            LocalCloud.log(e.getMessage());
+        } finally {
+            synchronized (this) {
+                starting--;
+                if (started != null && started.process.isAlive()) { // one that died at once has cleaned up already
+                    environments.add(started);
+                }
+            }
+        }
+        if (started != null && closed) {
+            started.stop();
+        }
     }
 
     String environment(String name) {
