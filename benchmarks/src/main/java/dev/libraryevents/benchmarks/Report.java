@@ -84,7 +84,8 @@ final class Report {
                 .append(" samples per function and JVM set-up, interleaved; medians in ms.\n\n");
         md.append("JVM set-ups:\n\n");
         coldStarts.variants().forEach(v -> md.append("- `").append(v.name()).append("`: ").append(v.description())
-                .append(v.jvmOptions().isEmpty() ? "" : " (`" + String.join(" ", v.jvmOptions()) + "`)")
+                .append(v.jvmOptions().isEmpty() ? "" : " (`" + String.join(" ", v.jvmOptions())
+                        + (v.classDataSharing() ? " -XX:SharedArchiveFile=<function>.jsa" : "") + "`)")
                 .append('\n'));
         md.append("\nWith `").append(main).append("`, as on AWS:\n\n");
         md.append("| function | jar MB | init | first invocation | total | × baseline |\n|---|---|---|---|---|---|\n");
