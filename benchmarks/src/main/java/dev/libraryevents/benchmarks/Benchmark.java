@@ -1,10 +1,12 @@
 package dev.libraryevents.benchmarks;
 
 import dev.libraryevents.localcloud.LocalCloud;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,10 +129,10 @@ public final class Benchmark {
         throw new IllegalStateException("no cdk.json above " + Path.of("").toAbsolutePath());
     }
 
-    private static void deleteRecursively(Path directory) throws java.io.IOException {
+    private static void deleteRecursively(Path directory) throws IOException {
         if (Files.exists(directory)) {
             try (var paths = Files.walk(directory)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(path);
                 }
             }

@@ -1,6 +1,7 @@
 package dev.libraryevents.benchmarks;
 
 import dev.libraryevents.localcloud.LocalCloud;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,9 @@ final class ColdStarts {
 
     static final String BASELINE = "Baseline";
     private static final String BASELINE_HANDLER = "dev.libraryevents.baseline.NoOpHandler";
-    private static final Pattern EVENT_ID = Pattern.compile("(eventId\\\\{0,3}\"\\s*:\\s*\\\\{0,3}\")([0-9a-fA-F-]{36})");
+    /** An event id in a payload, its quotes escaped up to three times (a message body is JSON inside JSON). */
+    private static final Pattern EVENT_ID =
+            Pattern.compile("(eventId\\\\{0,3}\"\\s*:\\s*\\\\{0,3}\")([0-9a-fA-F-]{36})");
 
     /** One way of starting the JVM. */
     record Variant(String name, String description, List<String> jvmOptions, boolean classDataSharing) {}
@@ -118,7 +121,7 @@ final class ColdStarts {
     }
 
     /** Counts a {@code -Xlog:class+load} file's classes by origin. */
-    private static Map<String, Long> classesLoaded(Path log) throws java.io.IOException {
+    private static Map<String, Long> classesLoaded(Path log) throws IOException {
         Map<String, Long> counts = new LinkedHashMap<>();
         CLASS_ORIGINS.values().forEach(origin -> counts.put(origin, 0L));
         counts.put("other", 0L);
@@ -156,7 +159,7 @@ final class ColdStarts {
         return start;
     }
 
-    /** A queue message again, with new event ids, so that a consumer does its full work rather than drop a duplicate. */
+    /** A queue message again with new event ids, so that a consumer does its full work, not drop a duplicate. */
     private static String fresh(String payload) {
         if (!payload.contains("\"aws:sqs\"")) {
             return payload;

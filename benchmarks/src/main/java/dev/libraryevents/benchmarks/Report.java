@@ -76,7 +76,8 @@ final class Report {
     private void coldStartSection(StringBuilder md, Path directory) throws Exception {
         String main = "lambda";
         md.append("## 1. Cold start\n\n");
-        md.append("A fresh JVM per sample: **init** (JVM start until the runtime client asks the Runtime API for work: ")
+        md.append("A fresh JVM per sample: **init** (JVM start until the runtime client asks the Runtime API for ")
+                .append("work: ")
                 .append("the handler's constructor, its SDK clients, Jackson, schemas) plus the **first invocation** ")
                 .append("(hand-over to answer), with a payload the function was really sent (queue messages get new ")
                 .append("event ids so that a consumer does its full work). Baseline: `functions/baseline`, a handler ")
@@ -90,7 +91,7 @@ final class Report {
         md.append("\nWith `").append(main).append("`, as on AWS:\n\n");
         md.append("| function | jar MB | init | first invocation | total | × baseline |\n|---|---|---|---|---|---|\n");
         double baseline = coldStarts.medianTotal(ColdStarts.BASELINE, main);
-        SvgBars chart = new SvgBars("Cold start (median ms): init + first invocation, `" + main + "` JVM flags",
+        SvgBars chart = new SvgBars("Cold start (median ms): init + first invocation, Lambda's JVM flags",
                 "milliseconds", List.of("init", "first invocation"));
         String slowest = null;
         double slowestTotal = 0;
@@ -109,8 +110,9 @@ final class Report {
         }
         Files.writeString(directory.resolve("benchmarks-cold-start.svg"), chart.render());
         md.append("\n![cold start per function](benchmarks-cold-start.svg)\n\n");
-        target("slowest cold start ≤ 3× baseline", String.format(Locale.ROOT, "%s: %.0f ms = %.1f× (baseline %.0f ms)",
-                slowest, slowestTotal, slowestTotal / baseline, baseline), slowestTotal <= 3 * baseline);
+        target("slowest cold start ≤ 3× baseline", String.format(Locale.ROOT,
+                "%s: %.0f ms = %.1f× (baseline %.0f ms)", slowest, slowestTotal, slowestTotal / baseline, baseline),
+                slowestTotal <= 3 * baseline);
         if (!coldStarts.classesLoaded().isEmpty()) {
             md.append("Classes loaded by the first invocation's end (from the training run's `-Xlog:class+load`), ")
                     .append("by origin:\n\n| function | total |");
@@ -175,16 +177,17 @@ final class Report {
                 .append("every consumer). *Sustained* counts the window's workflows over window + drain. ")
                 .append("*Raw storage*: DynamoDB Local `TransactWriteItems` of five items shaped like a borrow, from ")
                 .append("as many threads, through the same endpoint, right after.\n\n");
-        md.append("| clients | workflows | API rate /s | drain s | sustained /s | raw storage tx/s | sustained ÷ raw |\n")
-                .append("|---|---|---|---|---|---|---|\n");
+        md.append("| clients | workflows | API rate /s | drain s | sustained /s | raw storage tx/s ")
+                .append("| sustained ÷ raw |\n|---|---|---|---|---|---|---|\n");
         SvgBars chart = new SvgBars("Throughput: workflows/s sustained vs raw storage transactions/s",
                 "per second", List.of("workflows/s (sustained)", "raw TransactWriteItems/s"));
         for (Throughput.Run run : runs) {
             md.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.1f | %.0f | %.0f%% |%n", run.clients(),
                     run.workflows(), run.apiRate(), run.drainSeconds(), run.sustainedRate(),
                     run.rawTransactionsPerSecond(), 100 * run.ratioToStorage()));
-            chart.row(run.clients() + " clients: system", run.sustainedRate(), 0);
-            chart.row(run.clients() + " clients: storage", 0, run.rawTransactionsPerSecond());
+            String clients = run.clients() + (run.clients() == 1 ? " client" : " clients");
+            chart.row(clients + ": system", run.sustainedRate(), 0);
+            chart.row(clients + ": storage", 0, run.rawTransactionsPerSecond());
         }
         Files.writeString(directory.resolve("benchmarks-throughput.svg"), chart.render());
         md.append("\n![throughput](benchmarks-throughput.svg)\n\n");
@@ -219,7 +222,8 @@ final class Report {
         CostModel.Usage naive = model.usage(run, memoryMb, true);
         md.append("## 4. Cost per million workflows\n\n").append("Counted by the local cloud during the ")
                 .append(run.clients()).append("-client run (").append(run.usageWorkflows())
-                .append(" workflows, warm-up and drain included): every AWS call each function made (by its access key), DynamoDB capacity units ")
+                .append(" workflows, warm-up and drain included): every AWS call each function made (by its ")
+                .append("access key), DynamoDB capacity units ")
                 .append("(writes priced from each request as DynamoDB prices them, reads as DynamoDB Local reports), ")
                 .append("the event source mappings' SQS requests (empty receives excluded: an idle queue's polling ")
                 .append("is a monthly constant, not a per-workflow cost), bus entries, Lambda invocations and their ")

@@ -1,6 +1,7 @@
 package dev.libraryevents.benchmarks;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,7 +32,7 @@ final class SvgBars {
     }
 
     String render() {
-        double max = rows.stream().mapToDouble(r -> java.util.Arrays.stream(r.values).sum()).max().orElse(1);
+        double max = rows.stream().mapToDouble(r -> Arrays.stream(r.values).sum()).max().orElse(1);
         int height = 60 + rows.size() * ROW + 30;
         StringBuilder svg = new StringBuilder();
         svg.append(format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "

@@ -2,9 +2,11 @@ package dev.libraryevents.benchmarks;
 
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.localcloud.Metering;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -109,7 +112,7 @@ final class Throughput {
             }
             return done;
         });
-        long measured = java.util.Arrays.stream(inWindow).sum();
+        long measured = Arrays.stream(inWindow).sum();
         long lastFinished = System.nanoTime();
         if (!cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(10))) {
             throw new IllegalStateException("the pipeline did not drain within 10 minutes");
@@ -166,12 +169,12 @@ final class Throughput {
                 .conditionExpression("attribute_not_exists(pk)")).build();
     }
 
-    private long totalLogBytes() throws java.io.IOException {
+    private long totalLogBytes() throws IOException {
         return cloud.logBytes().values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Runs one task per worker at once and adds up what they return. */
-    private static long sum(int workers, java.util.function.IntFunction<Callable<Long>> task) throws Exception {
+    private static long sum(int workers, IntFunction<Callable<Long>> task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             List<Future<Long>> results = new ArrayList<>();

@@ -15,9 +15,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -89,7 +91,7 @@ public final class LocalCloud implements AutoCloseable {
         DynamoDbEmulator dynamoDb = track(new DynamoDbEmulator(options.dataDirectory()));
         dynamoDb.createTables(template);
         template.ofType("AWS::DynamoDB::Table").forEach((id, table) -> {
-            java.util.Set<String> indexKeys = new java.util.HashSet<>();
+            Set<String> indexKeys = new HashSet<>();
             table.path("GlobalSecondaryIndexes").forEach(index -> indexKeys.add(
                     index.path("KeySchema").path(0).path("AttributeName").asText()));
             metering.indexKeys(id, indexKeys);
@@ -280,8 +282,10 @@ public final class LocalCloud implements AutoCloseable {
         Map<String, String> environment = environment(id, handler, memoryMb,
                 properties.path("LoggingConfig").path("LogFormat").asText("Text"));
         properties.path("Environment").path("Variables").fields()
-                .forEachRemaining(variable -> environment.put(variable.getKey(), template.resolve(variable.getValue())));
-        functionSettings.put(id, new FunctionSettings(template.assetOf(id), handler, memoryMb, Map.copyOf(environment)));
+                .forEachRemaining(variable -> environment.put(variable.getKey(),
+                        template.resolve(variable.getValue())));
+        functionSettings.put(id, new FunctionSettings(template.assetOf(id), handler, memoryMb,
+                Map.copyOf(environment)));
         metering.function(id, memoryMb);
         int concurrency = properties.has("ReservedConcurrentExecutions")
                 ? Math.min(options.concurrency(), properties.path("ReservedConcurrentExecutions").asInt())

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,7 +55,7 @@ final class LocalFunction implements AutoCloseable {
      * starts; two JVMs doing so at once can crash the one that is loading it (SIGBUS). So environments start one
      * at a time across all functions: the next may start once the previous has asked for work (or ended).
      */
-    private static final java.util.concurrent.Semaphore STARTING = new java.util.concurrent.Semaphore(1);
+    private static final Semaphore STARTING = new Semaphore(1);
     private static final ExecutorService STARTERS = Executors.newCachedThreadPool(LocalCloud.daemonThreads("starter"));
 
     /** Lambda allows 10 s of init; a JVM started on a busy two-core machine gets more before it counts as failed. */
@@ -175,7 +176,8 @@ final class LocalFunction implements AutoCloseable {
 
     private void expire(Invocation invocation) {
         if (invocation.result.complete(new Result(Outcome.TIMEOUT,
-                "{\"errorMessage\":\"Task timed out after " + timeout.toSeconds() + " seconds\"}", timeout.toMillis()))) {
+                "{\"errorMessage\":\"Task timed out after " + timeout.toSeconds() + " seconds\"}",
+                timeout.toMillis()))) {
             if (metering != null) {
                 metering.invoked(name, invocation.records, timeout.toMillis());
             }

@@ -1,6 +1,8 @@
 package dev.libraryevents.localcloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -117,7 +119,7 @@ public final class Metering {
         }
         JsonNode consumed = response == null ? null : response.path("ConsumedCapacity");
         if (consumed != null && !writeOperation(operation)) {
-            for (JsonNode table : consumed.isArray() ? consumed : java.util.List.of(consumed)) {
+            for (JsonNode table : consumed.isArray() ? consumed : List.of(consumed)) {
                 add("dynamodb.rru|" + caller, table.path("CapacityUnits").asDouble());
             }
         }
@@ -157,7 +159,7 @@ public final class Metering {
         var entry = typed.next();
         JsonNode v = entry.getValue();
         return switch (entry.getKey()) {
-            case "S" -> v.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            case "S" -> v.asText().getBytes(StandardCharsets.UTF_8).length;
             case "N" -> v.asText().length() / 2 + 1;
             case "B" -> v.asText().length() * 3L / 4;
             case "BOOL", "NULL" -> 1;
