@@ -16,7 +16,7 @@ import java.util.Map;
  * throughput and cost per workflow, then writes the report. {@code bin/benchmark} builds, synthesizes and runs it:
  *
  * <pre>
- * bin/benchmark            # the full run (about 20 minutes on two cores): docs/benchmarks.md and its charts
+ * bin/benchmark            # the full run (about 10 minutes on two cores): docs/benchmarks.md and its charts
  * bin/benchmark --smoke    # every phase once, briefly (CI): target/benchmarks/benchmarks.md
  * </pre>
  *
