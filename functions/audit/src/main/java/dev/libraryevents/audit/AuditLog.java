@@ -30,7 +30,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * EVENT#{eventId}        EVENT                       the event once, indexed byCorrelation for traces
  * SNAPSHOT#{id}          SNAPSHOT                    a rebuilt state of the whole system (written by the API)
  * </pre>
- * A BookBorrowed, for example, belongs to the borrowing's, the book's and the user's trail.
+ * A BookBorrowed, for example, belongs to the borrowing's, the book's and the user's trail. Every row is keyed by
+ * the event, so writing it twice changes nothing: the consumer puts them one by one without a transaction or a
+ * dedupe mark ({@link #idempotentWrites()}), trail rows first and the {@code EVENT} row last, whose presence means
+ * the event is fully logged.
  */
 public final class AuditLog implements EventEffects, BatchSummary {
 
@@ -56,6 +59,11 @@ public final class AuditLog implements EventEffects, BatchSummary {
         puts.add(TransactionItems.putIfAbsent(tableName, Map.of("pk", s("EVENT#" + event.eventId()), "sk", s("EVENT"), "event", s(json),
                 CORRELATION_INDEX + "Pk", s(event.correlationId()), CORRELATION_INDEX + "Sk", s(sortKey))));
         return puts;
+    }
+
+    @Override
+    public boolean idempotentWrites() {
+        return true;
     }
 
     @Override

@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
@@ -193,10 +197,21 @@ final class StreamPoller implements Runnable {
         ObjectNode event = JSON.createObjectNode();
         ArrayNode list = event.putArray("Records");
         records.forEach(list::add);
+        CompletableFuture<LocalFunction.Result> answer = function.invoke(event.toString(), records.size());
         LocalFunction.Result result;
         try {
-            result = function.invoke(event.toString(), records.size()).get();
-        } catch (java.util.concurrent.ExecutionException e) {
+            result = answer.get();
+        } catch (InterruptedException stopping) {
+            // The local cloud is stopping. An invocation under way has likely relayed its records already: let it
+            // answer (briefly), so that its position is saved and a restart does not relay the records again.
+            try {
+                result = answer.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw stopping;
+            } finally {
+                Thread.currentThread().interrupt();
+            }
+        } catch (ExecutionException e) {
             return 0;
         }
         if (result.outcome() != LocalFunction.Outcome.SUCCESS) {

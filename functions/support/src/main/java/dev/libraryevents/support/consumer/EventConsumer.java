@@ -19,6 +19,8 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -26,7 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 /**
  * The SQS batch consumer every service uses. Each message is an EventBridge event whose detail is an envelope; it
  * is validated against its schema, and its effect is committed with a dedupe mark ({@code PROCESSED#eventId},
- * written only if absent) in one DynamoDB transaction: a duplicate finds the mark and changes nothing. A message
+ * written only if absent) in one DynamoDB transaction: a duplicate finds the mark and changes nothing. Effects whose
+ * writes are idempotent by themselves ({@link EventEffects#idempotentWrites()}) are written as conditional puts
+ * instead, the last one last, without a mark or a transaction, which cost twice the write units. A message
  * that is invalid or whose effect cannot be written is reported alone in {@code batchItemFailures}; the rest of the
  * batch commits. Marks are never expired, so a replay from the bus archive, however old, is a duplicate too.
  *
@@ -91,6 +95,9 @@ public final class EventConsumer {
 
     /** @return true if the event took effect now, false if it had already */
     private boolean apply(EventEnvelope event, EventEffects effects) {
+        if (effects.idempotentWrites()) {
+            return putEachIfAbsent(effects.effects(event));
+        }
         for (int attempt = 1; ; attempt++) {
             List<TransactWriteItem> items = new ArrayList<>();
             items.add(TransactionItems.putIfAbsent(tableName, Map.of(
@@ -111,6 +118,34 @@ public final class EventConsumer {
                 }
             }
         }
+    }
+
+    /**
+     * Writes each put unless its item exists: a retry after a partial write completes it, and a duplicate changes
+     * nothing.
+     *
+     * @return whether the last put wrote its item, that is, whether this delivery is the first to finish
+     */
+    private boolean putEachIfAbsent(List<TransactWriteItem> writes) {
+        boolean lastWritten = false;
+        for (TransactWriteItem write : writes) {
+            Put put = write.put();
+            if (put == null || put.conditionExpression() == null) {
+                throw new IllegalStateException("idempotent effects are conditional puts only");
+            }
+            try {
+                dynamoDb.putItem(r -> r.tableName(put.tableName()).item(put.item())
+                        .conditionExpression(put.conditionExpression())
+                        .expressionAttributeNames(put.hasExpressionAttributeNames() ? put.expressionAttributeNames()
+                                : null)
+                        .expressionAttributeValues(put.hasExpressionAttributeValues()
+                                ? put.expressionAttributeValues() : null));
+                lastWritten = true;
+            } catch (ConditionalCheckFailedException alreadyWritten) {
+                lastWritten = false;
+            }
+        }
+        return lastWritten;
     }
 
     /**

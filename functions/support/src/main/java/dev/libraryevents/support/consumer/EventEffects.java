@@ -18,4 +18,14 @@ public interface EventEffects {
 
     /** Work outside the table once the effect is committed, such as sending an email. Best effort. */
     default void afterCommit(EventEnvelope event) {}
+
+    /**
+     * True when every write is a put-if-absent of an item keyed by the event itself, so that writing it again
+     * changes nothing. {@link EventConsumer} then writes them one by one, without a transaction and without a dedupe
+     * mark: half the write units or less. The last write must be the one whose presence means that all the others
+     * were written: it alone tells a first delivery from a duplicate.
+     */
+    default boolean idempotentWrites() {
+        return false;
+    }
 }

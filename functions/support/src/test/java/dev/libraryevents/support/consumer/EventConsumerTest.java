@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.testing.DynamoDbLocal;
 import dev.libraryevents.testing.SqsMessages;
 import java.time.Clock;
@@ -41,6 +42,31 @@ class EventConsumerTest {
         }
     };
 
+    private static final String BORROWED_EVENT_ID = "6e1a4b5c-9d7f-4c8a-b1d2-3e4f5a6b7c8d";
+
+    /** Two rows keyed by the event, the second one last: writes that are idempotent by themselves. */
+    private final EventEffects keyedByEvent = new EventEffects() {
+        @Override
+        public List<TransactWriteItem> effects(dev.libraryevents.events.EventEnvelope event) {
+            return List.of(row("ROW#" + event.eventId()), row("DONE#" + event.eventId()));
+        }
+
+        @Override
+        public void afterCommit(dev.libraryevents.events.EventEnvelope event) {
+            committed.add(event.eventId());
+        }
+
+        @Override
+        public boolean idempotentWrites() {
+            return true;
+        }
+
+        private TransactWriteItem row(String key) {
+            return TransactionItems.putIfAbsent(table, Map.of("pk", AttributeValue.fromS(key),
+                    "sk", AttributeValue.fromS(key.substring(0, key.indexOf('#')))));
+        }
+    };
+
     @Test
     void shouldFailMessagesThatAreNotEvents_alone() {
         SQSEvent batch = SqsMessages.batch(SqsMessages.example("BookAdded", "valid"),
@@ -67,6 +93,33 @@ class EventConsumerTest {
 
         assertThat(count()).isEqualTo(1);
         assertThat(committed).containsExactly("6e1a4b5c-9d7f-4c8a-b1d2-3e4f5a6b7c8d");
+    }
+
+    @Test
+    void shouldWriteIdempotentEffectsWithoutAMark_andTellAFirstDeliveryFromADuplicate() {
+        SQSEvent batch = SqsMessages.batch(SqsMessages.example("BookBorrowed", "valid"));
+
+        consumer.consume(batch, keyedByEvent, null);
+        consumer.consume(batch, keyedByEvent, null);
+
+        assertThat(keys()).containsExactlyInAnyOrder("ROW#" + BORROWED_EVENT_ID, "DONE#" + BORROWED_EVENT_ID);
+        assertThat(committed).containsExactly(BORROWED_EVENT_ID);
+    }
+
+    @Test
+    void shouldCompleteAPartialIdempotentWrite_whenTheEventComesAgain() {
+        DYNAMODB.client().putItem(r -> r.tableName(table).item(Map.of("pk", AttributeValue.fromS(
+                "ROW#" + BORROWED_EVENT_ID), "sk", AttributeValue.fromS("ROW")))); // a crash after the first put
+
+        consumer.consume(SqsMessages.batch(SqsMessages.example("BookBorrowed", "valid")), keyedByEvent, null);
+
+        assertThat(keys()).containsExactlyInAnyOrder("ROW#" + BORROWED_EVENT_ID, "DONE#" + BORROWED_EVENT_ID);
+        assertThat(committed).containsExactly(BORROWED_EVENT_ID);
+    }
+
+    private List<String> keys() {
+        return DYNAMODB.client().scanPaginator(r -> r.tableName(table)).items().stream()
+                .map(item -> item.get("pk").s()).toList();
     }
 
     private long count() {
