@@ -362,7 +362,14 @@ public final class LocalCloud implements AutoCloseable {
             boolean itemFailures = mapping.path("FunctionResponseTypes").toString()
                     .contains("ReportBatchItemFailures");
             Runnable poller;
+            int threads = 1; // a stream shard is read by one poller, in order
             if (template.typeOf(source).equals("AWS::SQS::Queue")) {
+                // Lambda polls a queue with several batches at once (five to start with), up to the function's
+                // concurrency or the mapping's MaximumConcurrency: one batch at a time would make a consumer
+                // whose writes take a while fall behind, which it would not on AWS.
+                threads = mapping.path("ScalingConfig").path("MaximumConcurrency")
+                        .asInt(function.maxConcurrency());
+                threads = Math.max(1, Math.min(threads, function.maxConcurrency()));
                 SqsPoller sqsPoller = new SqsPoller(sqs.client(), sqs.queueUrl(source),
                         template.getAtt(source, "Arn"), function, mapping.path("BatchSize").asInt(10),
                         mapping.path("MaximumBatchingWindowInSeconds").asInt(0), itemFailures);
@@ -379,10 +386,12 @@ public final class LocalCloud implements AutoCloseable {
                         filters, sqs.client(), onFailure, dataDirectory == null ? null
                                 : dataDirectory.resolve("streams").resolve(functionId + ".json"));
             }
-            Thread thread = new Thread(poller, "mapping-" + functionId);
-            thread.setDaemon(true);
-            thread.start();
-            pollers.add(thread);
+            for (int i = 0; i < threads; i++) {
+                Thread thread = new Thread(poller, "mapping-" + functionId + "-" + i);
+                thread.setDaemon(true);
+                thread.start();
+                pollers.add(thread);
+            }
         }
     }
 

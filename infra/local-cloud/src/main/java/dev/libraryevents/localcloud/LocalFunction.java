@@ -104,6 +104,11 @@ final class LocalFunction implements AutoCloseable {
         return name;
     }
 
+    /** How many environments may run at once. */
+    int maxConcurrency() {
+        return maxConcurrency;
+    }
+
     CompletableFuture<Result> invoke(String payload) {
         return invoke(payload, 1);
     }
