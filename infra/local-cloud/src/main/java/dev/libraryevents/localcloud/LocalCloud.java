@@ -61,12 +61,10 @@ public final class LocalCloud implements AutoCloseable {
     /** A fresh environment's init (JVM start to its first request for work) and its first invocation. */
     public record ColdStart(long initMillis, long invocationMillis, boolean succeeded) {}
 
-    /** What a function is made of, kept so that a benchmark can start a fresh copy of it. */
-    private record FunctionSettings(Path jar, String handler, int memoryMb, Map<String, String> environment) {}
+    private static final Duration COLD_START_TIMEOUT = Duration.ofMinutes(1);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Metering metering = new Metering();
-    private final Map<String, FunctionSettings> functionSettings = new HashMap<>();
     private final List<Thread> pollers = new ArrayList<>();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final Map<String, List<SqsPoller>> sqsMappings = new HashMap<>();
@@ -159,7 +157,7 @@ public final class LocalCloud implements AutoCloseable {
 
     /** The jar a function runs from (its asset in the cloud assembly). */
     public Path jarOf(String functionLogicalIdPrefix) {
-        return functionSettings.get(function(functionLogicalIdPrefix).name()).jar();
+        return function(functionLogicalIdPrefix).jar();
     }
 
     /** The payload a function was first invoked with, null if it has not been invoked. */
@@ -173,23 +171,19 @@ public final class LocalCloud implements AutoCloseable {
      */
     public ColdStart coldStart(String functionLogicalIdPrefix, String payload, List<String> jvmOptions)
             throws Exception {
-        String id = function(functionLogicalIdPrefix).name();
-        FunctionSettings settings = functionSettings.get(id);
-        return coldStart(id + "-cold", settings.jar(), settings.handler(), settings.memoryMb(),
-                settings.environment(), payload, jvmOptions);
+        LocalFunction function = function(functionLogicalIdPrefix);
+        return coldStart(function.copy(function.name() + "-cold", COLD_START_TIMEOUT, jvmOptions), payload);
     }
 
     /** The same for a handler that is not part of the template, such as a benchmark's do-nothing baseline. */
     public ColdStart coldStart(Path jar, String handler, int memoryMb, String payload, List<String> jvmOptions)
             throws Exception {
-        return coldStart("Baseline", jar, handler, memoryMb, environment("Baseline", handler, memoryMb, "JSON"),
-                payload, jvmOptions);
+        return coldStart(new LocalFunction("Baseline", jar, handler, memoryMb, COLD_START_TIMEOUT, 1,
+                environment("Baseline", handler, memoryMb, "JSON"), logDirectory, jvmOptions, null), payload);
     }
 
-    private ColdStart coldStart(String name, Path jar, String handler, int memoryMb, Map<String, String> environment,
-                                String payload, List<String> jvmOptions) throws Exception {
-        try (LocalFunction fresh = new LocalFunction(name, jar, handler, memoryMb, Duration.ofMinutes(1), 1,
-                environment, logDirectory, jvmOptions, null)) {
+    private static ColdStart coldStart(LocalFunction fresh, String payload) throws Exception {
+        try (fresh) {
             LocalFunction.Result result = fresh.invoke(payload).get(2, TimeUnit.MINUTES);
             List<Long> init = fresh.initDurations();
             return new ColdStart(init.isEmpty() ? -1 : init.get(0), result.millis(),
@@ -284,8 +278,6 @@ public final class LocalCloud implements AutoCloseable {
         properties.path("Environment").path("Variables").fields()
                 .forEachRemaining(variable -> environment.put(variable.getKey(),
                         template.resolve(variable.getValue())));
-        functionSettings.put(id, new FunctionSettings(template.assetOf(id), handler, memoryMb,
-                Map.copyOf(environment)));
         metering.function(id, memoryMb);
         int concurrency = properties.has("ReservedConcurrentExecutions")
                 ? Math.min(options.concurrency(), properties.path("ReservedConcurrentExecutions").asInt())

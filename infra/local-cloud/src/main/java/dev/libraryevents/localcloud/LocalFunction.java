@@ -62,6 +62,10 @@ final class LocalFunction implements AutoCloseable {
     private static final Duration INIT_LIMIT = Duration.ofSeconds(30);
 
     private final String name;
+    private final Path jar;
+    private final String handler;
+    private final int memoryMb;
+    private final Path logDirectory;
     private final List<String> command;
     private final Map<String, String> environment = new java.util.concurrent.ConcurrentHashMap<>();
     private final Duration timeout;
@@ -87,6 +91,10 @@ final class LocalFunction implements AutoCloseable {
     LocalFunction(String name, Path jar, String handler, int memoryMb, Duration timeout, int maxConcurrency,
                   Map<String, String> environment, Path logDirectory, List<String> jvmOptions, Metering metering) {
         this.name = name;
+        this.jar = jar;
+        this.handler = handler;
+        this.memoryMb = memoryMb;
+        this.logDirectory = logDirectory;
         this.timeout = timeout;
         this.maxConcurrency = maxConcurrency;
         this.environment.putAll(environment);
@@ -102,6 +110,20 @@ final class LocalFunction implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /** The jar this function runs from. */
+    Path jar() {
+        return jar;
+    }
+
+    /**
+     * A new, unmetered function of one environment with this one's jar, handler, memory and current environment
+     * variables, whose JVMs start with other flags: what a benchmark starts cold beside the running function.
+     */
+    LocalFunction copy(String copyName, Duration copyTimeout, List<String> jvmOptions) {
+        return new LocalFunction(copyName, jar, handler, memoryMb, copyTimeout, 1, Map.copyOf(environment),
+                logDirectory, jvmOptions, null);
     }
 
     /** How many environments may run at once. */
