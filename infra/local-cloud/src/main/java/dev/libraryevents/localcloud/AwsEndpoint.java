@@ -86,7 +86,10 @@ final class AwsEndpoint implements AutoCloseable {
         return credential.find() ? credential.group(1) : "anonymous";
     }
 
-    /** Forwards to DynamoDB Local and meters the request; reads ask for their consumed capacity to count it. */
+    /**
+     * Forwards to DynamoDB Local and meters the request; a read that does not ask for its consumed capacity is made
+     * to, so that it can be counted.
+     */
     private void dynamoDb(HttpExchange exchange, String caller, String operation, byte[] body) throws IOException {
         JsonNode request;
         try {
@@ -95,14 +98,13 @@ final class AwsEndpoint implements AutoCloseable {
             forward(exchange, dynamoDb, body);
             return;
         }
-        boolean askCapacity = CAPACITY_READS.contains(operation) && request instanceof ObjectNode
-                && !request.has("ReturnConsumedCapacity");
-        if (askCapacity) {
-            body = JSON.writeValueAsBytes(((ObjectNode) request).put("ReturnConsumedCapacity", "TOTAL"));
+        boolean read = CAPACITY_READS.contains(operation);
+        if (read && request instanceof ObjectNode object && !object.has("ReturnConsumedCapacity")) {
+            body = JSON.writeValueAsBytes(object.put("ReturnConsumedCapacity", "TOTAL"));
         }
         byte[] answer = forward(exchange, dynamoDb, body);
         JsonNode response = null;
-        if (askCapacity && answer.length > 0) {
+        if (read && answer.length > 0) {
             try {
                 response = JSON.readTree(answer);
             } catch (IOException e) {
@@ -114,13 +116,8 @@ final class AwsEndpoint implements AutoCloseable {
 
     private void eventBridge(HttpExchange exchange, String target, String body, String caller) throws IOException {
         try {
-            if (target.equals("AWSEvents.PutEvents")) {
-                String answer = events.putEvents(body);
-                metering.add("events.entries|" + caller, JSON.readTree(body).path("Entries").size());
-                respond(exchange, 200, answer);
-            } else {
-                respond(exchange, 200, events.operation(target, body));
-            }
+            respond(exchange, 200, target.equals("AWSEvents.PutEvents") ? events.putEvents(body, caller)
+                    : events.operation(target, body));
         } catch (EventBridgeEmulator.ValidationError e) {
             respond(exchange, 400, "{\"__type\":\"ValidationException\",\"message\":\"" + e.getMessage() + "\"}");
         } catch (Exception e) {

@@ -39,10 +39,13 @@ final class EventBridgeEmulator {
     private final Map<String, List<Target>> targets = new HashMap<>();
     private final List<String> archive = new ArrayList<>();
     private final Path archiveFile;
+    private final Metering metering;
     private long putEntries;
 
-    EventBridgeEmulator(Path dataDirectory) {
+    /** @param metering counts the entries each caller put (EventBridge's unit of price) */
+    EventBridgeEmulator(Path dataDirectory, Metering metering) {
         this.archiveFile = dataDirectory == null ? null : dataDirectory.resolve("eventbridge-archive.jsonl");
+        this.metering = metering;
     }
 
     /** The template's archives, by name, each recording one bus. */
@@ -87,7 +90,7 @@ final class EventBridgeEmulator {
     }
 
     /** The JSON 1.1 PutEvents operation; returns the response body or throws {@link ValidationError}. */
-    synchronized String putEvents(String requestBody) throws Exception {
+    synchronized String putEvents(String requestBody, String caller) throws Exception {
         JsonNode entries = JSON.readTree(requestBody).path("Entries");
         if (!entries.isArray() || entries.isEmpty() || entries.size() > MAX_ENTRIES) {
             throw new ValidationError("1 validation error detected: Value at 'entries' failed to satisfy "
@@ -116,6 +119,7 @@ final class EventBridgeEmulator {
             route(busName, event.toString());
             archive(busName, event);
             putEntries++;
+            metering.add("events.entries|" + caller, 1);
             results.addObject().put("EventId", event.get("id").asText());
         }
         response.put("FailedEntryCount", failed);

@@ -105,7 +105,7 @@ public final class LocalCloud implements AutoCloseable {
             default -> null;
         });
 
-        events = new EventBridgeEmulator(options.dataDirectory());
+        events = new EventBridgeEmulator(options.dataDirectory(), metering);
         events.loadArchive();
         template.ofType("AWS::Events::Archive").forEach((id, archive) ->
                 events.addArchive(id, template.resolve(archive.path("SourceArn")).replaceAll(".*/", "")));

@@ -83,7 +83,8 @@ public final class Metering {
     }
 
     /**
-     * Capacity units of one DynamoDB request. Reads take DynamoDB Local's own figure from the answer. Writes are
+     * Capacity units of one DynamoDB request. Reads take DynamoDB Local's own figure from the answer (null for a
+     * write, or an answer that is not DynamoDB's). Writes are
      * priced from the request as DynamoDB does (1 unit per started KB of item, twice in a transaction, again for
      * each index the item lands in), because DynamoDB Local's figures for transactions are not AWS's. An update,
      * delete or condition check counts as an item of at most 1 KB: every item of this system is that small.
@@ -117,27 +118,19 @@ public final class Metering {
         if (writeUnits > 0) {
             add("dynamodb.wru|" + caller, writeUnits);
         }
-        JsonNode consumed = response == null ? null : response.path("ConsumedCapacity");
-        if (consumed != null && !writeOperation(operation)) {
+        if (response != null) {
+            JsonNode consumed = response.path("ConsumedCapacity");
             for (JsonNode table : consumed.isArray() ? consumed : List.of(consumed)) {
                 add("dynamodb.rru|" + caller, table.path("CapacityUnits").asDouble());
             }
         }
     }
 
-    static boolean writeOperation(String operation) {
-        return Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
-                .contains(operation);
-    }
-
+    /** The item's units, once for the table and once more for each index it lands in. */
     private double itemWrite(String table, JsonNode item) {
         double units = Math.ceil(Math.max(1, itemBytes(item)) / 1024.0);
-        for (String key : indexKeysByTable.getOrDefault(table, Set.of())) {
-            if (item.has(key)) {
-                units += Math.ceil(Math.max(1, itemBytes(item)) / 1024.0);
-            }
-        }
-        return units;
+        long indexes = indexKeysByTable.getOrDefault(table, Set.of()).stream().filter(item::has).count();
+        return units * (1 + indexes);
     }
 
     /** DynamoDB's item size: attribute names plus values (numbers about one byte per two digits). */

@@ -15,9 +15,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * An SQS event source mapping, run by as many threads as batches may be in flight at once: receive up to the
- * batch size (waiting up to the batching window), invoke, delete what succeeded. With ReportBatchItemFailures the failed items stay; on a function error or timeout the whole
- * batch stays. What stays becomes visible again after the queue's visibility timeout, and the queue's redrive
- * policy moves it to the DLQ after maxReceiveCount receives, exactly as on AWS.
+ * batch size (waiting up to the batching window), invoke, delete what succeeded. With ReportBatchItemFailures the
+ * failed items stay; on a function error or timeout the whole batch stays. What stays becomes visible again after
+ * the queue's visibility timeout, and the queue's redrive policy moves it to the DLQ after maxReceiveCount
+ * receives, exactly as on AWS.
  */
 final class SqsPoller implements Runnable {
 
