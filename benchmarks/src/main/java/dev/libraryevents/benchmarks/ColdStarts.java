@@ -38,18 +38,31 @@ final class ColdStarts {
                     LocalCloud.LAMBDA_JVM_OPTIONS, true));
 
     /** The samples of one function under one variant, in milliseconds. */
-    record Samples(List<Double> init, List<Double> invocation, List<Double> total) {
+    record Samples(List<Double> init, List<Double> invocation) {
         Samples() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>());
+        }
+
+        /** Init plus first invocation, sample by sample. */
+        List<Double> total() {
+            List<Double> totals = new ArrayList<>();
+            for (int i = 0; i < init.size(); i++) {
+                totals.add(init.get(i) + invocation.get(i));
+            }
+            return totals;
         }
     }
 
-    /** Where loaded classes come from, by name prefix; what is left is counted as "other". */
-    static final Map<String, String> CLASS_ORIGINS = new LinkedHashMap<>(Map.of(
-            "java.", "JDK", "javax.", "JDK", "jdk.", "JDK", "sun.", "JDK", "com.sun.", "JDK",
-            "software.amazon.awssdk.", "AWS SDK", "com.fasterxml.jackson.", "Jackson",
-            "com.networknt.", "JSON Schema", "com.amazonaws.services.lambda.", "Lambda runtime",
-            "dev.libraryevents.", "ours"));
+    /**
+     * Where loaded classes come from, by name prefix, in the report's column order; what is left is counted as
+     * "other".
+     */
+    static final List<Map.Entry<String, String>> CLASS_ORIGINS = List.of(
+            Map.entry("java.", "JDK"), Map.entry("javax.", "JDK"), Map.entry("jdk.", "JDK"),
+            Map.entry("sun.", "JDK"), Map.entry("com.sun.", "JDK"),
+            Map.entry("software.amazon.awssdk.", "AWS SDK"), Map.entry("com.fasterxml.jackson.", "Jackson"),
+            Map.entry("com.networknt.", "JSON Schema"), Map.entry("com.amazonaws.services.lambda.", "Lambda runtime"),
+            Map.entry("dev.libraryevents.", "ours"));
 
     /**
      * Function (or BASELINE) → variant name → samples; each function's jar size; and, when a class-data archive
@@ -112,7 +125,6 @@ final class ColdStarts {
                             .computeIfAbsent(variant.name(), v -> new Samples());
                     s.init().add((double) start.initMillis());
                     s.invocation().add((double) start.invocationMillis());
-                    s.total().add((double) (start.initMillis() + start.invocationMillis()));
                 }
             }
             System.out.printf("cold starts: round %d of %d done%n", round + 1, repeat);
@@ -123,12 +135,12 @@ final class ColdStarts {
     /** Counts a {@code -Xlog:class+load} file's classes by origin. */
     private static Map<String, Long> classesLoaded(Path log) throws IOException {
         Map<String, Long> counts = new LinkedHashMap<>();
-        CLASS_ORIGINS.values().forEach(origin -> counts.put(origin, 0L));
+        CLASS_ORIGINS.forEach(origin -> counts.put(origin.getValue(), 0L));
         counts.put("other", 0L);
         try (var lines = Files.lines(log)) {
             lines.filter(line -> line.contains("[class,load]")).forEach(line -> {
                 String name = line.substring(line.indexOf("[class,load]") + 12).trim().split(" ")[0];
-                String origin = CLASS_ORIGINS.entrySet().stream().filter(o -> name.startsWith(o.getKey()))
+                String origin = CLASS_ORIGINS.stream().filter(o -> name.startsWith(o.getKey()))
                         .map(Map.Entry::getValue).findFirst().orElse("other");
                 counts.merge(origin, 1L, Long::sum);
             });
