@@ -1,5 +1,6 @@
 package dev.libraryevents.benchmarks;
 
+import dev.libraryevents.localcloud.CommandLines;
 import dev.libraryevents.localcloud.LocalCloud;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,9 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The benchmark: starts the local cloud from the synthesized template and measures cold starts, latency,
@@ -20,20 +25,62 @@ import java.util.Map;
  * bin/benchmark --smoke    # every phase once, briefly (CI): target/benchmarks/benchmarks.md
  * </pre>
  *
- * Options: {@code --template cdk.out/LibraryEvents.template.json}, {@code --out DIR}, {@code --concurrency 4}
- * (environments per function), {@code --repeat 5} (cold starts per function and JVM set-up),
- * {@code --workflows 200} (sequential, for latency), {@code --window 20} (seconds per throughput run).
+ * {@code --help} lists the options.
  */
-public final class Benchmark {
+@Command(name = "benchmark", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = "Measures cold starts, latency, throughput and cost per workflow on the local cloud and "
+                + "writes the report.")
+public final class Benchmark implements Callable<Integer> {
 
     /** What one run measures, and how much of it. */
     record Settings(boolean smoke, Path template, Path output, int concurrency, int repeat, int workflows,
                     Duration window, List<Integer> clients, List<ColdStarts.Variant> variants, String command) {}
 
-    private Benchmark() {}
+    @Spec
+    CommandSpec spec;
 
-    public static void main(String[] args) throws Exception {
-        Settings settings = settings(args);
+    @Option(names = "--smoke", description = "Every phase once, briefly (what CI runs); the report goes to "
+            + "target/benchmarks/ unless --out says otherwise.")
+    boolean smoke;
+
+    @Option(names = "--template", paramLabel = "FILE", description = "The synthesized template "
+            + "(default: cdk.out/LibraryEvents.template.json).")
+    Path template;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: docs, or "
+            + "target/benchmarks with --smoke).")
+    Path out;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
+            description = "Environments per function (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--repeat", paramLabel = "N",
+            description = "Cold starts per function and JVM set-up (default: 5, 1 with --smoke).")
+    Integer repeat;
+
+    @Option(names = "--workflows", paramLabel = "N",
+            description = "Sequential workflows, for latency (default: 200, 5 with --smoke).")
+    Integer workflows;
+
+    @Option(names = "--window", paramLabel = "SECONDS",
+            description = "Seconds per throughput run (default: 20, 2 with --smoke).")
+    Integer window;
+
+    private final String command;
+
+    private Benchmark(String command) {
+        this.command = command;
+    }
+
+    public static void main(String[] args) {
+        System.exit(CommandLines.execute(new Benchmark("bin/benchmark" + (args.length == 0 ? ""
+                : " " + String.join(" ", args))), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = settings();
         Path root = repositoryRoot();
         Path work = root.resolve("target").resolve("benchmarks");
         Path logs = work.resolve("logs");
@@ -72,7 +119,7 @@ public final class Benchmark {
         }
         Path written = report.write(settings.output());
         System.out.println("written: " + root.relativize(written.toAbsolutePath()));
-        System.exit(0); // ElasticMQ's actor system and DynamoDB Local's server may linger after their stop
+        return 0; // main exits: ElasticMQ's actor system and DynamoDB Local's server may linger after their stop
     }
 
     /**
@@ -93,30 +140,25 @@ public final class Benchmark {
         cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
     }
 
-    private static Settings settings(String[] args) {
-        Map<String, String> flags = new HashMap<>();
-        boolean smoke = false;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--smoke")) {
-                smoke = true;
-            } else if (i + 1 < args.length) {
-                flags.put(args[i], args[++i]);
-            } else {
-                throw new IllegalArgumentException("no value for " + args[i]);
-            }
-        }
+    private Settings settings() {
+        int repeats = positive("--repeat", repeat, smoke ? 1 : 5);
+        int sequential = positive("--workflows", workflows, smoke ? 5 : 200);
+        int seconds = positive("--window", window, smoke ? 2 : 20);
+        positive("--concurrency", concurrency, concurrency);
         Path root = repositoryRoot();
         return new Settings(smoke,
-                Path.of(flags.getOrDefault("--template", root.resolve("cdk.out/LibraryEvents.template.json")
-                        .toString())),
-                Path.of(flags.getOrDefault("--out", root.resolve(smoke ? "target/benchmarks" : "docs").toString())),
-                Integer.parseInt(flags.getOrDefault("--concurrency", "4")),
-                Integer.parseInt(flags.getOrDefault("--repeat", smoke ? "1" : "5")),
-                Integer.parseInt(flags.getOrDefault("--workflows", smoke ? "5" : "200")),
-                Duration.ofSeconds(Long.parseLong(flags.getOrDefault("--window", smoke ? "2" : "20"))),
-                List.of(1, 4, 16),
-                smoke ? List.of(ColdStarts.VARIANTS.get(1)) : ColdStarts.VARIANTS,
-                "bin/benchmark" + (args.length == 0 ? "" : " " + String.join(" ", args)));
+                template != null ? template : root.resolve("cdk.out/LibraryEvents.template.json"),
+                out != null ? out : root.resolve(smoke ? "target/benchmarks" : "docs"),
+                concurrency, repeats, sequential, Duration.ofSeconds(seconds), List.of(1, 4, 16),
+                smoke ? List.of(ColdStarts.VARIANTS.get(1)) : ColdStarts.VARIANTS, command);
+    }
+
+    private int positive(String option, Integer value, int otherwise) {
+        int chosen = value == null ? otherwise : value;
+        if (chosen < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least 1");
+        }
+        return chosen;
     }
 
     /** The checkout's root (where cdk.json is), from wherever the benchmark was started. */

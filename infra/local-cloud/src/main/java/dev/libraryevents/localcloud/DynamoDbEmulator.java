@@ -1,14 +1,21 @@
 package dev.libraryevents.localcloud;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.monitoring.Telemetry;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -37,23 +44,38 @@ final class DynamoDbEmulator implements AutoCloseable {
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streams;
 
+    // AWS SDK v1 inside DynamoDB Local warns through JUL that JAXB is missing; it needs none here. A field, because
+    // JUL holds loggers weakly and would forget the level.
+    private static final Logger SDK_V1_LOGGER = Logger.getLogger("com.amazonaws");
+
     DynamoDbEmulator(Path dataDirectory) throws Exception {
+        SDK_V1_LOGGER.setLevel(Level.SEVERE);
         int port = Ports.free();
-        List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port), "-sharedDb",
-                "-disableTelemetry"));
-        if (dataDirectory == null) {
-            args.add("-inMemory");
-        } else {
-            Path directory = Files.createDirectories(dataDirectory.resolve("dynamodb"));
-            args.addAll(List.of("-dbPath", directory.toString()));
+        String databasePath = null;
+        if (dataDirectory != null) {
+            databasePath = Files.createDirectories(dataDirectory.resolve("dynamodb")).toString();
         }
-        server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+        // What ServerRunner does for "-port P -sharedDb -disableTelemetry [-inMemory | -dbPath D]", without its
+        // configuration banner on standard output, and bound to loopback (it listens on every interface).
+        Telemetry.configureTelemetry("MAVEN", dataDirectory == null ? "IN_MEMORY" : "DB_PATH", false);
+        server = new DynamoDBProxyServer(port, new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0,
+                dataDirectory == null, databasePath, true, false), null));
+        loopbackOnly(server);
         server.start();
         endpoint = URI.create("http://127.0.0.1:" + port);
         client = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.of(CloudTemplate.REGION))
                 .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
         streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.of(CloudTemplate.REGION))
                 .credentialsProvider(CREDENTIALS).httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** DynamoDB Local offers no host option; its Jetty connector is set before it starts. */
+    private static void loopbackOnly(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
+        Field jetty = DynamoDBProxyServer.class.getDeclaredField("server");
+        jetty.setAccessible(true);
+        for (var connector : ((Server) jetty.get(proxy)).getConnectors()) {
+            ((ServerConnector) connector).setHost("127.0.0.1");
+        }
     }
 
     URI endpoint() {

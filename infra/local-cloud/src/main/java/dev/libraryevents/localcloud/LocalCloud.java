@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -484,36 +483,5 @@ public final class LocalCloud implements AutoCloseable {
 
     static void log(String message) {
         System.err.println("[local-cloud] " + message);
-    }
-
-    /**
-     * {@code --template cdk.out/LibraryEvents.template.json --port 3000 --aws-port 4566 --data-dir DIR
-     * --concurrency 2}; prints the API URL, the AWS endpoint URL and a ready line, and runs until interrupted.
-     */
-    public static void main(String[] args) throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            flags.put(args[i], args[i + 1]);
-        }
-        Path dataDirectory = flags.containsKey("--data-dir") ? Path.of(flags.get("--data-dir")) : null;
-        Options options = new Options(
-                Path.of(flags.getOrDefault("--template", "cdk.out/LibraryEvents.template.json")),
-                Integer.parseInt(flags.getOrDefault("--port", "3000")),
-                Integer.parseInt(flags.getOrDefault("--aws-port", "4566")),
-                dataDirectory,
-                dataDirectory == null ? Path.of("target", "local-cloud-logs") : dataDirectory.resolve("logs"),
-                Integer.parseInt(flags.getOrDefault("--concurrency", "2")), null);
-        LocalCloud cloud = start(options);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            cloud.close();
-            stopped.countDown();
-        }));
-        System.out.println("API:          " + cloud.apiUrl());
-        System.out.println("AWS endpoint: " + cloud.awsEndpoint() + "   (AWS_ENDPOINT_URL; any credentials, region "
-                + CloudTemplate.REGION + ")");
-        System.out.println("Logs:         " + options.logDirectory().toAbsolutePath());
-        System.out.println("Local cloud ready in " + cloud.bootMillis() + " ms. Ctrl-C stops it.");
-        stopped.await();
     }
 }

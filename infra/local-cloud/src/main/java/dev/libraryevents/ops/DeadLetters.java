@@ -64,7 +64,7 @@ public final class DeadLetters {
 
     /** Up to ten messages, left in the queue (received with a zero visibility timeout). */
     public List<Letter> show(String queueName) {
-        String url = sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+        String url = queueUrl(queueName);
         List<Letter> letters = new ArrayList<>();
         for (Message message : sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages()) {
@@ -82,15 +82,36 @@ public final class DeadLetters {
 
     /** Moves every message of a DLQ back to the queue it came from (SQS StartMessageMoveTask). */
     public String redrive(String queueName) {
-        String url = sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+        String url = queueUrl(queueName);
         String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         return sqs.startMessageMoveTask(r -> r.sourceArn(arn)).taskHandle();
     }
 
-    public void purge(String queueName) {
-        String url = sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+    /** @return the name of the queue purged */
+    public String purge(String queueName) {
+        String url = queueUrl(queueName);
         sqs.purgeQueue(r -> r.queueUrl(url));
+        return name(url);
+    }
+
+    /**
+     * A queue named in full, or by a part that only one queue's name contains: CDK names a queue after its construct
+     * with a generated suffix (e.g. {@code LibraryEvents-AuditConsumerDeadLetters9A8B7C6D-x1y2z3}).
+     */
+    public String queueUrl(String nameOrPart) {
+        List<String> urls = sqs.listQueuesPaginator(r -> r.maxResults(1000)).queueUrls().stream().toList();
+        List<String> exact = urls.stream().filter(url -> name(url).equals(nameOrPart)).toList();
+        List<String> matches = exact.isEmpty()
+                ? urls.stream().filter(url -> name(url).contains(nameOrPart)).toList() : exact;
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no queue's name contains '" + nameOrPart + "'");
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("'" + nameOrPart + "' is part of more than one queue's name: "
+                    + String.join(", ", matches.stream().map(DeadLetters::name).toList()));
+        }
+        return matches.get(0);
     }
 
     /** Puts the bus's archived events of [from, to] on the bus again (EventBridge StartReplay). */

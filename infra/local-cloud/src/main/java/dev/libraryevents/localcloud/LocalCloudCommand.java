@@ -1,0 +1,76 @@
+package dev.libraryevents.localcloud;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bin/local-cloud}: starts the local cloud from a synthesized template, prints where to reach it and a ready
+ * line, and runs until interrupted (Ctrl-C stops everything, function JVMs included).
+ */
+@Command(name = "local-cloud", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = "Runs the synthesized stack on this machine without Docker.")
+public final class LocalCloudCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--template", paramLabel = "FILE", defaultValue = "cdk.out/LibraryEvents.template.json",
+            description = "The synthesized template (default: ${DEFAULT-VALUE}).")
+    Path template;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "3000",
+            description = "The REST API's port (default: ${DEFAULT-VALUE}; 0 for any free one).")
+    int apiPort;
+
+    @Option(names = "--aws-port", paramLabel = "PORT", defaultValue = "4566",
+            description = "The AWS endpoint's port, for AWS_ENDPOINT_URL (default: ${DEFAULT-VALUE}).")
+    int awsPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep tables, the bus archive, stream positions and queued messages here across restarts "
+                    + "(default: in memory).")
+    Path dataDirectory;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "2",
+            description = "Environments per function, and batches in flight per SQS mapping (default: "
+                    + "${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Override
+    public Integer call() throws Exception {
+        if (concurrency < 1) {
+            throw new ParameterException(spec.commandLine(), "--concurrency must be at least 1");
+        }
+        if (!Files.isRegularFile(template)) {
+            throw new ParameterException(spec.commandLine(), "no template at " + template
+                    + ": synthesize the stack first (npx cdk synth)");
+        }
+        Path logs = dataDirectory == null ? Path.of("target", "local-cloud-logs") : dataDirectory.resolve("logs");
+        LocalCloud cloud = LocalCloud.start(new LocalCloud.Options(template, apiPort, awsPort, dataDirectory, logs,
+                concurrency, null));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cloud.close();
+            stopped.countDown();
+        }));
+        System.out.println("API:          " + cloud.apiUrl());
+        System.out.println("AWS endpoint: " + cloud.awsEndpoint() + "   (AWS_ENDPOINT_URL; any credentials, region "
+                + CloudTemplate.REGION + ")");
+        System.out.println("Logs:         " + logs.toAbsolutePath());
+        System.out.println("Local cloud ready in " + cloud.bootMillis() + " ms. Ctrl-C stops it.");
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(CommandLines.execute(new LocalCloudCommand(), args));
+    }
+}
