@@ -25,15 +25,16 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * The audit writer: every event is stored once under each entity it concerns, with conditional puts only; no code
  * here or anywhere updates or deletes an audit row, and the writer's IAM policy allows only PutItem and Query.
  * <pre>
- * pk                     sk                          what
- * {ENTITY}#{id}          {occurredAt}#{eventId}      the entity's trail, oldest first in key order
- * EVENT#{eventId}        EVENT                       the event once, indexed byCorrelation for traces
- * SNAPSHOT#{id}          SNAPSHOT                    a rebuilt state of the whole system (written by the API)
+ * pk                                          sk                       what
+ * PROCESSED#{aggregateType}#{aggregateId}#{n}  EVENT                    the event once, indexed byCorrelation for
+ *                                                                       traces: the consumer's mark of version n
+ * {ENTITY}#{id}                               {occurredAt}#{eventId}   the entity's trail, oldest first in key order
+ * SNAPSHOT#{id}                               SNAPSHOT                 a rebuilt state of the whole system (API)
  * </pre>
  * A BookBorrowed, for example, belongs to the borrowing's, the book's and the user's trail. Every row is keyed by
- * the event, so writing it twice changes nothing: the consumer puts them one by one without a transaction or a
- * dedupe mark ({@link #idempotentWrites()}), trail rows first and the {@code EVENT} row last, whose presence means
- * the event is fully logged.
+ * the event, so writing it twice changes nothing: the consumer puts them one by one without a transaction
+ * ({@link #idempotentWrites()}), the {@code EVENT} row first (it is the consumer's mark of the aggregate version:
+ * a second event for that version logs nothing), then the trail rows.
  */
 public final class AuditLog implements EventEffects, BatchSummary {
 
@@ -56,9 +57,13 @@ public final class AuditLog implements EventEffects, BatchSummary {
             puts.add(TransactionItems.putIfAbsent(tableName, Map.of("pk", s(entity), "sk", s(sortKey), "eventId", s(event.eventId()),
                     "eventType", s(event.eventType().wireName()), "event", s(json))));
         }
-        puts.add(TransactionItems.putIfAbsent(tableName, Map.of("pk", s("EVENT#" + event.eventId()), "sk", s("EVENT"), "event", s(json),
-                CORRELATION_INDEX + "Pk", s(event.correlationId()), CORRELATION_INDEX + "Sk", s(sortKey))));
         return puts;
+    }
+
+    @Override
+    public Map<String, AttributeValue> markAttributes(EventEnvelope event) {
+        return Map.of("sk", s("EVENT"), "event", s(codec.encode(event)),
+                CORRELATION_INDEX + "Pk", s(event.correlationId()), CORRELATION_INDEX + "Sk", s(sortKey(event)));
     }
 
     @Override

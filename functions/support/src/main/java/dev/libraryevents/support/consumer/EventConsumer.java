@@ -13,6 +13,7 @@ import dev.libraryevents.support.outbox.Outbox;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,17 +23,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The SQS batch consumer every service uses. Each message is an EventBridge event whose detail is an envelope; it
- * is validated against its schema, and its effect is committed with a dedupe mark ({@code PROCESSED#eventId},
- * written only if absent) in one DynamoDB transaction: a duplicate finds the mark and changes nothing. Effects whose
- * writes are idempotent by themselves ({@link EventEffects#idempotentWrites()}) are written as conditional puts
- * instead, the last one last, without a mark or a transaction, which cost twice the write units. A message
- * that is invalid or whose effect cannot be written is reported alone in {@code batchItemFailures}; the rest of the
- * batch commits. Marks are never expired, so a replay from the bus archive, however old, is a duplicate too.
+ * is validated against its schema, and its effect is committed with a dedupe mark written only if absent, in one
+ * DynamoDB transaction: a duplicate finds the mark and changes nothing. The mark is keyed by the aggregate version
+ * the event records ({@code PROCESSED#{aggregateType}#{aggregateId}#{sequence}}), not by its {@code eventId}: a
+ * second event for a version already taken into account, a forged or re-sent copy with a new id, changes nothing
+ * either. Effects whose writes are idempotent by themselves ({@link EventEffects#idempotentWrites()}) skip the
+ * transaction, which costs twice the write units: the mark is put first, alone (a redelivery of the same event finds
+ * its own mark and goes on, so it completes a partial write), then each write if absent. A message that is invalid
+ * or whose effect cannot be written is reported alone in {@code batchItemFailures}; the rest of the batch commits.
+ * Marks are never expired, so a replay from the bus archive, however old, is a duplicate too.
  *
  * <p>The only writes are conditional puts plus the effects' own items, so a table whose consumer may only
  * {@code PutItem} and {@code Query} (the audit log) works with it.
@@ -93,30 +98,74 @@ public final class EventConsumer {
         return codec.fromJson(detail.isObject() ? detail : node);
     }
 
-    /** @return true if the event took effect now, false if it had already */
+    /** The key of the mark that records which event took the aggregate version {@code event} claims. */
+    public static String markKey(EventEnvelope event) {
+        return PROCESSED_PREFIX + event.aggregateType() + "#" + event.aggregateId() + "#" + event.sequence();
+    }
+
+    /** @return true if the event took effect now, false if it (or another event of its aggregate version) had */
     private boolean apply(EventEnvelope event, EventEffects effects) {
         if (effects.idempotentWrites()) {
-            return putEachIfAbsent(effects.effects(event));
+            return claimVersion(event, effects) && putEachIfAbsent(effects.effects(event));
         }
         for (int attempt = 1; ; attempt++) {
             List<TransactWriteItem> items = new ArrayList<>();
-            items.add(TransactionItems.putIfAbsent(tableName, Map.of(
-                    Outbox.PARTITION_KEY, AttributeValue.fromS(PROCESSED_PREFIX + event.eventId()),
-                    Outbox.SORT_KEY, AttributeValue.fromS("PROCESSED"),
-                    "eventType", AttributeValue.fromS(event.eventType().wireName()),
-                    "processedAt", AttributeValue.fromS(EventCodec.timestamp(clock.instant())))));
+            items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(mark(event, effects))
+                    .conditionExpression("attribute_not_exists(pk)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
+                    .build());
             items.addAll(effects.effects(event));
             try {
                 dynamoDb.transactWriteItems(r -> r.transactItems(items));
                 return true;
             } catch (TransactionCanceledException e) {
                 if ("ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+                    dropped(event, e.cancellationReasons().get(0).item());
                     return false;
                 }
                 if (attempt == MAX_ATTEMPTS) {
                     throw new ConflictPersisted(e.getMessage());
                 }
             }
+        }
+    }
+
+    private Map<String, AttributeValue> mark(EventEnvelope event, EventEffects effects) {
+        Map<String, AttributeValue> mark = new HashMap<>();
+        mark.put(Outbox.SORT_KEY, AttributeValue.fromS("PROCESSED"));
+        mark.put("eventType", AttributeValue.fromS(event.eventType().wireName()));
+        mark.put("processedAt", AttributeValue.fromS(EventCodec.timestamp(clock.instant())));
+        mark.putAll(effects.markAttributes(event));
+        mark.put(Outbox.PARTITION_KEY, AttributeValue.fromS(markKey(event)));
+        mark.put("eventId", AttributeValue.fromS(event.eventId()));
+        return mark;
+    }
+
+    /**
+     * Puts the mark unless it exists. A mark of this very event means a redelivery after a partial write, which
+     * goes on to complete it; a mark of another event means this one repeats a version already taken into account.
+     */
+    private boolean claimVersion(EventEnvelope event, EventEffects effects) {
+        try {
+            dynamoDb.putItem(r -> r.tableName(tableName).item(mark(event, effects))
+                    .conditionExpression("attribute_not_exists(pk)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            if (e.hasItem() && event.eventId().equals(e.item().get("eventId").s())) {
+                return true;
+            }
+            dropped(event, e.item());
+            return false;
+        }
+    }
+
+    /** A duplicate is normal (at-least-once); another event id for a version already taken is worth a line. */
+    private void dropped(EventEnvelope event, Map<String, AttributeValue> mark) {
+        AttributeValue first = mark == null ? null : mark.get("eventId");
+        if (first != null && !event.eventId().equals(first.s())) {
+            log("dropped an event for an aggregate version already taken into account", event.eventId(),
+                    markKey(event) + " was taken by " + first.s());
         }
     }
 

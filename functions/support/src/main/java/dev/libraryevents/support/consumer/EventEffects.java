@@ -2,12 +2,14 @@ package dev.libraryevents.support.consumer;
 
 import dev.libraryevents.events.EventEnvelope;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * What one service does with one event: the writes that record its effect. {@link EventConsumer} commits them in
- * one transaction together with the event's dedupe mark, so an event takes effect exactly once however often it is
- * delivered. May read the table first; if the writes' conditions then fail because the state moved, the consumer
+ * one transaction together with the dedupe mark of the event's aggregate version, so a version takes effect exactly
+ * once however often, and under whatever event id, it is delivered. May read the table first; if the writes' conditions then fail because the state moved, the consumer
  * asks again.
  */
 @FunctionalInterface
@@ -21,11 +23,19 @@ public interface EventEffects {
 
     /**
      * True when every write is a put-if-absent of an item keyed by the event itself, so that writing it again
-     * changes nothing. {@link EventConsumer} then writes them one by one, without a transaction and without a dedupe
-     * mark: half the write units or less. The last write must be the one whose presence means that all the others
-     * were written: it alone tells a first delivery from a duplicate.
+     * changes nothing. {@link EventConsumer} then puts the mark alone first and the writes one by one, without a
+     * transaction: half the write units or less. The last write must be the one whose presence means that all the
+     * others were written: it alone tells a first delivery that completed from a redelivery.
      */
     default boolean idempotentWrites() {
         return false;
+    }
+
+    /**
+     * What the mark stores besides its key and the event's id, so that it can serve as one of the effect's rows; a
+     * sort key here replaces the mark's own ({@code PROCESSED}).
+     */
+    default Map<String, AttributeValue> markAttributes(EventEnvelope event) {
+        return Map.of();
     }
 }

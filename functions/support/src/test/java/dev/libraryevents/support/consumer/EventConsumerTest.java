@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.testing.DynamoDbLocal;
@@ -43,6 +44,8 @@ class EventConsumerTest {
     };
 
     private static final String BORROWED_EVENT_ID = "6e1a4b5c-9d7f-4c8a-b1d2-3e4f5a6b7c8d";
+    private static final String BORROWED_MARK = EventConsumer.markKey(EventCodec.shared().fromJson(
+            SqsMessages.example("BookBorrowed", "valid")));
 
     /** Two rows keyed by the event, the second one last: writes that are idempotent by themselves. */
     private final EventEffects keyedByEvent = new EventEffects() {
@@ -96,25 +99,54 @@ class EventConsumerTest {
     }
 
     @Test
-    void shouldWriteIdempotentEffectsWithoutAMark_andTellAFirstDeliveryFromADuplicate() {
+    void shouldWriteIdempotentEffectsWithoutATransaction_andTellAFirstDeliveryFromADuplicate() {
         SQSEvent batch = SqsMessages.batch(SqsMessages.example("BookBorrowed", "valid"));
 
         consumer.consume(batch, keyedByEvent, null);
         consumer.consume(batch, keyedByEvent, null);
 
-        assertThat(keys()).containsExactlyInAnyOrder("ROW#" + BORROWED_EVENT_ID, "DONE#" + BORROWED_EVENT_ID);
+        assertThat(keys()).containsExactlyInAnyOrder(BORROWED_MARK, "ROW#" + BORROWED_EVENT_ID,
+                "DONE#" + BORROWED_EVENT_ID);
         assertThat(committed).containsExactly(BORROWED_EVENT_ID);
     }
 
     @Test
     void shouldCompleteAPartialIdempotentWrite_whenTheEventComesAgain() {
+        // a crash after the mark and the first put
+        DYNAMODB.client().putItem(r -> r.tableName(table).item(Map.of("pk", AttributeValue.fromS(BORROWED_MARK),
+                "sk", AttributeValue.fromS("PROCESSED"), "eventId", AttributeValue.fromS(BORROWED_EVENT_ID))));
         DYNAMODB.client().putItem(r -> r.tableName(table).item(Map.of("pk", AttributeValue.fromS(
-                "ROW#" + BORROWED_EVENT_ID), "sk", AttributeValue.fromS("ROW")))); // a crash after the first put
+                "ROW#" + BORROWED_EVENT_ID), "sk", AttributeValue.fromS("ROW"))));
 
         consumer.consume(SqsMessages.batch(SqsMessages.example("BookBorrowed", "valid")), keyedByEvent, null);
 
-        assertThat(keys()).containsExactlyInAnyOrder("ROW#" + BORROWED_EVENT_ID, "DONE#" + BORROWED_EVENT_ID);
+        assertThat(keys()).containsExactlyInAnyOrder(BORROWED_MARK, "ROW#" + BORROWED_EVENT_ID,
+                "DONE#" + BORROWED_EVENT_ID);
         assertThat(committed).containsExactly(BORROWED_EVENT_ID);
+    }
+
+    @Test
+    void shouldChangeNothing_whenASecondEventClaimsAnAggregateVersionAlreadyTaken() {
+        consumer.consume(SqsMessages.batch(SqsMessages.example("BookBorrowed", "valid")), counting, null);
+        consumer.consume(SqsMessages.batch(borrowedAgainUnderANewId()), counting, null);
+
+        assertThat(count()).isEqualTo(1);
+        assertThat(committed).containsExactly(BORROWED_EVENT_ID);
+    }
+
+    @Test
+    void shouldWriteNothing_whenASecondEventClaimsAnAggregateVersionAlreadyTaken_withIdempotentEffects() {
+        consumer.consume(SqsMessages.batch(SqsMessages.example("BookBorrowed", "valid")), keyedByEvent, null);
+        consumer.consume(SqsMessages.batch(borrowedAgainUnderANewId()), keyedByEvent, null);
+
+        assertThat(keys()).containsExactlyInAnyOrder(BORROWED_MARK, "ROW#" + BORROWED_EVENT_ID,
+                "DONE#" + BORROWED_EVENT_ID);
+        assertThat(committed).containsExactly(BORROWED_EVENT_ID);
+    }
+
+    /** The same aggregate version as the example BookBorrowed, as a forger or a re-sending producer would send it. */
+    private static ObjectNode borrowedAgainUnderANewId() {
+        return SqsMessages.example("BookBorrowed", "valid").put("eventId", "0f0e0d0c-0b0a-4908-8706-050403020100");
     }
 
     private List<String> keys() {
