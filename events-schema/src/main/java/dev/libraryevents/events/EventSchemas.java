@@ -1,6 +1,7 @@
 package dev.libraryevents.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -65,6 +66,17 @@ public final class EventSchemas {
             violations.add(new Violation(fieldOf(error), error.getMessage()));
         }
         return violations;
+    }
+
+    /**
+     * Whether the current schema of {@code type} accepts the text {@code value} as its {@code data.<field>}: the API checks
+     * what a client sends with the very rule its event will be held to, so an input the API lets through can never
+     * fail the producer's validation afterwards (a 500).
+     */
+    public boolean acceptsText(EventType type, String field, String value) {
+        String location = id(type, type.currentVersion()) + "#/properties/data/properties/" + field;
+        Schema schema = schemas.computeIfAbsent(location, key -> registry.getSchema(SchemaLocation.of(key)));
+        return schema.validate(TextNode.valueOf(value)).isEmpty();
     }
 
     /** Every schema version of a type, from 1 up to the first one missing. */

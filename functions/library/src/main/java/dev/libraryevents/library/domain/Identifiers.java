@@ -1,5 +1,7 @@
 package dev.libraryevents.library.domain;
 
+import dev.libraryevents.events.EventSchemas;
+import dev.libraryevents.events.EventType;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -16,8 +18,13 @@ public final class Identifiers {
         return value != null && UUID.matcher(value).matches();
     }
 
+    /**
+     * Plain enough for people, and exactly what the UserRegistered schema's {@code format: email} holds events to
+     * (ASCII, RFC 5321 lengths): an address this accepts can always be published.
+     */
     public static boolean isEmail(String value) {
-        return value.length() <= 254 && EMAIL.matcher(value).matches();
+        return value.length() <= 254 && EMAIL.matcher(value).matches()
+                && EventSchemas.shared().acceptsText(EventType.USER_REGISTERED, "email", value);
     }
 
     /** The ISBN without hyphens or spaces, as the library stores it. */

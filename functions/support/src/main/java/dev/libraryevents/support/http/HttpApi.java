@@ -8,9 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +31,7 @@ public final class HttpApi {
     /** DESIGN §4: a body over 64 KiB is refused with 413. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
+    private static final int MAX_ID_LENGTH = 128;
     private static final ObjectMapper JSON = EventCodec.shared().mapper();
 
     private final Router router;
@@ -44,16 +49,22 @@ public final class HttpApi {
                         "the body must be at most " + MAX_BODY_BYTES + " bytes"));
             }
             String method = event.getHttpMethod() == null ? "" : event.getHttpMethod().toUpperCase(Locale.ROOT);
+            boolean head = method.equals("HEAD"); // answered as GET, without the body
             String path = event.getPath();
-            Router.Match match = router.match(method, path).orElse(null);
+            Router.Match match = router.match(head ? "GET" : method, path).orElse(null);
             if (match == null) {
                 return noRoute(method, path, correlationId);
             }
-            ApiRequest request = new ApiRequest(method, path, match.pathParameters(),
+            for (Map.Entry<String, String> parameter : match.pathParameters().entrySet()) {
+                if (!isPlausibleId(parameter.getValue())) {
+                    throw new ProblemException(Problem.notFound(parameter.getKey() + " " + parameter.getValue()));
+                }
+            }
+            ApiRequest request = new ApiRequest(head ? "GET" : method, path, match.pathParameters(),
                     orEmpty(event.getQueryStringParameters()), header(event, "Content-Type"), body, correlationId);
             ApiResponse response = match.handler().handle(request);
-            return respond(response.status(), "application/json", response.body().toString(), correlationId,
-                    response.headers());
+            return respond(response.status(), "application/json", head ? "" : response.body().toString(),
+                    correlationId, response.headers());
         } catch (ProblemException e) {
             return problem(e.problem(), correlationId, Map.of());
         } catch (RuntimeException e) {
@@ -64,8 +75,19 @@ public final class HttpApi {
         }
     }
 
+    /**
+     * Every id here is a UUID or a correlation id (at most 128 characters); anything longer or not text cannot name a
+     * thing, and must not reach a table (DynamoDB refuses keys over 2 KB, which would be our 500).
+     */
+    private static boolean isPlausibleId(String value) {
+        return value.length() <= MAX_ID_LENGTH && Text.isWellFormed(value) && !Text.hasControlCharacters(value);
+    }
+
     private APIGatewayProxyResponseEvent noRoute(String method, String path, String correlationId) {
-        Set<String> allowed = router.allowedMethods(path);
+        Set<String> allowed = new LinkedHashSet<>(router.allowedMethods(path));
+        if (allowed.contains("GET")) {
+            allowed.add("HEAD");
+        }
         if (allowed.isEmpty()) {
             return problem(Problem.of(404, "route-not-found", "Route not found",
                     "no route for " + method + " " + path), correlationId, Map.of());
@@ -97,17 +119,36 @@ public final class HttpApi {
         return new APIGatewayProxyResponseEvent().withStatusCode(status).withHeaders(headers).withBody(body);
     }
 
+    /** The body as text, refused rather than silently altered when its bytes are not UTF-8. */
     private static String body(APIGatewayProxyRequestEvent event) {
         String body = event.getBody();
-        if (body == null || !Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+        if (body != null && !Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+            if (!Text.isWellFormed(body)) {
+                throw notUtf8();
+            }
             return body;
         }
+        if (body == null) {
+            return null;
+        }
+        byte[] bytes;
         try {
-            return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            bytes = Base64.getDecoder().decode(body);
         } catch (IllegalArgumentException e) {
             throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON",
                     "the body is marked base64 but is not"));
         }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw notUtf8();
+        }
+    }
+
+    private static ProblemException notUtf8() {
+        return new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON",
+                "the body is not valid UTF-8"));
     }
 
     /** Header names are case-insensitive; API Gateway passes them as the client spelled them. */

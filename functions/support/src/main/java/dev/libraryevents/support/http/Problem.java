@@ -11,8 +11,15 @@ public record Problem(String slug, String title, int status, String detail, List
 
     public record FieldError(String field, String message) {}
 
+    /** Details echo what the client sent (a path, an id): bounded, so a 200 KB path is not answered in kind. */
+    static final int MAX_DETAIL = 300;
+
     public Problem {
         errors = List.copyOf(errors);
+        if (detail != null && detail.length() > MAX_DETAIL) {
+            int cut = Character.isHighSurrogate(detail.charAt(MAX_DETAIL - 1)) ? MAX_DETAIL - 1 : MAX_DETAIL;
+            detail = detail.substring(0, cut) + "… (" + detail.length() + " characters in all)";
+        }
     }
 
     public static Problem of(int status, String slug, String title, String detail) {

@@ -76,6 +76,12 @@ public final class RequestFields {
             return reject(name, "must be a string");
         }
         String value = node.textValue().strip();
+        if (!Text.isWellFormed(value)) {
+            return reject(name, "must be valid Unicode text (it holds an unpaired surrogate)");
+        }
+        if (Text.hasControlCharacters(value)) {
+            return reject(name, "must not contain control characters");
+        }
         int length = value.codePointCount(0, value.length());
         if (length < minLength) {
             return reject(name, "must not be blank");
