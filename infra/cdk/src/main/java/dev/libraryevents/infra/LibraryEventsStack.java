@@ -1,6 +1,7 @@
 package dev.libraryevents.infra;
 
 import java.nio.file.Files;
+import dev.libraryevents.events.EventType.Sources;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,8 @@ import software.constructs.Construct;
 public final class LibraryEventsStack extends Stack {
 
     public static final String BUS_NAME = "library-events";
-    public static final String LIBRARY_SOURCE = "library.service";
     public static final List<String> SOURCES =
-            List.of(LIBRARY_SOURCE, "notification.service", "analytics.service", "audit.service");
+            List.of(Sources.LIBRARY, Sources.NOTIFICATION, Sources.ANALYTICS, Sources.AUDIT);
 
     private final EventBus bus;
     private final Map<String, EventConsumer> consumers;
@@ -58,14 +58,14 @@ public final class LibraryEventsStack extends Stack {
         Code analyticsJar = jar(repositoryRoot, "analytics");
         Code auditJar = jar(repositoryRoot, "audit");
 
-        ServiceTable library = new ServiceTable(this, "Library", new ServiceTable.Props(bus, libraryJar, List.of(),
+        ServiceTable library = new ServiceTable(this, "Library", new ServiceTable.Props(bus, Sources.LIBRARY, libraryJar, List.of(),
                 true, deletionProtection, monitoring));
         ServiceTable notification = new ServiceTable(this, "Notification", new ServiceTable.Props(bus,
-                notificationJar, List.of("byDue"), true, deletionProtection, monitoring));
-        ServiceTable analytics = new ServiceTable(this, "Analytics", new ServiceTable.Props(bus, analyticsJar,
+                Sources.NOTIFICATION, notificationJar, List.of("byDue"), true, deletionProtection, monitoring));
+        ServiceTable analytics = new ServiceTable(this, "Analytics", new ServiceTable.Props(bus, Sources.ANALYTICS, analyticsJar,
                 List.of(), true, deletionProtection, monitoring));
         // The audit log keeps everything, its outbox rows included: no TTL on this table.
-        ServiceTable audit = new ServiceTable(this, "Audit", new ServiceTable.Props(bus, auditJar,
+        ServiceTable audit = new ServiceTable(this, "Audit", new ServiceTable.Props(bus, Sources.AUDIT, auditJar,
                 List.of("byCorrelation"), false, deletionProtection, monitoring));
 
         Map<String, String> notificationEnv = senderEmail == null
@@ -74,7 +74,7 @@ public final class LibraryEventsStack extends Stack {
 
         EventConsumer notificationConsumer = new EventConsumer(this, "NotificationConsumer", new EventConsumer.Props(
                 bus,
-                EventPattern.builder().source(List.of(LIBRARY_SOURCE))
+                EventPattern.builder().source(List.of(Sources.LIBRARY))
                         .detailType(List.of("UserRegistered", "BookBorrowed", "BookReturned", "UserSuspended")).build(),
                 notificationJar, "dev.libraryevents.notification.NotificationConsumerHandler", notification.table(),
                 List.of("dynamodb:GetItem", "dynamodb:PutItem"), notificationEnv, 10, monitoring));
@@ -128,22 +128,16 @@ public final class LibraryEventsStack extends Stack {
                 monitoring, "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem");
 
         LibraryRestApi api = new LibraryRestApi(this, "Http");
-        api.route("POST", "/books", libraryApi)
-                .route("GET", "/books/{bookId}", libraryApi)
-                .route("POST", "/users", libraryApi)
-                .route("GET", "/users/{userId}", libraryApi)
-                .route("POST", "/users/{userId}/suspend", libraryApi)
-                .route("POST", "/borrowings", libraryApi)
-                .route("GET", "/borrowings/{borrowingId}", libraryApi)
-                .route("POST", "/borrowings/{borrowingId}/return", libraryApi)
-                .route("GET", "/users/{userId}/notifications", notificationApi)
-                .route("GET", "/reports/usage", analyticsApi)
-                .route("POST", "/audit/snapshots", auditApi)
-                .route("GET", "/audit/snapshots/{snapshotId}", auditApi)
-                .route("GET", "/traces/{correlationId}", auditApi);
+        // Each path of DESIGN §4 answers every method through its function, which routes it: a method the path does
+        // not take is its 405 with Allow, not the gateway's 403. Any other path reaches the Library API's 404.
+        api.serve(libraryApi, "/books", "/books/{bookId}", "/users", "/users/{userId}", "/users/{userId}/suspend",
+                        "/borrowings", "/borrowings/{borrowingId}", "/borrowings/{borrowingId}/return")
+                .serve(notificationApi, "/users/{userId}/notifications")
+                .serve(analyticsApi, "/reports/usage")
+                .serve(auditApi, "/audit/snapshots", "/audit/snapshots/{snapshotId}", "/traces/{correlationId}")
+                .serveEverythingElse(libraryApi);
         for (String entity : List.of("books", "users", "borrowings")) {
-            api.route("GET", "/audit/" + entity + "/{id}", auditApi)
-                    .route("GET", "/audit/" + entity + "/{id}/state", auditApi);
+            api.serve(auditApi, "/audit/" + entity + "/{id}", "/audit/" + entity + "/{id}/state");
         }
 
         monitoring.buildDashboard();

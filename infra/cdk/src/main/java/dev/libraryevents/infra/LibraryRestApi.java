@@ -8,6 +8,7 @@ import software.amazon.awscdk.services.apigateway.LambdaIntegration;
 import software.amazon.awscdk.services.apigateway.LambdaIntegrationOptions;
 import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
 import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
+import software.amazon.awscdk.services.apigateway.ProxyResourceOptions;
 import software.amazon.awscdk.services.apigateway.ResponseType;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.apigateway.StageOptions;
@@ -41,19 +42,36 @@ public final class LibraryRestApi extends Construct {
                         .throttlingBurstLimit(200)
                         .build())
                 .build();
-        // API Gateway answers an unknown path or method itself, with a 403 "Missing Authentication Token".
+        // API Gateway answers a path or method it has no method for with a 403 "Missing Authentication Token"; with
+        // the catch-all below that is only a path it cannot parse.
         problem("RouteNotFound", ResponseType.MISSING_AUTHENTICATION_TOKEN, 404, "route-not-found",
                 "Route not found", "no route for this method and path");
         problem("Throttled", ResponseType.THROTTLED, 429, "too-many-requests", "Too many requests",
                 "slow down and retry");
     }
 
-    /** Routes {@code method path} to {@code function} through a proxy integration. */
-    public LibraryRestApi route(String method, String path, IFunction function) {
-        // No test-invoke permission: it would double the stack's Lambda permissions for a console button.
-        api.getRoot().resourceForPath(path).addMethod(method, new LambdaIntegration(function,
-                LambdaIntegrationOptions.builder().allowTestInvoke(false).build()));
+    /** Every method of each path to {@code function} (proxy integration), which answers the ones it does not take. */
+    public LibraryRestApi serve(IFunction function, String... paths) {
+        for (String path : paths) {
+            api.getRoot().resourceForPath(path).addMethod("ANY", integration(function));
+        }
         return this;
+    }
+
+    /**
+     * The root and every path no resource above matches, to {@code function}: its route-not-found carries the
+     * request's correlation id, which a gateway response cannot (its headers take no context variables).
+     */
+    public LibraryRestApi serveEverythingElse(IFunction function) {
+        api.getRoot().addMethod("ANY", integration(function));
+        api.getRoot().addProxy(ProxyResourceOptions.builder().anyMethod(true)
+                .defaultIntegration(integration(function)).build());
+        return this;
+    }
+
+    private static LambdaIntegration integration(IFunction function) {
+        // No test-invoke permission: it would double the stack's Lambda permissions for a console button.
+        return new LambdaIntegration(function, LambdaIntegrationOptions.builder().allowTestInvoke(false).build());
     }
 
     public RestApi api() {

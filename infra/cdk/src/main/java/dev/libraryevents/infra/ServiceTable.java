@@ -11,7 +11,9 @@ import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
-import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.FilterCriteria;
 import software.amazon.awscdk.services.lambda.FilterRule;
@@ -34,7 +36,10 @@ public final class ServiceTable extends Construct {
      * @param indexes        global secondary indexes, each keyed by the string attributes {@code <name>Pk}, {@code <name>Sk}
      * @param rowsExpire     whether rows carrying {@code expiresAt} are removed by TTL (never for the audit log)
      */
-    public record Props(IEventBus bus, Code code, List<String> indexes, boolean rowsExpire,
+    /**
+     * @param source         the only {@code Source} the relay may put on the bus: the service's own
+     */
+    public record Props(EventBus bus, String source, Code code, List<String> indexes, boolean rowsExpire,
                         boolean deletionProtection, Monitoring monitoring) {}
 
     private final Table table;
@@ -68,7 +73,15 @@ public final class ServiceTable extends Construct {
         relay = ServiceFunction.create(this, "OutboxRelay", props.code(),
                 "dev.libraryevents.support.outbox.OutboxRelayHandler", Sizing.RELAY,
                 Map.of("EVENT_BUS_NAME", props.bus().getEventBusName()));
-        props.bus().grantPutEventsTo(relay);
+        // The relay speaks for its service alone: its role, and the bus's own policy, allow PutEvents only with the
+        // service's source, so no service (nor anyone holding its credentials) can publish as another.
+        PolicyStatement.Builder ownSource = PolicyStatement.Builder.create()
+                .actions(List.of("events:PutEvents"))
+                .resources(List.of(props.bus().getEventBusArn()))
+                .conditions(Map.of("StringEquals", Map.of("events:source", props.source())));
+        relay.addToRolePolicy(ownSource.build());
+        props.bus().addToResourcePolicy(ownSource.sid(id + "RelayPutsOnly" + id + "Events")
+                .principals(List.of(new ArnPrincipal(relay.getRole().getRoleArn()))).build());
         relay.addEventSource(DynamoEventSource.Builder.create(table)
                 .startingPosition(StartingPosition.TRIM_HORIZON)
                 .batchSize(100)

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.PolicyValidationPluginReport;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Matcher;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.event.ruler.Machine;
 
@@ -53,6 +55,31 @@ class LibraryEventsStackTest {
         });
         deadLetterQueues().forEach(dlq -> assertThat(resources.at("/" + dlq + "/Properties/MessageRetentionPeriod")
                 .asInt()).as("retention of %s", dlq).isEqualTo(14 * 24 * 3600));
+    }
+
+    @Test
+    void eachRelayMayPutOnlyItsOwnServicesSource_andNothingElseMayPutAtAll() {
+        List<String> relays = new ArrayList<>();
+        for (String source : LibraryEventsStack.SOURCES) {
+            Matcher ownSource = Match.objectLike(Map.of(
+                    "Action", "events:PutEvents",
+                    "Condition", Map.of("StringEquals", Map.of("events:source", source))));
+            template.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of("PolicyDocument",
+                    Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(ownSource)))))));
+            template.hasResourceProperties("AWS::Events::EventBusPolicy", Match.objectLike(Map.of("Statement",
+                    Match.objectLike(Map.of("Action", "events:PutEvents", "Effect", "Allow",
+                            "Condition", Map.of("StringEquals", Map.of("events:source", source)))))));
+        }
+        // No statement anywhere allows PutEvents without naming the source.
+        for (JsonNode policy : ofType("AWS::IAM::Policy").values()) {
+            for (JsonNode statement : policy.at("/Properties/PolicyDocument/Statement")) {
+                if (statement.path("Action").toString().contains("events:PutEvents")) {
+                    relays.add(statement.at("/Condition/StringEquals/events:source").asText());
+                }
+            }
+        }
+        assertThat(relays).containsExactlyInAnyOrderElementsOf(LibraryEventsStack.SOURCES);
+        template.resourceCountIs("AWS::Events::EventBusPolicy", LibraryEventsStack.SOURCES.size());
     }
 
     @Test
@@ -169,17 +196,20 @@ class LibraryEventsStackTest {
         Set<String> routes = new TreeSet<>();
         for (JsonNode method : ofType("AWS::ApiGateway::Method").values()) {
             String resource = method.at("/Properties/ResourceId/Ref").asText();
-            routes.add(method.at("/Properties/HttpMethod").asText() + " " + path(resource));
+            String path = path(resource); // the root's id is a GetAtt, not a Ref: ""
+            routes.add(method.at("/Properties/HttpMethod").asText() + " " + (path.isEmpty() ? "/" : path));
             assertThat(method.at("/Properties/Integration/Type").asText()).isEqualTo("AWS_PROXY");
         }
 
+        // Every method of a path reaches its function, which answers 405 with Allow for the ones it does not take.
         assertThat(routes).containsExactlyInAnyOrder(
-                "POST /books", "GET /books/{bookId}", "POST /users", "GET /users/{userId}",
-                "POST /users/{userId}/suspend", "POST /borrowings", "GET /borrowings/{borrowingId}",
-                "POST /borrowings/{borrowingId}/return", "GET /users/{userId}/notifications", "GET /reports/usage",
-                "GET /audit/books/{id}", "GET /audit/users/{id}", "GET /audit/borrowings/{id}",
-                "GET /audit/books/{id}/state", "GET /audit/users/{id}/state", "GET /audit/borrowings/{id}/state",
-                "POST /audit/snapshots", "GET /audit/snapshots/{snapshotId}", "GET /traces/{correlationId}");
+                "ANY /books", "ANY /books/{bookId}", "ANY /users", "ANY /users/{userId}",
+                "ANY /users/{userId}/suspend", "ANY /borrowings", "ANY /borrowings/{borrowingId}",
+                "ANY /borrowings/{borrowingId}/return", "ANY /users/{userId}/notifications", "ANY /reports/usage",
+                "ANY /audit/books/{id}", "ANY /audit/users/{id}", "ANY /audit/borrowings/{id}",
+                "ANY /audit/books/{id}/state", "ANY /audit/users/{id}/state", "ANY /audit/borrowings/{id}/state",
+                "ANY /audit/snapshots", "ANY /audit/snapshots/{snapshotId}", "ANY /traces/{correlationId}",
+                "ANY /", "ANY /{proxy+}");
         assertThat(ofType("AWS::ApiGateway::Stage").values()).singleElement().satisfies(stage -> {
             assertThat(stage.at("/Properties/AccessLogSetting/DestinationArn").isMissingNode()).isFalse();
             assertThat(stage.at("/Properties/MethodSettings/0/ThrottlingRateLimit").asInt()).isPositive();

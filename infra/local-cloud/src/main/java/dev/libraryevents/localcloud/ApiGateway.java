@@ -3,43 +3,73 @@ package dev.libraryevents.localcloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The template's REST API on localhost: its resource tree and methods, the Lambda proxy event v1 it sends, and
- * API Gateway's own answers: a 502 when the function fails, a 504 when it times out, and the template's gateway
- * response for a path or method with no route.
+ * The template's REST API on localhost: its resource tree and methods ({@code ANY} and greedy {@code {proxy+}}
+ * resources included, the most specific match first), the Lambda proxy event v1 it sends, and API Gateway's own
+ * answers: a 502 when the function fails, a 504 when it times out, the template's gateway response for a path or
+ * method with no route, and a problem+json 400 for a request it cannot parse (bad percent-encoding, a
+ * {@code Content-Length} that is not a number), as API Gateway answers those before any function. Served by Jetty,
+ * whose error handler, unlike the JDK server's fixed text/html, can answer a malformed request in that format.
  */
 final class ApiGateway implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GREEDY = "+}";
 
-    private record Route(String method, String resourcePath, List<String> template, LocalFunction function) {}
+    private record Route(String method, String resourcePath, List<String> template, LocalFunction function) {
+
+        /** Literal segments before {parameters} before {greedy+}, position by position: API Gateway's precedence. */
+        int rank(int position) {
+            String segment = position < template.size() ? template.get(position) : "";
+            return segment.endsWith(GREEDY) ? 2 : segment.startsWith("{") ? 1 : 0;
+        }
+    }
+
+    private static final Comparator<Route> MOST_SPECIFIC_FIRST = (a, b) -> {
+        for (int i = 0; i < Math.max(a.template.size(), b.template.size()); i++) {
+            int order = Integer.compare(a.rank(i), b.rank(i));
+            if (order != 0) {
+                return order;
+            }
+        }
+        return Boolean.compare(a.method.equals("ANY"), b.method.equals("ANY"));
+    };
 
     private final List<Route> routes = new ArrayList<>();
-    private final HttpServer server;
+    private final Server server;
     private final String stage;
     private int noRouteStatus = 403;
     private String noRouteBody = "{\"message\":\"Missing Authentication Token\"}";
     private String noRouteContentType = "application/json";
 
-    ApiGateway(CloudTemplate template, Map<String, LocalFunction> functions, int port) throws IOException {
+    ApiGateway(CloudTemplate template, Map<String, LocalFunction> functions, String host, int port) throws Exception {
         for (Map.Entry<String, JsonNode> method : template.ofType("AWS::ApiGateway::Method").entrySet()) {
             JsonNode properties = method.getValue();
             String resourcePath = path(template, properties.path("ResourceId").path("Ref").asText());
@@ -47,6 +77,7 @@ final class ApiGateway implements AutoCloseable {
             routes.add(new Route(properties.path("HttpMethod").asText(), resourcePath.isEmpty() ? "/" : resourcePath,
                     segments(resourcePath), functions.get(functionId)));
         }
+        routes.sort(MOST_SPECIFIC_FIRST);
         for (JsonNode response : template.ofType("AWS::ApiGateway::GatewayResponse").values()) {
             if (response.path("ResponseType").asText().equals("MISSING_AUTHENTICATION_TOKEN")) {
                 noRouteStatus = response.path("StatusCode").asInt(403);
@@ -57,79 +88,117 @@ final class ApiGateway implements AutoCloseable {
         }
         stage = template.ofType("AWS::ApiGateway::Stage").values().stream()
                 .map(s -> s.path("StageName").asText()).findFirst().orElse("local");
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(32, LocalCloud.daemonThreads("http")));
-        server.createContext("/", this::handle);
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("api");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                ApiGateway.this.handle(request, response, callback);
+                return true;
+            }
+        });
+        server.setErrorHandler((request, response, callback) -> {
+            Object status = request.getAttribute(ErrorHandler.ERROR_STATUS);
+            answer(response, callback, status instanceof Integer code && code >= 400 ? code : 400,
+                    "application/problem+json", malformedRequest(status instanceof Integer code ? code : 400),
+                    Map.of());
+            return true;
+        });
         server.start();
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
-            String method = exchange.getRequestMethod();
+    private void handle(Request request, Response response, Callback callback) {
+        try {
+            String path = request.getHttpURI().getPath();
+            String method = request.getMethod();
             Map<String, String> parameters = new HashMap<>();
-            Route route = routes.stream().filter(r -> r.method.equals(method)
-                    && bind(r.template, segments(path), parameters)).findFirst().orElse(null);
+            Route route = null;
+            for (Route candidate : routes) {
+                if ((candidate.method.equals(method) || candidate.method.equals("ANY"))
+                        && bind(candidate.template, segments(path), parameters)) {
+                    route = candidate;
+                    break;
+                }
+            }
             if (route == null) {
-                send(exchange, noRouteStatus, noRouteContentType, noRouteBody.getBytes(StandardCharsets.UTF_8),
-                        Map.of());
+                answer(response, callback, noRouteStatus, noRouteContentType,
+                        noRouteBody.getBytes(StandardCharsets.UTF_8), Map.of());
                 return;
             }
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            LocalFunction.Result result = route.function.invoke(event(exchange, route, path, parameters, body)).get();
+            byte[] body = BufferUtil.toArray(Content.Source.asByteBuffer(request));
+            String event = event(request, route, method, path, parameters, body);
+            LocalFunction.Result result = route.function.invoke(event).get();
             switch (result.outcome()) {
-                case TIMEOUT -> send(exchange, 504, "application/json",
+                case TIMEOUT -> answer(response, callback, 504, "application/json",
                         "{\"message\": \"Endpoint request timed out\"}".getBytes(StandardCharsets.UTF_8), Map.of());
-                case ERROR -> send(exchange, 502, "application/json",
+                case ERROR -> answer(response, callback, 502, "application/json",
                         "{\"message\": \"Internal server error\"}".getBytes(StandardCharsets.UTF_8), Map.of());
-                default -> proxyResponse(exchange, result.body());
+                default -> proxyResponse(response, callback, method, result.body());
             }
+        } catch (IllegalArgumentException badEncoding) {
+            answer(response, callback, 400, "application/problem+json", malformedRequest(400), Map.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            send(exchange, 502, "application/json",
+            callback.failed(e);
+        } catch (Exception e) {
+            answer(response, callback, 502, "application/json",
                     "{\"message\": \"Internal server error\"}".getBytes(StandardCharsets.UTF_8), Map.of());
         }
     }
 
-    private void proxyResponse(HttpExchange exchange, String body) throws IOException {
-        JsonNode response;
+    /** What the gateway says of a request it could not parse: problem+json, like every other answer here. */
+    private static byte[] malformedRequest(int status) {
+        ObjectNode problem = JSON.createObjectNode().put("type", "urn:problem:bad-request").put("title", "Bad request")
+                .put("status", status).put("detail", "the request is not well-formed HTTP (its path, query or headers)");
+        return problem.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void proxyResponse(Response response, Callback callback, String method, String body) {
+        JsonNode proxied;
         try {
-            response = JSON.readTree(body);
+            proxied = JSON.readTree(body);
         } catch (IOException e) {
-            response = null;
+            proxied = null;
         }
-        if (response == null || !response.path("statusCode").canConvertToInt()) {
-            send(exchange, 502, "application/json",
+        if (proxied == null || !proxied.path("statusCode").canConvertToInt()) {
+            answer(response, callback, 502, "application/json",
                     "{\"message\": \"Internal server error\"}".getBytes(StandardCharsets.UTF_8), Map.of());
             return;
         }
         Map<String, String> headers = new HashMap<>();
-        response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
-        String text = response.path("body").asText("");
-        byte[] bytes = response.path("isBase64Encoded").asBoolean()
+        proxied.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+        String text = proxied.path("body").asText("");
+        byte[] bytes = method.equals("HEAD") ? new byte[0] : proxied.path("isBase64Encoded").asBoolean()
                 ? Base64.getDecoder().decode(text) : text.getBytes(StandardCharsets.UTF_8);
-        send(exchange, response.path("statusCode").asInt(), headers.getOrDefault("Content-Type", "application/json"),
-                bytes, headers);
+        answer(response, callback, proxied.path("statusCode").asInt(),
+                headers.getOrDefault("Content-Type", "application/json"), bytes, headers);
     }
 
-    private String event(HttpExchange exchange, Route route, String path, Map<String, String> parameters,
+    private String event(Request request, Route route, String method, String path, Map<String, String> parameters,
                          byte[] body) {
         ObjectNode event = JSON.createObjectNode()
                 .put("resource", route.resourcePath)
                 .put("path", path)
-                .put("httpMethod", route.method);
+                .put("httpMethod", method);
         ObjectNode headers = event.putObject("headers");
         ObjectNode multiHeaders = event.putObject("multiValueHeaders");
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            headers.put(name, values.get(values.size() - 1));
-            values.forEach(multiHeaders.withArray(name)::add);
-        });
-        String query = exchange.getRequestURI().getRawQuery();
+        for (HttpField header : request.getHeaders()) {
+            headers.put(header.getName(), header.getValue());
+            multiHeaders.withArray(header.getName()).add(header.getValue());
+        }
+        String query = request.getHttpURI().getQuery();
         if (query == null || query.isEmpty()) {
             event.putNull("queryStringParameters");
             event.putNull("multiValueQueryStringParameters");
@@ -153,15 +222,15 @@ final class ApiGateway implements AutoCloseable {
         event.putNull("stageVariables");
         ObjectNode context = event.putObject("requestContext")
                 .put("resourcePath", route.resourcePath)
-                .put("httpMethod", route.method)
+                .put("httpMethod", method)
                 .put("path", "/" + stage + path)
                 .put("stage", stage)
                 .put("requestId", UUID.randomUUID().toString())
                 .put("requestTimeEpoch", System.currentTimeMillis())
                 .put("accountId", CloudTemplate.ACCOUNT)
                 .put("apiId", "local")
-                .put("protocol", exchange.getProtocol());
-        context.putObject("identity").put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
+                .put("protocol", request.getConnectionMetaData().getProtocol());
+        context.putObject("identity").put("sourceIp", Request.getRemoteAddr(request));
         if (body.length == 0) {
             event.putNull("body");
             event.put("isBase64Encoded", false);
@@ -185,23 +254,28 @@ final class ApiGateway implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body,
-                             Map<String, String> headers) throws IOException {
-        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            exchange.getResponseBody().write(body);
-        }
+    private static void answer(Response response, Callback callback, int status, String contentType, byte[] body,
+                               Map<String, String> headers) {
+        response.setStatus(status);
+        headers.forEach((name, value) -> response.getHeaders().put(name, value));
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     private static boolean bind(List<String> template, List<String> segments, Map<String, String> parameters) {
         parameters.clear();
-        if (template.size() != segments.size()) {
+        boolean greedy = !template.isEmpty() && template.get(template.size() - 1).endsWith(GREEDY);
+        if (greedy ? segments.size() < template.size() : template.size() != segments.size()) {
             return false;
         }
         for (int i = 0; i < template.size(); i++) {
             String expected = template.get(i);
+            if (expected.endsWith(GREEDY)) {
+                List<String> rest = new ArrayList<>();
+                segments.subList(i, segments.size()).forEach(s -> rest.add(URLDecoder.decode(s, StandardCharsets.UTF_8)));
+                parameters.put(expected.substring(1, expected.length() - GREEDY.length()), String.join("/", rest));
+                return true;
+            }
             if (expected.startsWith("{") && expected.endsWith("}")) {
                 parameters.put(expected.substring(1, expected.length() - 1),
                         URLDecoder.decode(segments.get(i), StandardCharsets.UTF_8));
@@ -247,7 +321,7 @@ final class ApiGateway implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        server.stop(0);
+    public void close() throws Exception {
+        server.stop();
     }
 }

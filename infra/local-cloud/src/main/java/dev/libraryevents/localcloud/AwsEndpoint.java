@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,14 +41,16 @@ final class AwsEndpoint implements AutoCloseable {
     private final URI sqs;
     private final EventBridgeEmulator events;
     private final Metering metering;
+    private final String host;
 
-    AwsEndpoint(int port, URI dynamoDb, URI sqs, EventBridgeEmulator events, Metering metering,
+    AwsEndpoint(String host, int port, URI dynamoDb, URI sqs, EventBridgeEmulator events, Metering metering,
                 HttpHandler operations) throws IOException {
         this.metering = metering;
+        this.host = host;
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
         this.events = events;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(Executors.newFixedThreadPool(32, LocalCloud.daemonThreads("http")));
         server.createContext("/_localcloud/", operations);
         server.createContext("/", this::handle);
@@ -57,7 +58,7 @@ final class AwsEndpoint implements AutoCloseable {
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://" + LocalCloud.reachable(host) + ":" + server.getAddress().getPort());
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -119,10 +120,17 @@ final class AwsEndpoint implements AutoCloseable {
             respond(exchange, 200, target.equals("AWSEvents.PutEvents") ? events.putEvents(body, caller)
                     : events.operation(target, body));
         } catch (EventBridgeEmulator.ValidationError e) {
-            respond(exchange, 400, "{\"__type\":\"ValidationException\",\"message\":\"" + e.getMessage() + "\"}");
+            respond(exchange, 400, error("ValidationException", e.getMessage()));
+        } catch (EventBridgeEmulator.AccessDenied e) {
+            respond(exchange, 400, error("AccessDeniedException", e.getMessage()));
         } catch (Exception e) {
-            respond(exchange, 400, "{\"__type\":\"SerializationException\",\"message\":\"malformed request\"}");
+            respond(exchange, 400, error("SerializationException", "malformed request"));
         }
+    }
+
+    /** An error in the AWS JSON protocols' shape. */
+    private static String error(String type, String message) {
+        return JSON.createObjectNode().put("__type", type).put("message", message).toString();
     }
 
     /** Sends the request on as it came and its answer back; returns the answer's body. */

@@ -40,12 +40,17 @@ final class EventBridgeEmulator {
     private final List<String> archive = new ArrayList<>();
     private final Path archiveFile;
     private final Metering metering;
+    private final PutEventsPolicy policy;
     private long putEntries;
 
-    /** @param metering counts the entries each caller put (EventBridge's unit of price) */
-    EventBridgeEmulator(Path dataDirectory, Metering metering) {
+    /**
+     * @param metering counts the entries each caller put (EventBridge's unit of price)
+     * @param policy   which sources each function's role lets it put
+     */
+    EventBridgeEmulator(Path dataDirectory, Metering metering, PutEventsPolicy policy) {
         this.archiveFile = dataDirectory == null ? null : dataDirectory.resolve("eventbridge-archive.jsonl");
         this.metering = metering;
+        this.policy = policy;
     }
 
     /** The template's archives, by name, each recording one bus. */
@@ -102,6 +107,13 @@ final class EventBridgeEmulator {
         }
         if (size > MAX_REQUEST_BYTES) {
             throw new ValidationError("Total size of the entries in the request is over the limit.");
+        }
+        List<String> sources = new ArrayList<>();
+        entries.forEach(entry -> sources.add(entry.path("Source").asText()));
+        String denial = policy.denial(caller, sources);
+        if (denial != null) {
+            LocalCloud.log("denied: " + denial);
+            throw new AccessDenied(denial);
         }
         ObjectNode response = JSON.createObjectNode();
         ArrayNode results = response.putArray("Entries");
@@ -243,6 +255,13 @@ final class EventBridgeEmulator {
 
     static final class ValidationError extends Exception {
         ValidationError(String message) {
+            super(message);
+        }
+    }
+
+    /** What IAM says to a call its policies do not allow. */
+    static final class AccessDenied extends Exception {
+        AccessDenied(String message) {
             super(message);
         }
     }

@@ -52,7 +52,18 @@ public final class LocalCloud implements AutoCloseable {
      *                        reaches its DLQ after 3 receives in seconds rather than minutes
      */
     public record Options(Path template, int apiPort, int awsPort, Path dataDirectory, Path logDirectory,
-                          int concurrency, Duration queueVisibility) {}
+                          int concurrency, Duration queueVisibility, String host) {
+
+        /** On loopback: nothing here is meant for another machine unless the operator says so. */
+        public Options(Path template, int apiPort, int awsPort, Path dataDirectory, Path logDirectory,
+                       int concurrency, Duration queueVisibility) {
+            this(template, apiPort, awsPort, dataDirectory, logDirectory, concurrency, queueVisibility, LOOPBACK);
+        }
+    }
+
+    /** Where every port binds unless {@code --host} says otherwise; internal ones (Runtime API, DynamoDB Local,
+     *  ElasticMQ) always do. */
+    public static final String LOOPBACK = "127.0.0.1";
 
     /** The flags Lambda's Java runtimes start the JVM with for short-lived functions: C1 only, serial GC. */
     public static final List<String> LAMBDA_JVM_OPTIONS = LocalFunction.LAMBDA_JVM_OPTIONS;
@@ -75,6 +86,7 @@ public final class LocalCloud implements AutoCloseable {
     private final AwsEndpoint awsEndpoint;
     private final ApiGateway api;
     private final long bootMillis;
+    private final String host;
     private final Path dataDirectory;
     private final Path logDirectory;
 
@@ -104,12 +116,13 @@ public final class LocalCloud implements AutoCloseable {
             default -> null;
         });
 
-        events = new EventBridgeEmulator(options.dataDirectory(), metering);
+        host = options.host();
+        events = new EventBridgeEmulator(options.dataDirectory(), metering, new PutEventsPolicy(template));
         events.loadArchive();
         template.ofType("AWS::Events::Archive").forEach((id, archive) ->
                 events.addArchive(id, template.resolve(archive.path("SourceArn")).replaceAll(".*/", "")));
-        awsEndpoint = track(new AwsEndpoint(options.awsPort(), dynamoDb.endpoint(), sqs.endpoint(), events,
-                metering, this::operation));
+        awsEndpoint = track(new AwsEndpoint(options.host(), options.awsPort(), dynamoDb.endpoint(), sqs.endpoint(),
+                events, metering, this::operation));
 
         for (Map.Entry<String, JsonNode> function : template.ofType("AWS::Lambda::Function").entrySet()) {
             functions.put(function.getKey(), track(function(template, function.getKey(), function.getValue(),
@@ -117,7 +130,7 @@ public final class LocalCloud implements AutoCloseable {
         }
         rules(template);
         mappings(template, dynamoDb);
-        api = track(new ApiGateway(template, functions, options.apiPort()));
+        api = track(new ApiGateway(template, functions, options.host(), options.apiPort()));
         bootMillis = (System.nanoTime() - started) / 1_000_000;
     }
 
@@ -126,7 +139,13 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     public URI apiUrl() {
-        return URI.create("http://127.0.0.1:" + api.port() + "/");
+        return URI.create("http://" + reachable(host) + ":" + api.port() + "/");
+    }
+
+    /** The address to call a server bound to {@code host} at: a wildcard binding answers on loopback too. */
+    static String reachable(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? LOOPBACK
+                : host.contains(":") ? "[" + host + "]" : host;
     }
 
     public URI awsEndpoint() {

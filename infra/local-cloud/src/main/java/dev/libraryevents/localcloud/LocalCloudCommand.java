@@ -34,6 +34,11 @@ public final class LocalCloudCommand implements Callable<Integer> {
             description = "The AWS endpoint's port, for AWS_ENDPOINT_URL (default: ${DEFAULT-VALUE}).")
     int awsPort;
 
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = LocalCloud.LOOPBACK,
+            description = "Where the API and the AWS endpoint listen (default: ${DEFAULT-VALUE}; 0.0.0.0 for every "
+                    + "interface). Everything else listens on loopback only.")
+    String host;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Keep tables, the bus archive, stream positions and queued messages here across restarts "
                     + "(default: in memory).")
@@ -55,7 +60,7 @@ public final class LocalCloudCommand implements Callable<Integer> {
         }
         Path logs = dataDirectory == null ? Path.of("target", "local-cloud-logs") : dataDirectory.resolve("logs");
         LocalCloud cloud = LocalCloud.start(new LocalCloud.Options(template, apiPort, awsPort, dataDirectory, logs,
-                concurrency, null));
+                concurrency, null, host));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cloud.close();
