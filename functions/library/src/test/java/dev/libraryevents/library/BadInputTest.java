@@ -143,7 +143,7 @@ class BadInputTest {
                 bad("POST", "/books", JSON, "{\"title\":\"T\u0000\",\"author\":\"A\"}", 400, "malformed-json"),
                 bad("POST", "/books", JSON, "{\"title\":\"T\\u0000\",\"author\":\"A\"}", 400, "validation-failed",
                         "title"),
-                // addresses that were answered with a 500 (one with a non-ASCII domain is accepted: the schema's format does)
+                // addresses that were answered with a 500 (a non-ASCII domain is accepted: the schema's format does)
                 bad("POST", "/users", JSON, "{\"name\":\"Ada\",\"email\":\"x@example.c\"}", 400,
                         "validation-failed", "email"),
                 bad("POST", "/users", JSON, "{\"name\":\"Ada\",\"email\":\"ad\\u0007a@example.org\"}", 400,

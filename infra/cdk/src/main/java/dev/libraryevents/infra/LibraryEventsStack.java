@@ -58,12 +58,12 @@ public final class LibraryEventsStack extends Stack {
         Code analyticsJar = jar(repositoryRoot, "analytics");
         Code auditJar = jar(repositoryRoot, "audit");
 
-        ServiceTable library = new ServiceTable(this, "Library", new ServiceTable.Props(bus, Sources.LIBRARY, libraryJar, List.of(),
-                true, deletionProtection, monitoring));
+        ServiceTable library = new ServiceTable(this, "Library", new ServiceTable.Props(bus, Sources.LIBRARY,
+                libraryJar, List.of(), true, deletionProtection, monitoring));
         ServiceTable notification = new ServiceTable(this, "Notification", new ServiceTable.Props(bus,
                 Sources.NOTIFICATION, notificationJar, List.of("byDue"), true, deletionProtection, monitoring));
-        ServiceTable analytics = new ServiceTable(this, "Analytics", new ServiceTable.Props(bus, Sources.ANALYTICS, analyticsJar,
-                List.of(), true, deletionProtection, monitoring));
+        ServiceTable analytics = new ServiceTable(this, "Analytics", new ServiceTable.Props(bus, Sources.ANALYTICS,
+                analyticsJar, List.of(), true, deletionProtection, monitoring));
         // The audit log keeps everything, its outbox rows included: no TTL on this table.
         ServiceTable audit = new ServiceTable(this, "Audit", new ServiceTable.Props(bus, Sources.AUDIT, auditJar,
                 List.of("byCorrelation"), false, deletionProtection, monitoring));

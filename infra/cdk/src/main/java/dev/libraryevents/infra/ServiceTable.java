@@ -33,11 +33,10 @@ import software.constructs.Construct;
 public final class ServiceTable extends Construct {
 
     /**
-     * @param indexes        global secondary indexes, each keyed by the string attributes {@code <name>Pk}, {@code <name>Sk}
-     * @param rowsExpire     whether rows carrying {@code expiresAt} are removed by TTL (never for the audit log)
-     */
-    /**
      * @param source         the only {@code Source} the relay may put on the bus: the service's own
+     * @param indexes        global secondary indexes, each keyed by the string attributes {@code <name>Pk},
+     *                       {@code <name>Sk}
+     * @param rowsExpire     whether rows carrying {@code expiresAt} are removed by TTL (never for the audit log)
      */
     public record Props(EventBus bus, String source, Code code, List<String> indexes, boolean rowsExpire,
                         boolean deletionProtection, Monitoring monitoring) {}

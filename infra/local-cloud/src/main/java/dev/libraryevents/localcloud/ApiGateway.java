@@ -161,7 +161,8 @@ final class ApiGateway implements AutoCloseable {
     /** What the gateway says of a request it could not parse: problem+json, like every other answer here. */
     private static byte[] malformedRequest(int status) {
         ObjectNode problem = JSON.createObjectNode().put("type", "urn:problem:bad-request").put("title", "Bad request")
-                .put("status", status).put("detail", "the request is not well-formed HTTP (its path, query or headers)");
+                .put("status", status)
+                .put("detail", "the request is not well-formed HTTP (its path, query or headers)");
         return problem.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -272,7 +273,8 @@ final class ApiGateway implements AutoCloseable {
             String expected = template.get(i);
             if (expected.endsWith(GREEDY)) {
                 List<String> rest = new ArrayList<>();
-                segments.subList(i, segments.size()).forEach(s -> rest.add(URLDecoder.decode(s, StandardCharsets.UTF_8)));
+                segments.subList(i, segments.size())
+                        .forEach(s -> rest.add(URLDecoder.decode(s, StandardCharsets.UTF_8)));
                 parameters.put(expected.substring(1, expected.length() - GREEDY.length()), String.join("/", rest));
                 return true;
             }

@@ -9,8 +9,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 /**
  * What one service does with one event: the writes that record its effect. {@link EventConsumer} commits them in
  * one transaction together with the dedupe mark of the event's aggregate version, so a version takes effect exactly
- * once however often, and under whatever event id, it is delivered. May read the table first; if the writes' conditions then fail because the state moved, the consumer
- * asks again.
+ * once however often, and under whatever event id, it is delivered. May read the table first; if the writes'
+ * conditions then fail because the state moved, the consumer asks again.
  */
 @FunctionalInterface
 public interface EventEffects {

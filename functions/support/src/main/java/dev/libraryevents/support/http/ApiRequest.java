@@ -116,7 +116,8 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
 
     private static boolean isUtf8(String contentType) {
         Matcher charset = CHARSET.matcher(contentType);
-        return !charset.find() || charset.group(1).equalsIgnoreCase("utf-8") || charset.group(1).equalsIgnoreCase("utf8");
+        return !charset.find() || charset.group(1).equalsIgnoreCase("utf-8")
+                || charset.group(1).equalsIgnoreCase("utf8");
     }
 
     private static boolean isJson(String contentType) {
