@@ -1,5 +1,9 @@
 package dev.libraryevents.analytics;
 
+import static dev.libraryevents.support.aws.Items.key;
+import static dev.libraryevents.support.aws.Items.n;
+import static dev.libraryevents.support.aws.Items.s;
+
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.AnalyticsUpdated;
 import dev.libraryevents.events.EventData.BookAdded;
@@ -9,6 +13,7 @@ import dev.libraryevents.events.EventData.NotificationSent;
 import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventData.UserSuspended;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.consumer.BatchSummary;
 import dev.libraryevents.support.consumer.EventEffects;
 import java.time.Clock;
@@ -37,7 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class UsageCounters implements EventEffects, BatchSummary {
 
     public static final int POPULAR_BOOKS = 10;
-    private static final Map<String, AttributeValue> TOTALS_KEY = Map.of("pk", s("METRICS"), "sk", s("TOTALS"));
+    private static final Map<String, AttributeValue> TOTALS_KEY = key("METRICS", "TOTALS");
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -96,7 +101,7 @@ public final class UsageCounters implements EventEffects, BatchSummary {
                 .items().forEach(item -> {
                     long borrowCount = count(item, "borrowCount");
                     if (borrowCount > 0) {
-                        books.add(new UsageReport.PopularBook(item.get("sk").s(),
+                        books.add(new UsageReport.PopularBook(item.get(Items.SORT_KEY).s(),
                                 item.containsKey("title") ? item.get("title").s() : null, borrowCount));
                     }
                 });
@@ -152,7 +157,7 @@ public final class UsageCounters implements EventEffects, BatchSummary {
         int i = 0;
         for (Map.Entry<String, Long> addition : additions.entrySet()) {
             names.put("#a" + i, addition.getKey());
-            values.put(":a" + i, AttributeValue.fromN(Long.toString(addition.getValue())));
+            values.put(":a" + i, n(addition.getValue()));
             adds.add("#a" + i + " :a" + i++);
         }
         for (Map.Entry<String, String> set : sets.entrySet()) {
@@ -168,7 +173,7 @@ public final class UsageCounters implements EventEffects, BatchSummary {
     }
 
     private static Map<String, AttributeValue> bookKey(String bookId) {
-        return Map.of("pk", s("BOOKS"), "sk", s(bookId));
+        return key("BOOKS", bookId);
     }
 
     private static long count(Map<String, AttributeValue> item, String name) {
@@ -176,7 +181,4 @@ public final class UsageCounters implements EventEffects, BatchSummary {
         return value == null ? 0 : Long.parseLong(value.n());
     }
 
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.libraryevents.audit;
 
+import static dev.libraryevents.support.aws.Items.s;
+
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.AuditLogged;
@@ -7,6 +9,7 @@ import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
 import dev.libraryevents.events.EventData.NotificationSent;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.consumer.BatchSummary;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.consumer.EventEffects;
@@ -54,7 +57,8 @@ public final class AuditLog implements EventEffects, BatchSummary {
         String sortKey = sortKey(event);
         List<TransactWriteItem> puts = new ArrayList<>();
         for (String entity : entitiesOf(event)) {
-            puts.add(TransactionItems.putIfAbsent(tableName, Map.of("pk", s(entity), "sk", s(sortKey), "eventId", s(event.eventId()),
+            puts.add(TransactionItems.putIfAbsent(tableName, Map.of(Items.PARTITION_KEY, s(entity),
+                    Items.SORT_KEY, s(sortKey), "eventId", s(event.eventId()),
                     "eventType", s(event.eventType().wireName()), "event", s(json))));
         }
         return puts;
@@ -62,7 +66,7 @@ public final class AuditLog implements EventEffects, BatchSummary {
 
     @Override
     public Map<String, AttributeValue> markAttributes(EventEnvelope event) {
-        return Map.of("sk", s("EVENT"), "event", s(codec.encode(event)),
+        return Map.of(Items.SORT_KEY, s("EVENT"), "event", s(codec.encode(event)),
                 CORRELATION_INDEX + "Pk", s(event.correlationId()), CORRELATION_INDEX + "Sk", s(sortKey(event)));
     }
 
@@ -110,7 +114,4 @@ public final class AuditLog implements EventEffects, BatchSummary {
         return EventCodec.timestamp(event.occurredAt()) + "#" + event.eventId();
     }
 
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
 }

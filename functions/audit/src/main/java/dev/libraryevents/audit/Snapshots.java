@@ -1,9 +1,12 @@
 package dev.libraryevents.audit;
 
+import static dev.libraryevents.support.aws.Items.s;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.http.StateJson;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -46,16 +49,15 @@ public final class Snapshots {
         state.users().values().forEach(user -> snapshot.withArray("users").add(StateJson.user(user)));
         state.borrowings().values().forEach(b -> snapshot.withArray("borrowings").add(StateJson.borrowing(b)));
         dynamoDb.putItem(r -> r.tableName(tableName)
-                .item(Map.of("pk", AttributeValue.fromS("SNAPSHOT#" + snapshot.get("snapshotId").asText()),
-                        "sk", AttributeValue.fromS("SNAPSHOT"),
-                        "snapshot", AttributeValue.fromS(snapshot.toString())))
+                .item(Map.of(Items.PARTITION_KEY, s("SNAPSHOT#" + snapshot.get("snapshotId").asText()),
+                        Items.SORT_KEY, s("SNAPSHOT"), "snapshot", s(snapshot.toString())))
                 .conditionExpression("attribute_not_exists(pk)"));
         return snapshot;
     }
 
     public Optional<ObjectNode> find(String snapshotId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tableName).key(Map.of(
-                "pk", AttributeValue.fromS("SNAPSHOT#" + snapshotId), "sk", AttributeValue.fromS("SNAPSHOT")))).item();
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tableName)
+                .key(Items.key("SNAPSHOT#" + snapshotId, "SNAPSHOT"))).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }

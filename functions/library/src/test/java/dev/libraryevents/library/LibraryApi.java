@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.library.store.LibraryTable;
+import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.outbox.Outbox;
 import dev.libraryevents.testing.DynamoDbLocal;
 import dev.libraryevents.testing.TestClock;
@@ -101,7 +102,7 @@ final class LibraryApi {
 
     List<JsonNode> outboxEvents() {
         return items().stream()
-                .filter(item -> item.get(Outbox.PARTITION_KEY).s().startsWith(Outbox.ROW_PREFIX))
+                .filter(item -> item.get(Items.PARTITION_KEY).s().startsWith(Outbox.ROW_PREFIX))
                 .map(item -> {
                     try {
                         return JSON.readTree(item.get(Outbox.EVENT).s());

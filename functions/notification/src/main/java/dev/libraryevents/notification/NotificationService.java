@@ -10,6 +10,7 @@ import dev.libraryevents.notification.domain.ActiveLoan;
 import dev.libraryevents.notification.domain.Notification;
 import dev.libraryevents.notification.domain.Notifications;
 import dev.libraryevents.notification.store.NotificationTable;
+import dev.libraryevents.support.logging.Log;
 import dev.libraryevents.support.consumer.EventEffects;
 import java.time.Clock;
 import java.time.Instant;
@@ -121,8 +122,9 @@ public final class NotificationService implements EventEffects {
                         "Library: " + notification.kind().name().replace('_', ' ').toLowerCase(Locale.ROOT),
                         notification.message()));
             } catch (RuntimeException e) {
-                System.err.println("{\"level\":\"WARN\",\"message\":\"email not sent\",\"notificationId\":\""
-                        + notification.notificationId() + "\"}");
+                Log.warn("email not sent").correlationId(notification.correlationId())
+                        .eventId(notification.sourceEventId()).with("notificationId", notification.notificationId())
+                        .with("detail", e.getMessage()).write();
             }
         });
     }

@@ -1,5 +1,9 @@
 package dev.libraryevents.library.store;
 
+import static dev.libraryevents.support.aws.Items.key;
+import static dev.libraryevents.support.aws.Items.n;
+import static dev.libraryevents.support.aws.Items.s;
+
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
@@ -25,8 +29,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class LibraryItems {
 
-    static final String PK = "pk";
-    static final String SK = "sk";
 
     private LibraryItems() {}
 
@@ -119,20 +121,8 @@ final class LibraryItems {
                 overdue == null ? null : overdue.bool());
     }
 
-    static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
-    }
-
     static AttributeValue time(Instant instant) {
         return s(EventCodec.timestamp(instant));
-    }
-
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(PK, s(pk), SK, s(sk));
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

@@ -1,8 +1,8 @@
 package dev.libraryevents.library.store;
 
-import static dev.libraryevents.library.store.LibraryItems.n;
-import static dev.libraryevents.library.store.LibraryItems.s;
 import static dev.libraryevents.library.store.LibraryItems.time;
+import static dev.libraryevents.support.aws.Items.n;
+import static dev.libraryevents.support.aws.Items.s;
 
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.state.Book;

@@ -1,10 +1,14 @@
 package dev.libraryevents.notification.store;
 
+import static dev.libraryevents.support.aws.Items.key;
+import static dev.libraryevents.support.aws.Items.s;
+
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData.NotificationSent;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.notification.domain.ActiveLoan;
 import dev.libraryevents.notification.domain.Notification;
+import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.outbox.Outbox;
 import java.time.Instant;
@@ -49,8 +53,8 @@ public final class NotificationTable {
     /** The inbox row and its NotificationSent event, to commit together. */
     public List<TransactWriteItem> record(Notification notification, String channel, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", s("USER#" + notification.userId()));
-        item.put("sk", s("NOTIFICATION#" + EventCodec.timestamp(notification.createdAt()) + "#"
+        item.put(Items.PARTITION_KEY, s("USER#" + notification.userId()));
+        item.put(Items.SORT_KEY, s("NOTIFICATION#" + EventCodec.timestamp(notification.createdAt()) + "#"
                 + notification.notificationId()));
         item.put("notificationId", s(notification.notificationId()));
         item.put("userId", s(notification.userId()));
@@ -70,12 +74,13 @@ public final class NotificationTable {
 
     public TransactWriteItem profile(String userId, String name, String email) {
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Map.of(
-                "pk", s("USER#" + userId), "sk", s("PROFILE"), "name", s(name), "email", s(email))).build()).build();
+                Items.PARTITION_KEY, s("USER#" + userId), Items.SORT_KEY, s("PROFILE"), "name", s(name),
+                "email", s(email))).build()).build();
     }
 
     public Optional<String> email(String userId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tableName)
-                .key(Map.of("pk", s("USER#" + userId), "sk", s("PROFILE")))).item();
+                .key(key("USER#" + userId, "PROFILE"))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("email").s());
     }
 
@@ -127,7 +132,7 @@ public final class NotificationTable {
 
     public TransactWriteItem reminderMark(String borrowingId, LocalDate day) {
         return TransactionItems.putIfAbsent(tableName,
-                Map.of("pk", s("REMINDER#" + borrowingId + "#" + day), "sk", s("REMINDER")));
+                key("REMINDER#" + borrowingId + "#" + day, "REMINDER"));
     }
 
     /** Newest first. */
@@ -146,10 +151,7 @@ public final class NotificationTable {
     }
 
     private static Map<String, AttributeValue> loanKey(String borrowingId) {
-        return Map.of("pk", s("LOAN#" + borrowingId), "sk", s("LOAN"));
+        return key("LOAN#" + borrowingId, "LOAN");
     }
 
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
 }

@@ -8,7 +8,9 @@ import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.InvalidEventException;
+import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.aws.TransactionItems;
+import dev.libraryevents.support.logging.Log;
 import dev.libraryevents.support.outbox.Outbox;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -73,10 +75,12 @@ public final class EventConsumer {
                     effects.afterCommit(event);
                 }
             } catch (InvalidEventException e) {
-                log("rejected an invalid event", message.getMessageId(), e.getMessage());
+                Log.warn("rejected an invalid event").with("messageId", message.getMessageId())
+                        .with("detail", e.getMessage()).write();
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             } catch (SdkException | ConflictPersisted e) {
-                log("could not record an event; it will be retried", message.getMessageId(), e.getMessage());
+                Log.warn("could not record an event; it will be retried").with("messageId", message.getMessageId())
+                        .with("detail", e.getMessage()).write();
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
@@ -132,12 +136,12 @@ public final class EventConsumer {
 
     private Map<String, AttributeValue> mark(EventEnvelope event, EventEffects effects) {
         Map<String, AttributeValue> mark = new HashMap<>();
-        mark.put(Outbox.SORT_KEY, AttributeValue.fromS("PROCESSED"));
-        mark.put("eventType", AttributeValue.fromS(event.eventType().wireName()));
-        mark.put("processedAt", AttributeValue.fromS(EventCodec.timestamp(clock.instant())));
+        mark.put(Items.SORT_KEY, Items.s("PROCESSED"));
+        mark.put("eventType", Items.s(event.eventType().wireName()));
+        mark.put("processedAt", Items.s(EventCodec.timestamp(clock.instant())));
         mark.putAll(effects.markAttributes(event));
-        mark.put(Outbox.PARTITION_KEY, AttributeValue.fromS(markKey(event)));
-        mark.put("eventId", AttributeValue.fromS(event.eventId()));
+        mark.put(Items.PARTITION_KEY, Items.s(markKey(event)));
+        mark.put("eventId", Items.s(event.eventId()));
         return mark;
     }
 
@@ -164,8 +168,9 @@ public final class EventConsumer {
     private void dropped(EventEnvelope event, Map<String, AttributeValue> mark) {
         AttributeValue first = mark == null ? null : mark.get("eventId");
         if (first != null && !event.eventId().equals(first.s())) {
-            log("dropped an event for an aggregate version already taken into account", event.eventId(),
-                    markKey(event) + " was taken by " + first.s());
+            Log.warn("dropped an event for an aggregate version already taken into account")
+                    .correlationId(event.correlationId()).eventId(event.eventId())
+                    .with("detail", markKey(event) + " was taken by " + first.s()).write();
         }
     }
 
@@ -215,9 +220,9 @@ public final class EventConsumer {
             try {
                 dynamoDb.transactWriteItems(r -> r.transactItems(
                         TransactionItems.putIfAbsent(tableName, Map.of(
-                                Outbox.PARTITION_KEY, AttributeValue.fromS(partition),
-                                Outbox.SORT_KEY, AttributeValue.fromS(String.format("%019d", sequence)),
-                                "eventId", AttributeValue.fromS(event.eventId()))),
+                                Items.PARTITION_KEY, Items.s(partition),
+                                Items.SORT_KEY, Items.s(String.format("%019d", sequence)),
+                                "eventId", Items.s(event.eventId()))),
                         outbox.append(event)));
                 return;
             } catch (TransactionCanceledException e) {
@@ -225,21 +230,18 @@ public final class EventConsumer {
             }
         }
         // The batch's effects are committed; only the summary is missing. Say so rather than fail the batch.
-        log("gave up numbering a summary event", partition, "batch of " + processed.size());
+        Log.warn("gave up numbering a summary event").correlationId(first.correlationId())
+                .eventId(first.eventId()).with("detail", partition + ", batch of " + processed.size()).write();
     }
 
     private long lastSummarySequence(String partition) {
         QueryResponse last = dynamoDb.query(r -> r.tableName(tableName)
                 .keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition)))
+                .expressionAttributeValues(Map.of(":pk", Items.s(partition)))
                 .scanIndexForward(false).limit(1).consistentRead(true));
-        return last.items().isEmpty() ? 0 : Long.parseLong(last.items().get(0).get(Outbox.SORT_KEY).s());
+        return last.items().isEmpty() ? 0 : Long.parseLong(last.items().get(0).get(Items.SORT_KEY).s());
     }
 
-    private void log(String message, String id, String detail) {
-        System.err.println(codec.mapper().createObjectNode()
-                .put("level", "WARN").put("message", message).put("id", id).put("detail", detail));
-    }
 
     /** An effect kept losing races for the same items; the message is retried later. */
     private static final class ConflictPersisted extends RuntimeException {

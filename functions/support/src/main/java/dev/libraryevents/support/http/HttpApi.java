@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.libraryevents.support.logging.Log;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -175,12 +174,7 @@ public final class HttpApi {
     }
 
     private static void logUnexpected(APIGatewayProxyRequestEvent event, String correlationId, RuntimeException e) {
-        StringWriter trace = new StringWriter();
-        e.printStackTrace(new PrintWriter(trace));
-        System.err.println(JSON.createObjectNode()
-                .put("level", "ERROR")
-                .put("message", "unhandled error in " + event.getHttpMethod() + " " + event.getPath())
-                .put("correlationId", correlationId)
-                .put("error", trace.toString()));
+        Log.error("unhandled error in " + event.getHttpMethod() + " " + event.getPath())
+                .correlationId(correlationId).error(e).write();
     }
 }

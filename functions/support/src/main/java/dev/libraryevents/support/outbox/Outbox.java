@@ -1,7 +1,10 @@
 package dev.libraryevents.support.outbox;
 
+import static dev.libraryevents.support.aws.Items.s;
+
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.aws.TransactionItems;
 import java.time.Duration;
 import java.util.Map;
@@ -18,8 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  */
 public final class Outbox {
 
-    public static final String PARTITION_KEY = "pk";
-    public static final String SORT_KEY = "sk";
     public static final String ROW_PREFIX = "OUTBOX#";
     public static final String EVENT = "event";
     public static final String EXPIRES_AT = "expiresAt";
@@ -38,16 +39,12 @@ public final class Outbox {
     /** @throws dev.libraryevents.events.InvalidEventException if the event breaks its schema: it never reaches a row */
     public TransactWriteItem append(EventEnvelope event) {
         Map<String, AttributeValue> row = Map.of(
-                PARTITION_KEY, s(ROW_PREFIX + event.aggregateType() + "#" + event.aggregateId()),
-                SORT_KEY, s(String.format("%019d", event.sequence())),
+                Items.PARTITION_KEY, s(ROW_PREFIX + event.aggregateType() + "#" + event.aggregateId()),
+                Items.SORT_KEY, s(String.format("%019d", event.sequence())),
                 "eventId", s(event.eventId()),
                 "eventType", s(event.eventType().wireName()),
                 EVENT, s(codec.encodeValidated(event)),
-                EXPIRES_AT, AttributeValue.fromN(Long.toString(event.occurredAt().plus(RETENTION).getEpochSecond())));
+                EXPIRES_AT, Items.epochSeconds(event.occurredAt().plus(RETENTION)));
         return TransactionItems.putIfAbsent(tableName, row);
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
     }
 }

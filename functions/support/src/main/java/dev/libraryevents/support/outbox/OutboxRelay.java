@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeVal
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.InvalidEventException;
+import dev.libraryevents.support.logging.Log;
+import dev.libraryevents.support.aws.Items;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,7 +79,7 @@ public final class OutboxRelay {
             return null;
         }
         Map<String, AttributeValue> image = record.getDynamodb().getNewImage();
-        AttributeValue key = image == null ? null : image.get(Outbox.PARTITION_KEY);
+        AttributeValue key = image == null ? null : image.get(Items.PARTITION_KEY);
         if (key == null || key.getS() == null || !key.getS().startsWith(Outbox.ROW_PREFIX)) {
             return null;
         }
@@ -181,11 +183,7 @@ public final class OutboxRelay {
         return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private void log(String message, String sequenceNumber, String detail) {
-        System.err.println(codec.mapper().createObjectNode()
-                .put("level", "WARN")
-                .put("message", "outbox relay: " + message)
-                .put("sequenceNumber", sequenceNumber)
-                .put("detail", detail));
+    private static void log(String message, String sequenceNumber, String detail) {
+        Log.warn("outbox relay: " + message).with("sequenceNumber", sequenceNumber).with("detail", detail).write();
     }
 }
