@@ -3,6 +3,7 @@ package dev.libraryevents.audit;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.libraryevents.audit.store.AuditLog;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.aws.JsonHandler;

@@ -8,6 +8,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.audit.store.AuditItems;
+import dev.libraryevents.audit.store.AuditLog;
+import dev.libraryevents.audit.store.AuditQueries;
+import dev.libraryevents.audit.store.Snapshots;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventEnvelope;
@@ -32,12 +36,12 @@ class AuditTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
     private final TestClock clock = new TestClock(T0.plus(Duration.ofDays(30)));
-    private final String table = DYNAMODB.createServiceTable("audit", AuditLog.CORRELATION_INDEX);
+    private final String table = DYNAMODB.createServiceTable("audit", AuditItems.CORRELATION_INDEX);
     private final AuditLog log = new AuditLog(table, CODEC);
     private final AuditConsumerHandler consumer = new AuditConsumerHandler(
             new EventConsumer(DYNAMODB.client(), table, CODEC, clock), log);
     private final AuditApiHandler api = new AuditApiHandler(new AuditQueries(DYNAMODB.client(), table, CODEC),
-            DYNAMODB.client(), table, clock);
+            new Snapshots(DYNAMODB.client(), table), clock);
 
     private final String userId = uuid();
     private final String bookId = uuid();

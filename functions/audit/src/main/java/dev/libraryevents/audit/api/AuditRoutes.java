@@ -1,0 +1,153 @@
+package dev.libraryevents.audit.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.audit.domain.AuditTrails;
+import dev.libraryevents.audit.domain.AuditTrails.Entity;
+import dev.libraryevents.audit.domain.AuditTrails.SystemState;
+import dev.libraryevents.audit.store.AuditQueries;
+import dev.libraryevents.audit.store.Snapshots;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.events.state.Book;
+import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.LibraryFold;
+import dev.libraryevents.events.state.User;
+import dev.libraryevents.support.http.ApiRequest;
+import dev.libraryevents.support.http.ApiResponse;
+import dev.libraryevents.support.http.Problem;
+import dev.libraryevents.support.http.ProblemException;
+import dev.libraryevents.support.http.Router;
+import dev.libraryevents.support.http.StateJson;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The Audit service's routes (DESIGN §4): trails, an entity at an instant, snapshots and traces. */
+public final class AuditRoutes {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** Path segment → the aggregate type whose trail it names. */
+    private static final Map<String, String> ENTITIES = Map.of("books", "Book", "users", "User",
+            "borrowings", "Borrowing");
+
+    private final AuditQueries queries;
+    private final Snapshots snapshots;
+    private final Clock clock;
+
+    private AuditRoutes(AuditQueries queries, Snapshots snapshots, Clock clock) {
+        this.queries = queries;
+        this.snapshots = snapshots;
+        this.clock = clock;
+    }
+
+    public static Router router(AuditQueries queries, Snapshots snapshots, Clock clock) {
+        AuditRoutes routes = new AuditRoutes(queries, snapshots, clock);
+        Router router = new Router();
+        ENTITIES.forEach((path, type) -> router
+                .get("/audit/" + path + "/{id}", request -> routes.trail(new Entity(type, request.pathParameter("id"))))
+                .get("/audit/" + path + "/{id}/state", request -> routes.stateAt(
+                        new Entity(type, request.pathParameter("id")), routes.at(request))));
+        return router
+                .post("/audit/snapshots", request -> routes.takeSnapshot())
+                .get("/audit/snapshots/{snapshotId}", request -> ApiResponse.ok(found(
+                        snapshots.find(request.pathParameter("snapshotId")), "snapshot")))
+                .get("/traces/{correlationId}", request -> routes.trace(request.pathParameter("correlationId")));
+    }
+
+    private ApiResponse trail(Entity entity) {
+        List<EventEnvelope> trail = queries.trail(entity);
+        if (trail.isEmpty()) {
+            throw new ProblemException(Problem.of(404, "not-found", "Not found", "no audit trail for "
+                    + name(entity)));
+        }
+        ObjectNode body = JSON.objectNode();
+        ArrayNode items = body.putArray("items");
+        for (EventEnvelope event : trail) {
+            items.addObject()
+                    .put("eventId", event.eventId())
+                    .put("eventType", event.eventType().wireName())
+                    .put("occurredAt", EventCodec.timestamp(event.occurredAt()))
+                    .put("correlationId", event.correlationId())
+                    .put("causationId", event.causationId())
+                    .set("data", EventCodec.shared().toJson(event).get("data"));
+        }
+        return ApiResponse.ok(body);
+    }
+
+    private ApiResponse stateAt(Entity entity, Instant at) {
+        List<EventEnvelope> trail = queries.trail(entity);
+        Optional<? extends JsonNode> state = switch (entity.type()) {
+            case "Book" -> AuditTrails.<Book>stateAt(trail, at, LibraryFold::evolve).map(StateJson::book);
+            case "User" -> AuditTrails.<User>stateAt(trail, at, LibraryFold::evolve).map(StateJson::user);
+            default -> AuditTrails.<Borrowing>stateAt(trail, at, LibraryFold::evolve).map(StateJson::borrowing);
+        };
+        return ApiResponse.ok(found(state, name(entity) + " at that instant"));
+    }
+
+    private ApiResponse takeSnapshot() {
+        SystemState state = AuditTrails.rebuild(queries.everyEvent());
+        ObjectNode snapshot = JSON.objectNode()
+                .put("snapshotId", UUID.randomUUID().toString())
+                .put("takenAt", EventCodec.timestamp(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+        snapshot.putObject("counts")
+                .put("books", state.books().size())
+                .put("users", state.users().size())
+                .put("borrowings", state.borrowings().size());
+        state.books().values().forEach(book -> snapshot.withArray("books").add(StateJson.book(book)));
+        state.users().values().forEach(user -> snapshot.withArray("users").add(StateJson.user(user)));
+        state.borrowings().values().forEach(b -> snapshot.withArray("borrowings").add(StateJson.borrowing(b)));
+        snapshots.put(snapshot);
+        ObjectNode summary = JSON.objectNode().put("snapshotId", snapshot.get("snapshotId").asText())
+                .put("takenAt", snapshot.get("takenAt").asText());
+        summary.set("counts", snapshot.get("counts"));
+        return ApiResponse.created(summary, "/audit/snapshots/" + snapshot.get("snapshotId").asText());
+    }
+
+    private ApiResponse trace(String correlationId) {
+        List<EventEnvelope> events = queries.trace(correlationId);
+        if (events.isEmpty()) {
+            throw new ProblemException(Problem.of(404, "not-found", "Not found",
+                    "no event with correlation id " + correlationId));
+        }
+        ObjectNode body = JSON.objectNode().put("correlationId", correlationId);
+        ArrayNode list = body.putArray("events");
+        events.forEach(event -> list.addObject()
+                .put("eventId", event.eventId())
+                .put("eventType", event.eventType().wireName())
+                .put("source", event.source())
+                .put("occurredAt", EventCodec.timestamp(event.occurredAt()))
+                .put("causationId", event.causationId()));
+        return ApiResponse.ok(body);
+    }
+
+    private Instant at(ApiRequest request) {
+        Optional<String> at = request.queryParameter("at");
+        if (at.isEmpty()) {
+            return clock.instant();
+        }
+        try {
+            return OffsetDateTime.parse(at.get()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(Problem.validationFailed(List.of(new Problem.FieldError("at",
+                    "must be an ISO-8601 instant with offset, e.g. 2026-11-22T10:00:00Z"))));
+        }
+    }
+
+    private static String name(Entity entity) {
+        return entity.type().toLowerCase(Locale.ROOT) + " " + entity.id();
+    }
+
+    private static JsonNode found(Optional<? extends JsonNode> value, String what) {
+        return value.orElseThrow(() -> new ProblemException(Problem.notFound(what)));
+    }
+}

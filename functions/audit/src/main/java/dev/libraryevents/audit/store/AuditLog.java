@@ -1,0 +1,61 @@
+package dev.libraryevents.audit.store;
+
+import dev.libraryevents.audit.domain.AuditTrails;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.support.aws.TransactionItems;
+import dev.libraryevents.support.consumer.BatchSummary;
+import dev.libraryevents.support.consumer.EventEffects;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * The audit writer: every event is stored once under each trail it belongs to ({@link AuditItems}), with
+ * conditional puts only; no code here or anywhere updates or deletes an audit row, and the writer's IAM policy
+ * allows only PutItem and Query. Every row is keyed by the event, so writing it twice changes nothing: the
+ * consumer puts them one by one without a transaction ({@link #idempotentWrites()}), the {@code EVENT} row first
+ * (it is the consumer's mark of the aggregate version: a second event for that version logs nothing), then the
+ * trail rows.
+ */
+public final class AuditLog implements EventEffects, BatchSummary {
+
+    private final String tableName;
+    private final EventCodec codec;
+
+    public AuditLog(String tableName, EventCodec codec) {
+        this.tableName = tableName;
+        this.codec = codec;
+    }
+
+    @Override
+    public List<TransactWriteItem> effects(EventEnvelope event) {
+        String json = codec.encode(event);
+        return AuditTrails.entitiesOf(event).stream()
+                .map(entity -> TransactionItems.putIfAbsent(tableName, AuditItems.trailRow(entity, event, json)))
+                .toList();
+    }
+
+    @Override
+    public Map<String, AttributeValue> markAttributes(EventEnvelope event) {
+        return AuditItems.eventRow(event, codec.encode(event));
+    }
+
+    @Override
+    public boolean idempotentWrites() {
+        return true;
+    }
+
+    @Override
+    public String aggregateId() {
+        return "audit";
+    }
+
+    @Override
+    public Optional<EventData> summarize(List<EventEnvelope> processed) {
+        return Optional.of(AuditTrails.summarize(processed));
+    }
+}
