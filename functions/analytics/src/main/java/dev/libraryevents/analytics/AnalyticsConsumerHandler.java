@@ -3,6 +3,7 @@ package dev.libraryevents.analytics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.libraryevents.analytics.store.UsageCounters;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.aws.JsonHandler;

@@ -8,6 +8,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.analytics.domain.UsageReport;
+import dev.libraryevents.analytics.store.UsageCounters;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventEnvelope;

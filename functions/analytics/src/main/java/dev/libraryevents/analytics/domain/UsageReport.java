@@ -1,4 +1,4 @@
-package dev.libraryevents.analytics;
+package dev.libraryevents.analytics.domain;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,0 +1,103 @@
+package dev.libraryevents.analytics.domain;
+
+import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventData.AnalyticsUpdated;
+import dev.libraryevents.events.EventData.BookAdded;
+import dev.libraryevents.events.EventData.BookBorrowed;
+import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.NotificationSent;
+import dev.libraryevents.events.EventData.UserRegistered;
+import dev.libraryevents.events.EventData.UserSuspended;
+import dev.libraryevents.events.EventEnvelope;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What usage means, apart from how it is stored. Every event only adds to counters, and additions commute, so the
+ * counters end the same in any delivery order; derived figures (active loans, average duration, the top books) are
+ * computed when the report is read, never stored. Pure: events and counters in, additions and the report out.
+ */
+public final class UsageMetrics {
+
+    public static final int POPULAR_BOOKS = 10;
+
+    /** A book as counted: its title (once known) and how often it was borrowed. */
+    public record BookCount(String bookId, String title, long borrowCount) {}
+
+    private UsageMetrics() {}
+
+    /** The totals an event adds to, and by how much. */
+    public static Map<String, Long> totalsChangedBy(EventData data) {
+        Map<String, Long> totals = new LinkedHashMap<>();
+        if (data instanceof BookAdded) {
+            totals.put("booksAdded", 1L);
+        } else if (data instanceof UserRegistered) {
+            totals.put("usersRegistered", 1L);
+        } else if (data instanceof BookBorrowed) {
+            totals.put("borrowings", 1L);
+        } else if (data instanceof BookReturned returned) {
+            totals.put("returns", 1L);
+            totals.put("loanMillis", Duration.between(returned.borrowedAt(), returned.returnedAt()).toMillis());
+            if (returned.overdue()) {
+                totals.put("overdueReturns", 1L);
+            }
+        } else if (data instanceof UserSuspended) {
+            totals.put("suspensions", 1L);
+        } else if (data instanceof NotificationSent) {
+            totals.put("notificationsSent", 1L);
+        }
+        return totals;
+    }
+
+    /** One AnalyticsUpdated for a batch: how many events, and which figures of the report they moved. */
+    public static AnalyticsUpdated summarize(List<EventEnvelope> processed) {
+        Set<String> metrics = new LinkedHashSet<>();
+        for (EventEnvelope event : processed) {
+            totalsChangedBy(event.data()).keySet().forEach(name -> metrics.add(metricName(name)));
+            if (event.data() instanceof BookBorrowed) {
+                metrics.add("popularBooks");
+            }
+            if (event.data() instanceof BookBorrowed || event.data() instanceof BookReturned) {
+                metrics.add("totals.activeLoans");
+            }
+        }
+        return new AnalyticsUpdated(processed.size(), List.copyOf(metrics));
+    }
+
+    /** The report from the stored counters ({@code totals} by name, absent = 0) and every counted book. */
+    public static UsageReport report(Instant now, Map<String, Long> totals, List<BookCount> books) {
+        long borrowings = totals.getOrDefault("borrowings", 0L);
+        long returns = totals.getOrDefault("returns", 0L);
+        List<UsageReport.PopularBook> popular = new ArrayList<>();
+        books.stream().filter(book -> book.borrowCount() > 0)
+                .sorted(Comparator.comparingLong(BookCount::borrowCount).reversed()
+                        .thenComparing(BookCount::bookId))
+                .limit(POPULAR_BOOKS)
+                .forEach(book -> popular.add(new UsageReport.PopularBook(book.bookId(), book.title(),
+                        book.borrowCount())));
+        double averageHours = returns == 0 ? 0
+                : Math.round(totals.getOrDefault("loanMillis", 0L) / (double) returns
+                        / Duration.ofHours(1).toMillis() * 100) / 100.0;
+        return new UsageReport(now,
+                new UsageReport.Totals(totals.getOrDefault("booksAdded", 0L),
+                        totals.getOrDefault("usersRegistered", 0L), borrowings, returns,
+                        Math.max(0, borrowings - returns), totals.getOrDefault("suspensions", 0L),
+                        totals.getOrDefault("notificationsSent", 0L)),
+                popular, averageHours, totals.getOrDefault("overdueReturns", 0L));
+    }
+
+    private static String metricName(String counter) {
+        return switch (counter) {
+            case "loanMillis" -> "averageLoanDurationHours";
+            case "overdueReturns" -> "overdueReturns";
+            default -> "totals." + counter;
+        };
+    }
+}
