@@ -1,0 +1,37 @@
+package dev.libraryevents.notification.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.notification.NotificationService;
+import dev.libraryevents.notification.domain.Notification;
+import dev.libraryevents.support.http.ApiResponse;
+import dev.libraryevents.support.http.Router;
+
+/** The Notification service's route (DESIGN §4): {@code GET /users/{userId}/notifications}, newest first. */
+public final class NotificationRoutes {
+
+    private NotificationRoutes() {}
+
+    public static Router router(NotificationService notifications) {
+        return new Router().get("/users/{userId}/notifications",
+                request -> ApiResponse.ok(inbox(notifications, request.pathParameter("userId"))));
+    }
+
+    private static ObjectNode inbox(NotificationService notifications, String userId) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ArrayNode items = body.putArray("items");
+        for (Notification n : notifications.inbox(userId)) {
+            items.addObject()
+                    .put("notificationId", n.notificationId())
+                    .put("userId", n.userId())
+                    .put("kind", n.kind().name())
+                    .put("message", n.message())
+                    .put("createdAt", EventCodec.timestamp(n.createdAt()))
+                    .put("sourceEventId", n.sourceEventId())
+                    .put("correlationId", n.correlationId());
+        }
+        return body;
+    }
+}
