@@ -8,7 +8,6 @@ import dev.libraryevents.analytics.store.UsageCounters;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.http.HttpApi;
-import java.time.Clock;
 
 /** Lambda entry point of {@code analytics-api}: {@code GET /reports/usage}. Needs TABLE_NAME. */
 public class AnalyticsApiHandler extends JsonHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
@@ -16,7 +15,7 @@ public class AnalyticsApiHandler extends JsonHandler<APIGatewayProxyRequestEvent
     private final HttpApi api;
 
     public AnalyticsApiHandler() {
-        this(new UsageCounters(AwsClients.dynamoDb(), AwsClients.requiredEnv("TABLE_NAME"), Clock.systemUTC()));
+        this(Wiring.counters(AwsClients.dynamoDb()));
     }
 
     public AnalyticsApiHandler(UsageCounters counters) {

@@ -4,11 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.libraryevents.analytics.store.UsageCounters;
-import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.consumer.EventConsumer;
-import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry point of {@code analytics-consumer}: counts every event, one AnalyticsUpdated per batch. */
@@ -18,12 +16,11 @@ public class AnalyticsConsumerHandler extends JsonHandler<SQSEvent, SQSBatchResp
     private final UsageCounters counters;
 
     public AnalyticsConsumerHandler() {
-        this(AwsClients.dynamoDb(), AwsClients.requiredEnv("TABLE_NAME"));
+        this(AwsClients.dynamoDb());
     }
 
-    private AnalyticsConsumerHandler(DynamoDbClient dynamoDb, String table) {
-        this(new EventConsumer(dynamoDb, table, EventCodec.shared(), Clock.systemUTC()),
-                new UsageCounters(dynamoDb, table, Clock.systemUTC()));
+    private AnalyticsConsumerHandler(DynamoDbClient dynamoDb) {
+        this(EventConsumer.forFunctionTable(dynamoDb), Wiring.counters(dynamoDb));
     }
 
     public AnalyticsConsumerHandler(EventConsumer consumer, UsageCounters counters) {

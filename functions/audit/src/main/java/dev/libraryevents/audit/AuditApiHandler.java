@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.libraryevents.audit.api.AuditRoutes;
 import dev.libraryevents.audit.store.AuditQueries;
 import dev.libraryevents.audit.store.Snapshots;
-import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.http.HttpApi;
@@ -19,12 +18,11 @@ public class AuditApiHandler extends JsonHandler<APIGatewayProxyRequestEvent, AP
     private final HttpApi api;
 
     public AuditApiHandler() {
-        this(AwsClients.dynamoDb(), AwsClients.requiredEnv("TABLE_NAME"));
+        this(AwsClients.dynamoDb());
     }
 
-    private AuditApiHandler(DynamoDbClient dynamoDb, String table) {
-        this(new AuditQueries(dynamoDb, table, EventCodec.shared()), new Snapshots(dynamoDb, table),
-                Clock.systemUTC());
+    private AuditApiHandler(DynamoDbClient dynamoDb) {
+        this(Wiring.queries(dynamoDb), Wiring.snapshots(dynamoDb), Clock.systemUTC());
     }
 
     public AuditApiHandler(AuditQueries queries, Snapshots snapshots, Clock clock) {

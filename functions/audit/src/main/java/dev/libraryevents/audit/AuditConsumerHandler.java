@@ -4,11 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.libraryevents.audit.store.AuditLog;
-import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.aws.JsonHandler;
 import dev.libraryevents.support.consumer.EventConsumer;
-import java.time.Clock;
 
 /** Lambda entry point of {@code audit-consumer}: appends every event to the audit log, one AuditLogged per batch. */
 public class AuditConsumerHandler extends JsonHandler<SQSEvent, SQSBatchResponse> {
@@ -17,8 +15,7 @@ public class AuditConsumerHandler extends JsonHandler<SQSEvent, SQSBatchResponse
     private final AuditLog log;
 
     public AuditConsumerHandler() {
-        this(new EventConsumer(AwsClients.dynamoDb(), AwsClients.requiredEnv("TABLE_NAME"), EventCodec.shared(),
-                Clock.systemUTC()), new AuditLog(AwsClients.requiredEnv("TABLE_NAME"), EventCodec.shared()));
+        this(EventConsumer.forFunctionTable(AwsClients.dynamoDb()), Wiring.log());
     }
 
     public AuditConsumerHandler(EventConsumer consumer, AuditLog log) {

@@ -19,7 +19,7 @@ public class NotificationConsumerHandler extends JsonHandler<SQSEvent, SQSBatchR
     }
 
     private NotificationConsumerHandler(DynamoDbClient dynamoDb) {
-        this(Wiring.consumer(dynamoDb), Wiring.service(dynamoDb));
+        this(EventConsumer.forFunctionTable(dynamoDb), Wiring.service(dynamoDb));
     }
 
     public NotificationConsumerHandler(EventConsumer consumer, NotificationService notifications) {

@@ -5,14 +5,16 @@ import dev.libraryevents.notification.channel.EmailSender;
 import dev.libraryevents.notification.channel.SesEmailSender;
 import dev.libraryevents.notification.store.NotificationTable;
 import dev.libraryevents.support.aws.AwsClients;
-import dev.libraryevents.support.consumer.EventConsumer;
 import dev.libraryevents.support.outbox.Outbox;
 import java.time.Clock;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
-/** Builds the service from the function's environment: TABLE_NAME, and SENDER_EMAIL to turn email on. */
+/**
+ * How every handler of the service is built from its function's environment (TABLE_NAME, and SENDER_EMAIL to turn
+ * email on) by its no-argument constructor; tests use the constructor that takes the collaborators.
+ */
 final class Wiring {
 
     private Wiring() {}
@@ -25,10 +27,5 @@ final class Wiring {
                 : Optional.of(new SesEmailSender(AwsClients.build(SesV2Client.builder()), sender));
         return new NotificationService(new NotificationTable(dynamoDb, table, new Outbox(table, EventCodec.shared())),
                 dynamoDb, email, Clock.systemUTC());
-    }
-
-    static EventConsumer consumer(DynamoDbClient dynamoDb) {
-        return new EventConsumer(dynamoDb, AwsClients.requiredEnv("TABLE_NAME"), EventCodec.shared(),
-                Clock.systemUTC());
     }
 }

@@ -8,6 +8,7 @@ import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.InvalidEventException;
+import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.logging.Log;
@@ -62,6 +63,12 @@ public final class EventConsumer {
         this.codec = codec;
         this.outbox = new Outbox(tableName, codec);
         this.clock = clock;
+    }
+
+    /** The consumer of the function's own table ({@code TABLE_NAME}), as every consumer function runs it. */
+    public static EventConsumer forFunctionTable(DynamoDbClient dynamoDb) {
+        return new EventConsumer(dynamoDb, AwsClients.requiredEnv("TABLE_NAME"), EventCodec.shared(),
+                Clock.systemUTC());
     }
 
     public SQSBatchResponse consume(SQSEvent batch, EventEffects effects, BatchSummary summary) {
