@@ -1,8 +1,10 @@
 package dev.libraryevents.infra;
 
 import java.nio.file.Files;
+import dev.libraryevents.events.EventType;
 import dev.libraryevents.events.EventType.Sources;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -75,19 +77,22 @@ public final class LibraryEventsStack extends Stack {
         EventConsumer notificationConsumer = new EventConsumer(this, "NotificationConsumer", new EventConsumer.Props(
                 bus,
                 EventPattern.builder().source(List.of(Sources.LIBRARY))
-                        .detailType(List.of("UserRegistered", "BookBorrowed", "BookReturned", "UserSuspended")).build(),
+                        .detailType(wireNames(EventType.USER_REGISTERED, EventType.BOOK_BORROWED,
+                                EventType.BOOK_RETURNED, EventType.USER_SUSPENDED)).build(),
                 notificationJar, "dev.libraryevents.notification.NotificationConsumerHandler", notification.table(),
                 List.of("dynamodb:GetItem", "dynamodb:PutItem"), notificationEnv, 10, monitoring));
         EventConsumer analyticsConsumer = new EventConsumer(this, "AnalyticsConsumer", new EventConsumer.Props(
                 bus,
                 EventPattern.builder().source(SOURCES)
-                        .detailType(Match.anythingBut("AnalyticsUpdated", "AuditLogged")).build(),
+                        .detailType(Match.anythingBut(EventType.ANALYTICS_UPDATED.wireName(),
+                                EventType.AUDIT_LOGGED.wireName())).build(),
                 analyticsJar, "dev.libraryevents.analytics.AnalyticsConsumerHandler", analytics.table(),
                 List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"),
                 Map.of("TABLE_NAME", analytics.table().getTableName()), 10, monitoring));
         EventConsumer auditConsumer = new EventConsumer(this, "AuditConsumer", new EventConsumer.Props(
                 bus,
-                EventPattern.builder().source(SOURCES).detailType(Match.anythingBut("AuditLogged")).build(),
+                EventPattern.builder().source(SOURCES)
+                        .detailType(Match.anythingBut(EventType.AUDIT_LOGGED.wireName())).build(),
                 auditJar, "dev.libraryevents.audit.AuditConsumerHandler", audit.table(),
                 // Append-only: conditional puts and reads, never an update or a delete (DESIGN §5).
                 List.of("dynamodb:PutItem", "dynamodb:Query"),
@@ -169,6 +174,10 @@ public final class LibraryEventsStack extends Stack {
         table.table().grant(function, actions);
         monitoring.function(id, function);
         return function;
+    }
+
+    private static List<String> wireNames(EventType... types) {
+        return Arrays.stream(types).map(EventType::wireName).toList();
     }
 
     private static Code jar(Path repositoryRoot, String service) {
