@@ -45,14 +45,11 @@ class LibraryEventsStackTest {
 
     @Test
     void everyConsumerQueueHasADeadLetterQueue_afterThreeReceives() {
-        List<JsonNode> consumerQueues = ofType("AWS::SQS::Queue").values().stream()
-                .filter(queue -> queue.path("Properties").has("RedrivePolicy")).toList();
-
-        assertThat(consumerQueues).hasSize(3).allSatisfy(queue ->
-                assertThat(queue.at("/Properties/RedrivePolicy/maxReceiveCount").asInt()).isEqualTo(3));
-        assertThat(ofType("AWS::SQS::Queue").values()).allSatisfy(queue -> {
-            assertThat(queue.at("/Properties/SqsManagedSseEnabled").asBoolean()).as("encrypted").isTrue();
-        });
+        template.resourcePropertiesCountIs("AWS::SQS::Queue",
+                Match.objectLike(Map.of("RedrivePolicy", Match.anyValue())), 3);
+        template.resourcePropertiesCountIs("AWS::SQS::Queue", Match.objectLike(Map.of("RedrivePolicy",
+                Match.objectLike(Map.of("maxReceiveCount", 3)))), 3);
+        template.allResourcesProperties("AWS::SQS::Queue", Match.objectLike(Map.of("SqsManagedSseEnabled", true)));
         deadLetterQueues().forEach(dlq -> assertThat(resources.at("/" + dlq + "/Properties/MessageRetentionPeriod")
                 .asInt()).as("retention of %s", dlq).isEqualTo(14 * 24 * 3600));
     }
@@ -84,17 +81,16 @@ class LibraryEventsStackTest {
 
     @Test
     void everyEventSourceMappingReportsBatchItemFailures() {
-        Map<String, JsonNode> mappings = ofType("AWS::Lambda::EventSourceMapping");
-
-        assertThat(mappings).hasSize(7);
-        assertThat(mappings.values()).allSatisfy(mapping -> assertThat(mapping.at("/Properties/FunctionResponseTypes"))
-                .containsExactly(JSON.valueToTree("ReportBatchItemFailures")));
-        assertThat(mappings.values()).filteredOn(mapping -> mapping.at("/Properties/StartingPosition").isTextual())
-                .hasSize(4).allSatisfy(stream -> {
-                    assertThat(stream.at("/Properties/BisectBatchOnFunctionError").asBoolean()).isTrue();
-                    assertThat(stream.at("/Properties/DestinationConfig/OnFailure/Destination").isMissingNode())
-                            .isFalse();
-                });
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 7);
+        template.allResourcesProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"))));
+        // The four stream mappings (the relays'), each of them bisecting and with an on-failure destination.
+        template.resourcePropertiesCountIs("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "StartingPosition", Match.anyValue())), 4);
+        template.resourcePropertiesCountIs("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "StartingPosition", Match.anyValue(), "BisectBatchOnFunctionError", true,
+                "DestinationConfig", Match.objectLike(Map.of("OnFailure", Match.objectLike(Map.of(
+                        "Destination", Match.anyValue())))))), 4);
     }
 
     @Test
@@ -120,8 +116,10 @@ class LibraryEventsStackTest {
                     alarmed.add(dimension.at("/Value/Fn::GetAtt").path(0).asText());
                 }
             }
-            assertThat(alarm.at("/Properties/AlarmActions")).isNotEmpty();
         }
+        template.allResourcesProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "AlarmActions", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Ref", Match.stringLikeRegexp(".+"))))))));
 
         assertThat(deadLetterQueues()).hasSize(8);
         assertThat(alarmed).containsAll(deadLetterQueues());
@@ -193,12 +191,13 @@ class LibraryEventsStackTest {
         template.resourceCountIs("AWS::ApiGatewayV2::Api", 0);
         template.resourceCountIs("AWS::Pipes::Pipe", 0);
 
+        template.allResourcesProperties("AWS::ApiGateway::Method", Match.objectLike(Map.of(
+                "Integration", Match.objectLike(Map.of("Type", "AWS_PROXY")))));
         Set<String> routes = new TreeSet<>();
         for (JsonNode method : ofType("AWS::ApiGateway::Method").values()) {
             String resource = method.at("/Properties/ResourceId/Ref").asText();
             String path = path(resource); // the root's id is a GetAtt, not a Ref: ""
             routes.add(method.at("/Properties/HttpMethod").asText() + " " + (path.isEmpty() ? "/" : path));
-            assertThat(method.at("/Properties/Integration/Type").asText()).isEqualTo("AWS_PROXY");
         }
 
         // Every method of a path reaches its function, which answers 405 with Allow for the ones it does not take.
@@ -210,34 +209,33 @@ class LibraryEventsStackTest {
                 "ANY /audit/books/{id}/state", "ANY /audit/users/{id}/state", "ANY /audit/borrowings/{id}/state",
                 "ANY /audit/snapshots", "ANY /audit/snapshots/{snapshotId}", "ANY /traces/{correlationId}",
                 "ANY /", "ANY /{proxy+}");
-        assertThat(ofType("AWS::ApiGateway::Stage").values()).singleElement().satisfies(stage -> {
-            assertThat(stage.at("/Properties/AccessLogSetting/DestinationArn").isMissingNode()).isFalse();
-            assertThat(stage.at("/Properties/MethodSettings/0/ThrottlingRateLimit").asInt()).isPositive();
-        });
+        template.resourceCountIs("AWS::ApiGateway::Stage", 1);
+        template.hasResourceProperties("AWS::ApiGateway::Stage", Match.objectLike(Map.of(
+                "AccessLogSetting", Match.objectLike(Map.of("DestinationArn", Match.anyValue())),
+                "MethodSettings", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "ThrottlingRateLimit", 100, "ThrottlingBurstLimit", 200)))))));
     }
 
     @Test
     void everyFunctionRunsJava21OnArm_withExplicitSizesAndJsonLogs() {
-        assertThat(ofType("AWS::Lambda::Function").values()).hasSize(12).allSatisfy(function -> {
-            JsonNode properties = function.path("Properties");
-            assertThat(properties.path("Runtime").asText()).isEqualTo("java21");
-            assertThat(properties.path("Architectures")).containsExactly(JSON.valueToTree("arm64"));
-            assertThat(properties.path("MemorySize").asInt()).isPositive();
-            assertThat(properties.path("Timeout").asInt()).isPositive();
-            assertThat(properties.at("/LoggingConfig/LogFormat").asText()).isEqualTo("JSON");
+        template.resourceCountIs("AWS::Lambda::Function", 12);
+        template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java21", "Architectures", List.of("arm64"),
+                "LoggingConfig", Match.objectLike(Map.of("LogFormat", "JSON")))));
+        assertThat(ofType("AWS::Lambda::Function").values()).allSatisfy(function -> {
+            assertThat(function.at("/Properties/MemorySize").asInt()).isPositive();
+            assertThat(function.at("/Properties/Timeout").asInt()).isPositive();
         });
     }
 
     @Test
     void everyTableKeepsPointInTimeRecovery_deletionProtection_andAnOutboxStream() {
-        assertThat(ofType("AWS::DynamoDB::Table").values()).hasSize(4).allSatisfy(table -> {
-            JsonNode properties = table.path("Properties");
-            assertThat(properties.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean())
-                    .isTrue();
-            assertThat(properties.path("DeletionProtectionEnabled").asBoolean()).isTrue();
-            assertThat(properties.at("/StreamSpecification/StreamViewType").asText()).isEqualTo("NEW_IMAGE");
-            assertThat(properties.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
-        });
+        template.resourceCountIs("AWS::DynamoDB::Table", 4);
+        template.allResourcesProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                "PointInTimeRecoverySpecification", Match.objectLike(Map.of("PointInTimeRecoveryEnabled", true)),
+                "DeletionProtectionEnabled", true,
+                "StreamSpecification", Match.objectLike(Map.of("StreamViewType", "NEW_IMAGE")),
+                "BillingMode", "PAY_PER_REQUEST")));
         assertThat(resources.at("/" + logicalId("AuditTable", "AWS::DynamoDB::Table") + "/Properties/TimeToLiveSpecification").isMissingNode())
                 .as("nothing in the audit log expires").isTrue();
     }
@@ -246,8 +244,8 @@ class LibraryEventsStackTest {
     void theBusIsArchived_andRemindersRunDaily() {
         template.hasResourceProperties("AWS::Events::EventBus", Map.of("Name", "library-events"));
         template.resourceCountIs("AWS::Events::Archive", 1);
-        assertThat(ofType("AWS::Events::Rule").values()).filteredOn(rule -> rule.at("/Properties/ScheduleExpression")
-                .asText().equals("cron(0 8 * * ? *)")).hasSize(1);
+        template.resourcePropertiesCountIs("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "cron(0 8 * * ? *)")), 1);
     }
 
     @Test
@@ -257,13 +255,10 @@ class LibraryEventsStackTest {
         assertThat(report.getViolations()).extracting(violation -> violation.getRuleName()).isEmpty();
     }
 
+    /** Every resource of a type by logical id, as JSON for the checks that follow references between them. */
     private static Map<String, JsonNode> ofType(String type) {
         Map<String, JsonNode> found = new TreeMap<>();
-        resources.fields().forEachRemaining(entry -> {
-            if (entry.getValue().path("Type").asText().equals(type)) {
-                found.put(entry.getKey(), entry.getValue());
-            }
-        });
+        template.findResources(type).forEach((id, resource) -> found.put(id, JSON.valueToTree(resource)));
         return found;
     }
 
