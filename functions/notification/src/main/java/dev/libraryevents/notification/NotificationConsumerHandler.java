@@ -1,18 +1,12 @@
 package dev.libraryevents.notification;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.libraryevents.support.aws.AwsClients;
-import dev.libraryevents.support.aws.JsonHandler;
+import dev.libraryevents.support.consumer.ConsumerHandler;
 import dev.libraryevents.support.consumer.EventConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry point of {@code notification-consumer}: the notification queue's batches. */
-public class NotificationConsumerHandler extends JsonHandler<SQSEvent, SQSBatchResponse> {
-
-    private final EventConsumer consumer;
-    private final NotificationService notifications;
+public class NotificationConsumerHandler extends ConsumerHandler {
 
     public NotificationConsumerHandler() {
         this(AwsClients.dynamoDb());
@@ -23,13 +17,6 @@ public class NotificationConsumerHandler extends JsonHandler<SQSEvent, SQSBatchR
     }
 
     public NotificationConsumerHandler(EventConsumer consumer, NotificationService notifications) {
-        super(SQSEvent.class);
-        this.consumer = consumer;
-        this.notifications = notifications;
-    }
-
-    @Override
-    public SQSBatchResponse handleRequest(SQSEvent batch, Context context) {
-        return consumer.consume(batch, notifications, null);
+        super(consumer, notifications, null); // one NotificationSent per notification, from the service itself
     }
 }
