@@ -51,9 +51,9 @@ public final class Benchmark implements Callable<Integer> {
             + "target/benchmarks with --smoke).")
     Path out;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
-            description = "Environments per function (default: ${DEFAULT-VALUE}).")
-    int concurrency;
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = "Environments per function (default: 4).")
+    Integer concurrency;
 
     @Option(names = "--repeat", paramLabel = "N",
             description = "Cold starts per function and JVM set-up (default: 5, 1 with --smoke).")
@@ -144,12 +144,12 @@ public final class Benchmark implements Callable<Integer> {
         int repeats = positive("--repeat", repeat, smoke ? 1 : 5);
         int sequential = positive("--workflows", workflows, smoke ? 5 : 200);
         int seconds = positive("--window", window, smoke ? 2 : 20);
-        positive("--concurrency", concurrency, concurrency);
+        int environments = positive("--concurrency", concurrency, 4);
         Path root = repositoryRoot();
         return new Settings(smoke,
                 template != null ? template : root.resolve("cdk.out/LibraryEvents.template.json"),
                 out != null ? out : root.resolve(smoke ? "target/benchmarks" : "docs"),
-                concurrency, repeats, sequential, Duration.ofSeconds(seconds), List.of(1, 4, 16),
+                environments, repeats, sequential, Duration.ofSeconds(seconds), List.of(1, 4, 16),
                 smoke ? List.of(ColdStarts.VARIANTS.get(1)) : ColdStarts.VARIANTS, command);
     }
 

@@ -70,8 +70,8 @@ public final class EventSchemas {
 
     /**
      * Whether the current schema of {@code type} accepts the text {@code value} as its {@code data.<field>}: the API
-     * checks what a client sends with the very rule its event will be held to, so an input the API lets through can never
-     * fail the producer's validation afterwards (a 500).
+     * checks what a client sends with the very rule its event will be held to, so an input the API lets through can
+     * never fail the producer's validation afterwards (a 500).
      */
     public boolean acceptsText(EventType type, String field, String value) {
         String location = id(type, type.currentVersion()) + "#/properties/data/properties/" + field;

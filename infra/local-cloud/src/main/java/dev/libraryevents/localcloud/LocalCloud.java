@@ -61,8 +61,8 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
-    /** Where every port binds unless {@code --host} says otherwise; internal ones (Runtime API, DynamoDB Local,
-     *  ElasticMQ) always do. */
+    /** Where every port binds unless {@code --host} says otherwise; the internal ones (Runtime API, DynamoDB Local,
+     * ElasticMQ) always do. */
     public static final String LOOPBACK = "127.0.0.1";
 
     /** The flags Lambda's Java runtimes start the JVM with for short-lived functions: C1 only, serial GC. */
@@ -121,7 +121,7 @@ public final class LocalCloud implements AutoCloseable {
         events.loadArchive();
         template.ofType("AWS::Events::Archive").forEach((id, archive) ->
                 events.addArchive(id, template.resolve(archive.path("SourceArn")).replaceAll(".*/", "")));
-        awsEndpoint = track(new AwsEndpoint(options.host(), options.awsPort(), dynamoDb.endpoint(), sqs.endpoint(),
+        awsEndpoint = track(new AwsEndpoint(host, options.awsPort(), dynamoDb.endpoint(), sqs.endpoint(),
                 events, metering, this::operation));
 
         for (Map.Entry<String, JsonNode> function : template.ofType("AWS::Lambda::Function").entrySet()) {
@@ -130,7 +130,7 @@ public final class LocalCloud implements AutoCloseable {
         }
         rules(template);
         mappings(template, dynamoDb);
-        api = track(new ApiGateway(template, functions, options.host(), options.apiPort()));
+        api = track(new ApiGateway(template, functions, host, options.apiPort()));
         bootMillis = (System.nanoTime() - started) / 1_000_000;
     }
 

@@ -56,7 +56,9 @@ public final class HttpApi {
             }
             for (Map.Entry<String, String> parameter : match.pathParameters().entrySet()) {
                 if (!isPlausibleId(parameter.getValue())) {
-                    throw new ProblemException(Problem.notFound(parameter.getKey() + " " + parameter.getValue()));
+                    // Echoed only as far as it is text JSON can carry (Problem bounds the length).
+                    throw new ProblemException(Problem.notFound(parameter.getKey() + " "
+                            + (Text.isWellFormed(parameter.getValue()) ? parameter.getValue() : "(not text)")));
                 }
             }
             ApiRequest request = new ApiRequest(head ? "GET" : method, path, match.pathParameters(),
