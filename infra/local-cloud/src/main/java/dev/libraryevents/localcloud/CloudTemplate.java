@@ -10,29 +10,59 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The synthesized CloudFormation template, read as data: resources by type, and the intrinsic functions the stack
- * uses ({@code Ref}, {@code Fn::GetAtt}, {@code Fn::Join}) resolved to the local resources' names and ARNs.
- * Local physical names are the logical ids.
+ * uses ({@code Ref}, {@code Fn::GetAtt}, {@code Fn::Join}, {@code Fn::Sub}, {@code Fn::Select}, {@code Fn::Split})
+ * resolved to the local resources' names and ARNs. Local physical names are the logical ids.
  */
 public final class CloudTemplate {
 
     public static final String REGION = "us-east-1";
     public static final String ACCOUNT = "000000000000";
 
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([^}!][^}]*)}");
+
+    private final JsonNode template;
     private final JsonNode resources;
     private final Path assetDirectory;
+    private final String stackName;
     private BiFunction<String, String, String> attributes = (id, attribute) -> null;
 
-    private CloudTemplate(JsonNode template, Path assetDirectory) {
+    private CloudTemplate(JsonNode template, Path assetDirectory, String stackName) {
+        this.template = template;
         this.resources = template.path("Resources");
         this.assetDirectory = assetDirectory;
+        this.stackName = stackName;
     }
 
     /** @param templateFile a template in a cloud assembly (cdk.out), beside the assets it names */
     public static CloudTemplate read(Path templateFile) throws IOException {
-        return new CloudTemplate(new ObjectMapper().readTree(templateFile.toFile()), templateFile.getParent());
+        String file = templateFile.getFileName().toString();
+        return new CloudTemplate(JSON.readTree(templateFile.toFile()), templateFile.getParent(),
+                file.endsWith(".template.json") ? file.substring(0, file.length() - ".template.json".length()) : file);
+    }
+
+    /** The stack's name, as {@code cdk synth} names its template file. */
+    public String stackName() {
+        return stackName;
+    }
+
+    /** Every resource's logical id and type, in template order. */
+    public Map<String, String> resourceTypes() {
+        Map<String, String> types = new LinkedHashMap<>();
+        resources.fields().forEachRemaining(entry -> types.put(entry.getKey(), entry.getValue().path("Type").asText()));
+        return types;
+    }
+
+    /** The stack's outputs, by key: the unresolved value and description. */
+    public Map<String, JsonNode> outputs() {
+        Map<String, JsonNode> outputs = new LinkedHashMap<>();
+        template.path("Outputs").fields().forEachRemaining(entry -> outputs.put(entry.getKey(), entry.getValue()));
+        return outputs;
     }
 
     /** Lets the running emulators answer the attributes only they know, such as a table's stream ARN. */
@@ -93,7 +123,37 @@ public final class CloudTemplate {
             args.get(1).forEach(part -> parts.add(resolve(part)));
             return String.join(args.get(0).asText(), parts);
         }
+        if (value.has("Fn::Sub")) {
+            return substitute(value.get("Fn::Sub"));
+        }
+        if (value.has("Fn::Select")) {
+            JsonNode args = value.get("Fn::Select");
+            JsonNode list = args.get(1);
+            if (list.has("Fn::Split")) {
+                JsonNode split = list.get("Fn::Split");
+                return resolve(split.get(1)).split(Pattern.quote(split.get(0).asText()), -1)[args.get(0).asInt()];
+            }
+            return resolve(list.get(args.get(0).asInt()));
+        }
         throw new IllegalArgumentException("the local cloud does not resolve " + value);
+    }
+
+    /** {@code Fn::Sub}: a string with {@code ${Name}} and {@code ${Name.Attribute}}, or [string, variables]. */
+    private String substitute(JsonNode sub) {
+        String text = sub.isArray() ? sub.get(0).asText() : sub.asText();
+        JsonNode variables = sub.isArray() ? sub.get(1) : JSON.createObjectNode();
+        Matcher variable = SUBSTITUTION.matcher(text);
+        StringBuilder result = new StringBuilder();
+        while (variable.find()) {
+            String name = variable.group(1);
+            String value = variables.has(name) ? resolve(variables.get(name))
+                    : name.contains(".") && !name.startsWith("AWS::")
+                    ? getAtt(name.substring(0, name.indexOf('.')), name.substring(name.indexOf('.') + 1))
+                    : ref(name);
+            variable.appendReplacement(result, Matcher.quoteReplacement(value));
+        }
+        variable.appendTail(result);
+        return result.toString();
     }
 
     public String ref(String logicalId) {
@@ -116,6 +176,9 @@ public final class CloudTemplate {
         if (type.equals("AWS::SQS::Queue")) {
             return getAtt(logicalId, "QueueUrl");
         }
+        if (type.equals("AWS::ApiGateway::Stage")) {
+            return properties(logicalId).path("StageName").asText();
+        }
         return logicalId;
     }
 
@@ -133,8 +196,22 @@ public final class CloudTemplate {
             case "AWS::Lambda::Function.Arn" -> arn("lambda", "function:" + name);
             case "AWS::Events::EventBus.Arn" -> arn("events", "event-bus/" + name);
             case "AWS::Events::EventBus.Name" -> name;
+            case "AWS::Events::Rule.Arn" -> arn("events", "rule/" + ruleBusPrefix(logicalId) + logicalId);
+            case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + ACCOUNT + ":role/" + logicalId;
             default -> throw new IllegalArgumentException("no local value for " + logicalId + "." + attribute);
         };
+    }
+
+    /** A rule on a custom bus has the bus's name in its ARN; on the default bus it does not. */
+    private String ruleBusPrefix(String ruleId) {
+        JsonNode bus = properties(ruleId).path("EventBusName");
+        String name = bus.isMissingNode() ? "default" : resolve(bus);
+        return name.equals("default") ? "" : name + "/";
+    }
+
+    /** The ARN API Gateway invokes a function as, for one request: what a Lambda permission's SourceArn names. */
+    public static String executeApiArn(String restApiId, String stage, String method, String path) {
+        return arn("execute-api", restApiId + "/" + stage + "/" + method + path);
     }
 
     public static String arn(String service, String resource) {
