@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -43,7 +44,8 @@ final class ApiGateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GREEDY = "+}";
 
-    private record Route(String method, String resourcePath, List<String> template, LocalFunction function) {
+    private record Route(String method, String resourcePath, List<String> template, LocalFunction function,
+                         String functionArn, Map<String, Boolean> permitted) {
 
         /** Literal segments before {parameters} before {greedy+}, position by position: API Gateway's precedence. */
         int rank(int position) {
@@ -63,19 +65,25 @@ final class ApiGateway implements AutoCloseable {
     };
 
     private final List<Route> routes = new ArrayList<>();
+    private final Iam iam;
+    private final String restApiId;
     private final Server server;
     private final String stage;
     private int noRouteStatus = 403;
     private String noRouteBody = "{\"message\":\"Missing Authentication Token\"}";
     private String noRouteContentType = "application/json";
 
-    ApiGateway(CloudTemplate template, Map<String, LocalFunction> functions, String host, int port) throws Exception {
+    ApiGateway(CloudTemplate template, Map<String, LocalFunction> functions, Iam iam, String host, int port)
+            throws Exception {
+        this.iam = iam;
+        this.restApiId = template.ofType("AWS::ApiGateway::RestApi").keySet().stream().findFirst().orElse("local");
         for (Map.Entry<String, JsonNode> method : template.ofType("AWS::ApiGateway::Method").entrySet()) {
             JsonNode properties = method.getValue();
             String resourcePath = path(template, properties.path("ResourceId").path("Ref").asText());
             String functionId = functionIn(template, properties.path("Integration").path("Uri"));
             routes.add(new Route(properties.path("HttpMethod").asText(), resourcePath.isEmpty() ? "/" : resourcePath,
-                    segments(resourcePath), functions.get(functionId)));
+                    segments(resourcePath), functions.get(functionId), template.getAtt(functionId, "Arn"),
+                    new ConcurrentHashMap<>()));
         }
         routes.sort(MOST_SPECIFIC_FIRST);
         for (JsonNode response : template.ofType("AWS::ApiGateway::GatewayResponse").values()) {
@@ -137,6 +145,12 @@ final class ApiGateway implements AutoCloseable {
                         noRouteBody.getBytes(StandardCharsets.UTF_8), Map.of());
                 return;
             }
+            if (!permitted(route, method)) {
+                // What API Gateway answers when the function's resource policy does not let it invoke.
+                answer(response, callback, 500, "application/json",
+                        "{\"message\": \"Internal server error\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+                return;
+            }
             byte[] body = BufferUtil.toArray(Content.Source.asByteBuffer(request));
             String event = event(request, route, method, path, parameters, body);
             LocalFunction.Result result = route.function.invoke(event).get();
@@ -156,6 +170,18 @@ final class ApiGateway implements AutoCloseable {
             answer(response, callback, 502, "application/json",
                     "{\"message\": \"Internal server error\"}".getBytes(StandardCharsets.UTF_8), Map.of());
         }
+    }
+
+    /**
+     * Whether the function's {@code AWS::Lambda::Permission}s let the gateway invoke it for this route and method,
+     * decided once per route and method on a path that stands for the route's ({x} and {x+} as one segment).
+     */
+    private boolean permitted(Route route, String method) {
+        return route.permitted.computeIfAbsent(method, m -> {
+            String path = route.resourcePath.replaceAll("\\{[^}]+}", "x");
+            return iam.checkService("apigateway.amazonaws.com", "lambda:InvokeFunction", route.functionArn,
+                    CloudTemplate.executeApiArn(restApiId, stage, m, path)) == null;
+        });
     }
 
     /** What the gateway says of a request it could not parse: problem+json, like every other answer here. */

@@ -9,50 +9,90 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The one AWS endpoint of the local cloud, for the functions and for anyone's SDK or AWS CLI
- * ({@code AWS_ENDPOINT_URL}): it tells the services apart by their protocol, forwarding DynamoDB (and its streams)
- * to DynamoDB Local and SQS to ElasticMQ, and answering EventBridge itself. Paths under {@code /_localcloud/} are
- * the local cloud's own operations.
+ * ({@code AWS_ENDPOINT_URL} or {@code --endpoint-url}). It tells the services apart by the request's signing scope
+ * and protocol (JSON's {@code X-Amz-Target}, Lambda's REST paths, the query protocol's {@code Action}), checks a
+ * function's call against its role ({@link Iam}), and hands it to the service: DynamoDB (and its streams) and SQS
+ * forwarded to DynamoDB Local and ElasticMQ, EventBridge, Lambda and CloudFormation answered here. Paths under
+ * {@code /_localcloud/} are the local cloud's own operations. Each protocol gets its own errors, an unknown
+ * operation included.
  */
 final class AwsEndpoint implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
+    /** The services behind the endpoint, and the policies their callers are held to. */
+    record Services(DynamoDbEmulator dynamoDb, SqsEmulator sqs, EventBridgeApi events, LambdaApi lambda,
+                    CloudFormationApi cloudFormation, HttpHandler admin, Iam iam, Metering metering) {}
+
+    /** A request as a service adapter sees it: who signed it and what it carries. */
+    record Call(HttpExchange exchange, String caller, byte[] body) {
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        /** The query protocol's parameters, from the form body and the URL's query. */
+        Map<String, String> parameters() {
+            Map<String, String> parameters = new HashMap<>();
+            String query = exchange.getRequestURI().getRawQuery();
+            for (String form : new String[] {query, text()}) {
+                if (form == null || form.isEmpty()) {
+                    continue;
+                }
+                for (String pair : form.split("&")) {
+                    String[] kv = pair.split("=", 2);
+                    parameters.put(decode(kv[0]), kv.length > 1 ? decode(kv[1]) : "");
+                }
+            }
+            return parameters;
+        }
+
+        private static String decode(String text) {
+            try {
+                return URLDecoder.decode(text, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return text;
+            }
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/[^/]+/[^/]+/([^/]+)/");
     private static final Set<String> CAPACITY_READS = Set.of("GetItem", "Query", "Scan", "BatchGetItem",
             "TransactGetItems");
-
     private static final Set<String> UNFORWARDED = Set.of("host", "content-length", "connection", "expect",
             "upgrade", "transfer-encoding", "keep-alive");
+    static final String SQS_NAMESPACE = "http://queue.amazonaws.com/doc/2012-11-05/";
 
     private final HttpServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final URI dynamoDb;
-    private final URI sqs;
-    private final EventBridgeEmulator events;
-    private final Metering metering;
     private final String host;
+    private Services services;
 
-    AwsEndpoint(String host, int port, URI dynamoDb, URI sqs, EventBridgeEmulator events, Metering metering,
-                HttpHandler operations) throws IOException {
-        this.metering = metering;
+    /** Binds the port at once, so that the services can name the endpoint (SQS's queue URLs); serves later. */
+    AwsEndpoint(String host, int port) throws IOException {
         this.host = host;
-        this.dynamoDb = dynamoDb;
-        this.sqs = sqs;
-        this.events = events;
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(Executors.newFixedThreadPool(32, LocalCloud.daemonThreads("http")));
-        server.createContext("/_localcloud/", operations);
+    }
+
+    void serve(Services services) {
+        this.services = services;
+        server.createContext("/_localcloud/", services.admin());
         server.createContext("/", this::handle);
         server.start();
     }
@@ -61,82 +101,127 @@ final class AwsEndpoint implements AutoCloseable {
         return URI.create("http://" + LocalCloud.reachable(host) + ":" + server.getAddress().getPort());
     }
 
+    int port() {
+        return server.getAddress().getPort();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String caller = caller(exchange);
-            String service = target == null ? "SQS" : target.substring(0, target.indexOf('.') + 1)
-                    .replaceAll("_\\d+|\\.$", "").replace("AWSEvents", "EventBridge").replace("AmazonSQS", "SQS");
-            String operation = target == null ? "Query" : target.substring(target.indexOf('.') + 1);
-            metering.add("request|" + caller + "|" + service + "." + operation, 1);
-            if (target != null && target.startsWith("AWSEvents.")) {
-                eventBridge(exchange, target, new String(body, StandardCharsets.UTF_8), caller);
-            } else if (service.equals("DynamoDB")) {
-                dynamoDb(exchange, caller, operation, body);
-            } else {
-                forward(exchange, target != null && target.startsWith("DynamoDB") ? dynamoDb : sqs, body);
+            Matcher credential = CREDENTIAL.matcher(String.valueOf(exchange.getRequestHeaders()
+                    .getFirst("Authorization")));
+            boolean signed = credential.find();
+            String caller = signed ? credential.group(1) : "anonymous";
+            String signingService = signed ? credential.group(2) : "";
+            Call call = new Call(exchange, caller, exchange.getRequestBody().readAllBytes());
+            try {
+                if (target != null) {
+                    json(call, target);
+                } else if (exchange.getRequestURI().getPath().startsWith("/2015-03-31/")
+                        || signingService.equals("lambda")) {
+                    services.lambda().handle(call);
+                } else if (signingService.equals("cloudformation")
+                        || CloudFormationApi.ACTIONS.contains(call.parameters().get("Action"))) {
+                    services.cloudFormation().handle(call);
+                } else {
+                    sqsQuery(call);
+                }
+            } catch (RuntimeException e) {
+                LocalCloud.log("AWS endpoint: " + e);
+                respondJson(exchange, 500, error("InternalFailure", "the local cloud failed: " + e.getMessage()));
             }
         }
     }
 
-    /** Functions call with their logical id as access key; anyone else with whatever key they like. */
-    private static String caller(HttpExchange exchange) {
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        Matcher credential = CREDENTIAL.matcher(authorization == null ? "" : authorization);
-        return credential.find() ? credential.group(1) : "anonymous";
+    /** The AWS JSON protocols: DynamoDB, DynamoDB Streams, EventBridge, SQS's newer protocol. */
+    private void json(Call call, String target) throws IOException {
+        int dot = target.indexOf('.');
+        String prefix = dot < 0 ? target : target.substring(0, dot);
+        String operation = target.substring(dot + 1);
+        String service = prefix.replaceAll("_\\d+$", "").replace("AWSEvents", "EventBridge")
+                .replace("AmazonSQS", "SQS");
+        services.metering().add("request|" + call.caller() + "|" + service + "." + operation, 1);
+        switch (prefix) {
+            case "DynamoDB_20120810", "DynamoDBStreams_20120810" -> dynamoDb(call, operation);
+            case "AWSEvents" -> services.events().handle(call, operation);
+            case "AmazonSQS" -> {
+                JsonNode request = readJson(call.body());
+                String denial = services.iam().check(call.caller(), "sqs:" + operation,
+                        SqsEmulator.queueArn(request.path("QueueUrl").asText(request.path("QueueName").asText("*"))),
+                        Map.of());
+                if (denial != null) {
+                    respondJson(call.exchange(), 400, error("AccessDeniedException", denial));
+                } else {
+                    forward(call, services.sqs().endpoint());
+                }
+            }
+            default -> respondJson(call.exchange(), 400, error("UnknownOperationException",
+                    "The local cloud does not know the operation " + target));
+        }
     }
 
     /**
      * Forwards to DynamoDB Local and meters the request; a read that does not ask for its consumed capacity is made
-     * to, so that it can be counted.
+     * to, so that it can be counted. A function's call is first checked item by item, as IAM checks it.
      */
-    private void dynamoDb(HttpExchange exchange, String caller, String operation, byte[] body) throws IOException {
-        JsonNode request;
-        try {
-            request = JSON.readTree(body);
-        } catch (IOException e) {
-            forward(exchange, dynamoDb, body);
-            return;
+    private void dynamoDb(Call call, String operation) throws IOException {
+        JsonNode request = readJson(call.body());
+        for (Map.Entry<String, String> action : DynamoDbEmulator.authorizedActions(operation, request)) {
+            String denial = services.iam().check(call.caller(), action.getKey(), action.getValue(), Map.of());
+            if (denial != null) {
+                respondJson(call.exchange(), 400, error("AccessDeniedException", denial));
+                return;
+            }
         }
+        byte[] body = call.body();
         boolean read = CAPACITY_READS.contains(operation);
         if (read && request instanceof ObjectNode object && !object.has("ReturnConsumedCapacity")) {
             body = JSON.writeValueAsBytes(object.put("ReturnConsumedCapacity", "TOTAL"));
         }
-        byte[] answer = forward(exchange, dynamoDb, body);
-        JsonNode response = null;
-        if (read && answer.length > 0) {
-            try {
-                response = JSON.readTree(answer);
-            } catch (IOException e) {
-                // not a DynamoDB answer: nothing to count
-            }
-        }
-        metering.dynamoDb(caller, operation, request, response);
+        byte[] answer = forward(new Call(call.exchange(), call.caller(), body), services.dynamoDb().endpoint());
+        JsonNode response = read && answer.length > 0 ? readJson(answer) : null;
+        services.metering().dynamoDb(call.caller(), operation, request, response);
     }
 
-    private void eventBridge(HttpExchange exchange, String target, String body, String caller) throws IOException {
+    /** SQS's query protocol (the AWS CLI's): checked, then forwarded to ElasticMQ. */
+    private void sqsQuery(Call call) throws IOException {
+        Map<String, String> parameters = call.parameters();
+        String action = parameters.getOrDefault("Action", "");
+        services.metering().add("request|" + call.caller() + "|SQS." + action, 1);
+        String queue = parameters.getOrDefault("QueueUrl", parameters.getOrDefault("QueueName", "*"));
+        String denial = services.iam().check(call.caller(), "sqs:" + action, SqsEmulator.queueArn(queue), Map.of());
+        if (denial != null) {
+            respondXml(call.exchange(), 403, queryError(SQS_NAMESPACE, "AccessDenied", denial));
+            return;
+        }
+        forward(call, services.sqs().endpoint());
+    }
+
+    private static JsonNode readJson(byte[] body) {
         try {
-            respond(exchange, 200, target.equals("AWSEvents.PutEvents") ? events.putEvents(body, caller)
-                    : events.operation(target, body));
-        } catch (EventBridgeEmulator.ValidationError e) {
-            respond(exchange, 400, error("ValidationException", e.getMessage()));
-        } catch (EventBridgeEmulator.AccessDenied e) {
-            respond(exchange, 400, error("AccessDeniedException", e.getMessage()));
-        } catch (Exception e) {
-            respond(exchange, 400, error("SerializationException", "malformed request"));
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.missingNode(); // the backend answers a malformed request in its own words
         }
     }
 
     /** An error in the AWS JSON protocols' shape. */
-    private static String error(String type, String message) {
+    static String error(String type, String message) {
         return JSON.createObjectNode().put("__type", type).put("message", message).toString();
     }
 
+    /** An error in the query protocols' shape (SQS, CloudFormation). */
+    static String queryError(String namespace, String code, String message) {
+        return Xml.document("ErrorResponse", namespace).start("Error").element("Type", "Sender")
+                .element("Code", code).element("Message", message).end()
+                .element("RequestId", UUID.randomUUID().toString()).finish();
+    }
+
     /** Sends the request on as it came and its answer back; returns the answer's body. */
-    private byte[] forward(HttpExchange exchange, URI backend, byte[] body) throws IOException {
+    private byte[] forward(Call call, URI backend) throws IOException {
+        HttpExchange exchange = call.exchange();
         HttpRequest.Builder request = HttpRequest.newBuilder(backend.resolve(exchange.getRequestURI().toString()))
-                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(call.body()));
         exchange.getRequestHeaders().forEach((name, values) -> {
             if (!UNFORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(value -> request.header(name, value));
@@ -162,11 +247,22 @@ final class AwsEndpoint implements AutoCloseable {
         return bytes;
     }
 
-    static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
+    static void respondJson(HttpExchange exchange, int status, String json) throws IOException {
+        respond(exchange, status, "application/x-amz-json-1.1", json);
+    }
+
+    static void respondXml(HttpExchange exchange, int status, String xml) throws IOException {
+        respond(exchange, status, "text/xml", xml);
+    }
+
+    static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
     }
 
     @Override

@@ -130,6 +130,40 @@ final class DynamoDbEmulator implements AutoCloseable {
         return keys;
     }
 
+    /**
+     * What IAM checks a DynamoDB request for, as (action, resource ARN) pairs: a table or index for the single-table
+     * operations, each table of a batch, and each item's own action in a transaction (there is no IAM action for
+     * TransactWriteItems itself).
+     */
+    static List<Map.Entry<String, String>> authorizedActions(String operation, JsonNode request) {
+        List<Map.Entry<String, String>> actions = new ArrayList<>();
+        switch (operation) {
+            case "BatchGetItem", "BatchWriteItem" -> request.path("RequestItems").fieldNames().forEachRemaining(table ->
+                    actions.add(Map.entry("dynamodb:" + operation, tableArn(table))));
+            case "TransactWriteItems", "TransactGetItems" -> request.path("TransactItems").forEach(item ->
+                    item.fields().forEachRemaining(kind -> actions.add(Map.entry("dynamodb:" + switch (kind.getKey()) {
+                        case "Put" -> "PutItem";
+                        case "Update" -> "UpdateItem";
+                        case "Delete" -> "DeleteItem";
+                        case "ConditionCheck" -> "ConditionCheckItem";
+                        default -> "GetItem";
+                    }, tableArn(kind.getValue().path("TableName").asText())))));
+            default -> {
+                String resource = request.has("StreamArn") ? request.path("StreamArn").asText()
+                        : request.has("TableName") ? tableArn(request.path("TableName").asText()) : "*";
+                if (request.has("IndexName")) {
+                    resource += "/index/" + request.path("IndexName").asText();
+                }
+                actions.add(Map.entry("dynamodb:" + operation, resource));
+            }
+        }
+        return actions;
+    }
+
+    private static String tableArn(String tableNameOrArn) {
+        return tableNameOrArn.startsWith("arn:") ? tableNameOrArn : CloudTemplate.arn("dynamodb", "table/" + tableNameOrArn);
+    }
+
     @Override
     public void close() throws Exception {
         server.stop();

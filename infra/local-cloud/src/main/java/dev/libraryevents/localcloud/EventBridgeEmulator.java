@@ -13,15 +13,20 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import software.amazon.event.ruler.Machine;
 
 /**
- * EventBridge's PutEvents (AWS JSON 1.1) for the template's buses: AWS's entry limits, the template's rules matched
- * by AWS's own event-ruler, delivery to the rules' SQS targets, and an archive of every accepted event (a JSON line
- * each, under the data directory when there is one) that can be replayed.
+ * EventBridge's state and behaviour for the template's buses: PutEvents with AWS's entry limits and the callers'
+ * IAM, the template's rules (enabled or not) matched by AWS's own event-ruler, delivery to their targets, and an
+ * archive of every accepted event (a JSON line each, under the data directory when there is one) that can be
+ * replayed. {@link EventBridgeApi} is its wire protocol.
  */
 final class EventBridgeEmulator {
 
@@ -30,68 +35,127 @@ final class EventBridgeEmulator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A target of a matched rule: where the event goes. */
-    interface Target {
-        void deliver(String eventJson);
+    /** A target of a rule: its id and ARN as the template names them, and how an event reaches it. */
+    record Target(String id, String arn, Consumer<String> delivery) {}
+
+    /** A rule: an event pattern (null for a schedule) on a bus, its targets, and whether it is enabled. */
+    static final class Rule {
+        final String name;
+        final String bus;
+        final String pattern;
+        final String schedule;
+        final String description;
+        final List<Target> targets;
+        volatile boolean enabled;
+
+        Rule(String name, String bus, String pattern, String schedule, String description, boolean enabled,
+             List<Target> targets) {
+            this.name = name;
+            this.bus = bus;
+            this.pattern = pattern;
+            this.schedule = schedule;
+            this.description = description;
+            this.enabled = enabled;
+            this.targets = List.copyOf(targets);
+        }
+
+        String arn() {
+            return CloudTemplate.arn("events", "rule/" + (bus.equals("default") ? "" : bus + "/") + name);
+        }
     }
 
+    /** A replay as DescribeReplay shows it. */
+    record Replay(String name, String archiveArn, String destinationArn, Instant from, Instant to, Instant started,
+                  Instant ended, int replayed) {}
+
     private final Map<String, Machine> machines = new HashMap<>();
-    private final Map<String, List<Target>> targets = new HashMap<>();
+    private final Map<String, Rule> rules = new LinkedHashMap<>();
+    private final Set<String> buses = new LinkedHashSet<>(List.of("default"));
+    private final Map<String, Replay> replays = new LinkedHashMap<>();
     private final List<String> archive = new ArrayList<>();
     private final Path archiveFile;
     private final Metering metering;
-    private final PutEventsPolicy policy;
+    private final Iam iam;
     private long putEntries;
 
     /**
      * @param metering counts the entries each caller put (EventBridge's unit of price)
-     * @param policy   which sources each function's role lets it put
+     * @param iam      what each function's role lets it put
      */
-    EventBridgeEmulator(Path dataDirectory, Metering metering, PutEventsPolicy policy) {
+    EventBridgeEmulator(Path dataDirectory, Metering metering, Iam iam) {
         this.archiveFile = dataDirectory == null ? null : dataDirectory.resolve("eventbridge-archive.jsonl");
         this.metering = metering;
-        this.policy = policy;
+        this.iam = iam;
     }
 
     /** The template's archives, by name, each recording one bus. */
-    private final Map<String, String> archives = new HashMap<>();
+    private final Map<String, String> archives = new LinkedHashMap<>();
+
+    void addBus(String name) {
+        buses.add(name);
+    }
+
+    synchronized Set<String> buses() {
+        return Set.copyOf(buses);
+    }
 
     void addArchive(String archiveName, String busName) {
         archives.put(archiveName, busName);
     }
 
-    /** DescribeEventBus, ListArchives and StartReplay, enough for the operations CLI to replay a time range. */
-    synchronized String operation(String target, String requestBody) throws Exception {
-        JsonNode request = JSON.readTree(requestBody);
-        switch (target) {
-            case "AWSEvents.DescribeEventBus": {
-                String name = request.path("Name").asText("default");
-                return JSON.createObjectNode().put("Name", name)
-                        .put("Arn", CloudTemplate.arn("events", "event-bus/" + name)).toString();
-            }
-            case "AWSEvents.ListArchives": {
-                ObjectNode response = JSON.createObjectNode();
-                ArrayNode list = response.putArray("Archives");
-                archives.forEach((name, bus) -> list.addObject().put("ArchiveName", name)
-                        .put("EventSourceArn", CloudTemplate.arn("events", "event-bus/" + bus)).put("State", "ENABLED"));
-                return response.toString();
-            }
-            case "AWSEvents.StartReplay": {
-                Instant from = Instant.ofEpochMilli((long) (request.path("EventStartTime").asDouble() * 1000));
-                Instant to = Instant.ofEpochMilli((long) (request.path("EventEndTime").asDouble() * 1000));
-                int replayed = replay(from, to);
-                LocalCloud.log("replayed " + replayed + " archived events");
-                return JSON.createObjectNode().put("ReplayArn", CloudTemplate.arn("events", "replay/"
-                        + request.path("ReplayName").asText())).put("State", "COMPLETED").toString();
-            }
-            default:
-                throw new ValidationError(target + " is not offered by the local cloud");
-        }
+    /** Archive names and the bus each records. */
+    Map<String, String> archives() {
+        return Map.copyOf(archives);
     }
 
-    void addRule(String busName, String ruleId, String pattern, List<Target> ruleTargets) throws Exception {
-        machines.computeIfAbsent(busName, name -> Machine.builder().build()).addRule(ruleId, pattern);
-        targets.put(ruleId, ruleTargets);
+    /** The archive's events (all of them: one archive per bus here) and their size in bytes. */
+    synchronized long[] archiveSize(String busName) throws IOException {
+        long count = 0;
+        long bytes = 0;
+        for (String line : archive) {
+            if (JSON.readTree(line).path("bus").asText().equals(busName)) {
+                count++;
+                bytes += line.length();
+            }
+        }
+        return new long[] {count, bytes};
+    }
+
+    synchronized void addRule(Rule rule) throws Exception {
+        if (rule.pattern != null) {
+            machines.computeIfAbsent(rule.bus, name -> Machine.builder().build()).addRule(rule.name, rule.pattern);
+        }
+        rules.put(rule.name, rule);
+    }
+
+    synchronized List<Rule> rules() {
+        return List.copyOf(rules.values());
+    }
+
+    synchronized Rule rule(String name) {
+        return rules.get(name);
+    }
+
+    /** Replays archived events into their bus: StartReplay, done before it returns. */
+    synchronized Replay startReplay(String name, String archiveArn, String destinationArn, Instant from, Instant to)
+            throws Exception {
+        if (replays.containsKey(name)) {
+            throw new ValidationError("Replay " + name + " already exists.");
+        }
+        Instant started = Instant.now();
+        int replayed = replay(from, to);
+        LocalCloud.log("replay " + name + ": " + replayed + " archived events put on their bus again");
+        Replay replay = new Replay(name, archiveArn, destinationArn, from, to, started, Instant.now(), replayed);
+        replays.put(name, replay);
+        return replay;
+    }
+
+    synchronized Replay replay(String name) {
+        return replays.get(name);
+    }
+
+    synchronized List<Replay> replays() {
+        return List.copyOf(replays.values());
     }
 
     /** The JSON 1.1 PutEvents operation; returns the response body or throws {@link ValidationError}. */
@@ -108,12 +172,14 @@ final class EventBridgeEmulator {
         if (size > MAX_REQUEST_BYTES) {
             throw new ValidationError("Total size of the entries in the request is over the limit.");
         }
-        List<String> sources = new ArrayList<>();
-        entries.forEach(entry -> sources.add(entry.path("Source").asText()));
-        String denial = policy.denial(caller, sources);
-        if (denial != null) {
-            LocalCloud.log("denied: " + denial);
-            throw new AccessDenied(denial);
+        for (JsonNode entry : entries) {
+            // The whole call is refused when one entry is not allowed, as with IAM's events:source condition.
+            String denial = iam.check(caller, "events:PutEvents", busArn(entry.path("EventBusName").asText("default")),
+                    Map.of("events:source", entry.path("Source").asText(),
+                            "events:detail-type", entry.path("DetailType").asText()));
+            if (denial != null) {
+                throw new AccessDenied(denial);
+            }
         }
         ObjectNode response = JSON.createObjectNode();
         ArrayNode results = response.putArray("Entries");
@@ -125,8 +191,7 @@ final class EventBridgeEmulator {
                 results.addObject().put("ErrorCode", "InvalidArgument").put("ErrorMessage", error);
                 continue;
             }
-            String busName = entry.path("EventBusName").asText("default");
-            busName = busName.substring(busName.lastIndexOf('/') + 1);
+            String busName = busName(entry.path("EventBusName").asText("default"));
             ObjectNode event = event(entry);
             route(busName, event.toString());
             archive(busName, event);
@@ -182,11 +247,21 @@ final class EventBridgeEmulator {
         if (machine == null) {
             return;
         }
-        for (String rule : machine.rulesForJSONEvent(eventJson)) {
-            for (Target target : targets.getOrDefault(rule, List.of())) {
-                target.deliver(eventJson);
+        for (String name : machine.rulesForJSONEvent(eventJson)) {
+            Rule rule = rules.get(name);
+            if (rule != null && rule.enabled) {
+                rule.targets.forEach(target -> target.delivery().accept(eventJson));
             }
         }
+    }
+
+    /** A bus's name from its name or ARN. */
+    static String busName(String nameOrArn) {
+        return nameOrArn.substring(nameOrArn.lastIndexOf('/') + 1);
+    }
+
+    static String busArn(String nameOrArn) {
+        return CloudTemplate.arn("events", "event-bus/" + busName(nameOrArn));
     }
 
     private void archive(String busName, ObjectNode event) {

@@ -68,9 +68,30 @@ final class Iam {
         });
     }
 
-    /** The ARN a function's calls are made as, as it appears in AWS's messages. */
-    String sessionArn(String functionId) {
-        return "arn:aws:sts::" + CloudTemplate.ACCOUNT + ":assumed-role/" + roleOf(functionId) + "/" + functionId;
+    /**
+     * Checks a call made with an access key: functions sign with their logical id (see LocalCloud's environment),
+     * and anyone else (the AWS CLI, tests, bin/ops) is an administrator, as on LocalStack. A denial is logged.
+     *
+     * @return null when allowed, else AWS's AccessDenied message
+     */
+    String check(String accessKey, String action, String resource, Map<String, String> context) {
+        if (accessKey == null || !template.typeOf(accessKey).equals("AWS::Lambda::Function")) {
+            return null;
+        }
+        String denial = denial(new Call(roleOf(accessKey), null, action, resource, context));
+        if (denial != null) {
+            LocalCloud.log("IAM denied " + accessKey + ": " + denial);
+        }
+        return denial;
+    }
+
+    /** Checks what a service (the bus, the gateway, Lambda's pollers) does under a resource policy. */
+    String checkService(String servicePrincipal, String action, String resource, String sourceArn) {
+        String denial = denial(new Call(null, servicePrincipal, action, resource, Map.of("aws:SourceArn", sourceArn)));
+        if (denial != null) {
+            LocalCloud.log("IAM denied " + servicePrincipal + ": " + denial);
+        }
+        return denial;
     }
 
     /** The logical id of a function's execution role. */

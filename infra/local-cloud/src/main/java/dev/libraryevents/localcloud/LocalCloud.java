@@ -2,9 +2,7 @@ package dev.libraryevents.localcloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -77,10 +76,11 @@ public final class LocalCloud implements AutoCloseable {
     private final Metering metering = new Metering();
     private final List<Thread> pollers = new ArrayList<>();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
-    private final Map<String, List<SqsPoller>> sqsMappings = new HashMap<>();
-    private final Map<String, List<String>> scheduleTargets = new HashMap<>();
+    private final Map<String, EventSourceMapping> mappings = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("schedules"));
+    private final CloudTemplate template;
+    private final Iam iam;
     private final EventBridgeEmulator events;
     private final SqsEmulator sqs;
     private final AwsEndpoint awsEndpoint;
@@ -94,8 +94,11 @@ public final class LocalCloud implements AutoCloseable {
         long started = System.nanoTime();
         dataDirectory = options.dataDirectory();
         logDirectory = options.logDirectory();
-        CloudTemplate template = CloudTemplate.read(options.template());
+        host = options.host();
+        template = CloudTemplate.read(options.template());
         Files.createDirectories(options.logDirectory());
+        // Bound first: the other services name it (SQS's queue URLs, the functions' AWS_ENDPOINT_URL).
+        awsEndpoint = track(new AwsEndpoint(host, options.awsPort()));
 
         DynamoDbEmulator dynamoDb = track(new DynamoDbEmulator(options.dataDirectory()));
         dynamoDb.createTables(template);
@@ -105,7 +108,7 @@ public final class LocalCloud implements AutoCloseable {
                     index.path("KeySchema").path(0).path("AttributeName").asText()));
             metering.indexKeys(id, indexKeys);
         });
-        sqs = track(new SqsEmulator(metering));
+        sqs = track(new SqsEmulator(metering, awsEndpoint.uri()));
         sqs.createQueues(template, options.queueVisibility());
         if (options.dataDirectory() != null) {
             sqs.restore(options.dataDirectory());
@@ -115,22 +118,24 @@ public final class LocalCloud implements AutoCloseable {
             case "QueueUrl" -> sqs.queueUrl(id);
             default -> null;
         });
+        iam = new Iam(template);
 
-        host = options.host();
-        events = new EventBridgeEmulator(options.dataDirectory(), metering, new PutEventsPolicy(template));
+        events = new EventBridgeEmulator(options.dataDirectory(), metering, iam);
         events.loadArchive();
+        template.ofType("AWS::Events::EventBus").values().forEach(bus -> events.addBus(bus.path("Name").asText()));
         template.ofType("AWS::Events::Archive").forEach((id, archive) ->
                 events.addArchive(id, template.resolve(archive.path("SourceArn")).replaceAll(".*/", "")));
-        awsEndpoint = track(new AwsEndpoint(host, options.awsPort(), dynamoDb.endpoint(), sqs.endpoint(),
-                events, metering, this::operation));
 
         for (Map.Entry<String, JsonNode> function : template.ofType("AWS::Lambda::Function").entrySet()) {
-            functions.put(function.getKey(), track(function(template, function.getKey(), function.getValue(),
-                    options)));
+            functions.put(function.getKey(), track(function(function.getKey(), function.getValue(), options)));
         }
-        rules(template);
-        mappings(template, dynamoDb);
-        api = track(new ApiGateway(template, functions, host, options.apiPort()));
+        rules();
+        mappings(dynamoDb);
+        api = track(new ApiGateway(template, functions, iam, host, options.apiPort()));
+        awsEndpoint.serve(new AwsEndpoint.Services(dynamoDb, sqs, new EventBridgeApi(events, iam),
+                new LambdaApi(template, functions, mappings.values(), iam),
+                new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), new AdminApi(this), iam,
+                metering));
         bootMillis = (System.nanoTime() - started) / 1_000_000;
     }
 
@@ -237,22 +242,13 @@ public final class LocalCloud implements AutoCloseable {
         return bytes;
     }
 
-    /** Stops or resumes delivery from the queues a function consumes: its messages wait meanwhile. */
+    /**
+     * Disables or enables a function's event source mappings, as UpdateEventSourceMapping does: messages wait in
+     * the queue meanwhile. For tests that restart the cloud; the others use Lambda's API.
+     */
     public void pauseConsumer(String functionLogicalIdPrefix, boolean paused) {
-        sqsMappings.forEach((function, pollersOfFunction) -> {
-            if (function.startsWith(functionLogicalIdPrefix)) {
-                pollersOfFunction.forEach(poller -> poller.pause(paused));
-            }
-        });
-    }
-
-    public String functionEnvironment(String functionLogicalIdPrefix, String name) {
-        return function(functionLogicalIdPrefix).environment(name);
-    }
-
-    /** Reconfigures a function, as a deployment would: its running environments end, new ones see the value. */
-    public void functionEnvironment(String functionLogicalIdPrefix, String name, String value) {
-        function(functionLogicalIdPrefix).environment(name, value);
+        mappings.values().stream().filter(m -> m.functionName().startsWith(functionLogicalIdPrefix))
+                .forEach(m -> m.update(!paused, null));
     }
 
     /** What the bus accepted for one correlation id: the event types, in the order they arrived. */
@@ -270,13 +266,13 @@ public final class LocalCloud implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no function " + logicalIdPrefix + "*")).getValue();
     }
 
-    /** Runs a schedule rule's targets now. */
+    /** Runs a schedule rule's targets now, as far as their permissions let the rule invoke them. */
     public int fireSchedule(String ruleLogicalIdPrefix) throws Exception {
         int fired = 0;
-        for (Map.Entry<String, List<String>> rule : scheduleTargets.entrySet()) {
-            if (rule.getKey().startsWith(ruleLogicalIdPrefix)) {
-                for (String target : rule.getValue()) {
-                    functions.get(target).invoke(scheduledEvent(rule.getKey())).get();
+        for (EventBridgeEmulator.Rule rule : events.rules()) {
+            if (rule.schedule != null && rule.name.startsWith(ruleLogicalIdPrefix)) {
+                for (EventBridgeEmulator.Target target : rule.targets) {
+                    target.delivery().accept(scheduledEvent(rule));
                     fired++;
                 }
             }
@@ -284,24 +280,20 @@ public final class LocalCloud implements AutoCloseable {
         return fired;
     }
 
-    public int replay(Instant from, Instant to) throws Exception {
-        return events.replay(from, to);
-    }
-
-    private LocalFunction function(CloudTemplate template, String id, JsonNode properties, Options options) {
+    private LocalFunction function(String id, JsonNode properties, Options options) {
         int memoryMb = properties.path("MemorySize").asInt(128);
         String handler = properties.path("Handler").asText();
         Map<String, String> environment = environment(id, handler, memoryMb,
                 properties.path("LoggingConfig").path("LogFormat").asText("Text"));
+        Map<String, String> variables = new LinkedHashMap<>();
         properties.path("Environment").path("Variables").fields()
-                .forEachRemaining(variable -> environment.put(variable.getKey(),
-                        template.resolve(variable.getValue())));
+                .forEachRemaining(variable -> variables.put(variable.getKey(), template.resolve(variable.getValue())));
         metering.function(id, memoryMb);
         int concurrency = properties.has("ReservedConcurrentExecutions")
                 ? Math.min(options.concurrency(), properties.path("ReservedConcurrentExecutions").asInt())
                 : options.concurrency();
         return new LocalFunction(id, template.assetOf(id), handler, memoryMb,
-                Duration.ofSeconds(properties.path("Timeout").asInt(3)), concurrency, environment,
+                Duration.ofSeconds(properties.path("Timeout").asInt(3)), concurrency, environment, variables,
                 options.logDirectory(), LAMBDA_JVM_OPTIONS, metering);
     }
 
@@ -323,77 +315,136 @@ public final class LocalCloud implements AutoCloseable {
         return environment;
     }
 
-    private void rules(CloudTemplate template) throws Exception {
-        for (Map.Entry<String, JsonNode> rule : template.ofType("AWS::Events::Rule").entrySet()) {
-            JsonNode properties = rule.getValue();
-            if (properties.has("EventPattern")) {
-                List<EventBridgeEmulator.Target> targets = new ArrayList<>();
-                for (JsonNode target : properties.path("Targets")) {
-                    String queue = CloudTemplate.logicalIdOf(target.path("Arn"));
-                    if (template.typeOf(queue).equals("AWS::SQS::Queue")) {
-                        String url = sqs.queueUrl(queue);
-                        targets.add(event -> sqs.client().sendMessage(r -> r.queueUrl(url).messageBody(event)));
-                    }
-                }
-                String bus = properties.has("EventBusName") ? template.resolve(properties.path("EventBusName"))
-                        : "default";
-                events.addRule(bus, rule.getKey(), properties.path("EventPattern").toString(), targets);
+    /**
+     * The template's rules and their targets. A queue target is delivered to only if the queue's policy lets this
+     * rule send to it, a function target only if a Lambda permission lets the rule invoke it, as on AWS: otherwise
+     * the delivery fails (logged, and counted as the rule's failed invocation).
+     */
+    private void rules() throws Exception {
+        for (Map.Entry<String, JsonNode> entry : template.ofType("AWS::Events::Rule").entrySet()) {
+            String ruleId = entry.getKey();
+            JsonNode properties = entry.getValue();
+            String ruleArn = template.getAtt(ruleId, "Arn");
+            List<EventBridgeEmulator.Target> targets = new ArrayList<>();
+            for (JsonNode target : properties.path("Targets")) {
+                String arn = template.resolve(target.path("Arn"));
+                String targetId = CloudTemplate.logicalIdOf(target.path("Arn"));
+                targets.add(new EventBridgeEmulator.Target(target.path("Id").asText(), arn,
+                        switch (template.typeOf(targetId)) {
+                            case "AWS::SQS::Queue" -> queueTarget(ruleId, ruleArn, targetId, arn);
+                            case "AWS::Lambda::Function" -> functionTarget(ruleId, ruleArn, targetId, arn);
+                            default -> event -> log("rule " + ruleId + ": the local cloud does not deliver to "
+                                    + arn);
+                        }));
             }
+            JsonNode bus = properties.path("EventBusName");
+            EventBridgeEmulator.Rule rule = new EventBridgeEmulator.Rule(ruleId,
+                    bus.isMissingNode() ? "default" : template.resolve(bus),
+                    properties.has("EventPattern") ? properties.path("EventPattern").toString() : null,
+                    properties.has("ScheduleExpression") ? properties.path("ScheduleExpression").asText() : null,
+                    properties.has("Description") ? properties.path("Description").asText() : null,
+                    !properties.path("State").asText("ENABLED").equals("DISABLED"), targets);
+            events.addRule(rule);
             Matcher daily = DAILY_CRON.matcher(properties.path("ScheduleExpression").asText(""));
             if (daily.matches()) {
-                List<String> targets = new ArrayList<>();
-                properties.path("Targets").forEach(t -> targets.add(CloudTemplate.logicalIdOf(t.path("Arn"))));
-                scheduleTargets.put(rule.getKey(), targets);
-                scheduleDaily(rule.getKey(), Integer.parseInt(daily.group(2)), Integer.parseInt(daily.group(1)));
+                scheduleDaily(rule, Integer.parseInt(daily.group(2)), Integer.parseInt(daily.group(1)));
             }
         }
     }
 
-    private void scheduleDaily(String ruleId, int hour, int minute) {
+    private Consumer<String> queueTarget(String ruleId, String ruleArn, String queueId, String queueArn) {
+        String url = sqs.queueUrl(queueId);
+        String denial = iam.checkService("events.amazonaws.com", "sqs:SendMessage", queueArn, ruleArn);
+        return event -> {
+            if (denial != null) {
+                metering.add("events.failedInvocations|" + ruleId, 1);
+            } else {
+                sqs.client().sendMessage(r -> r.queueUrl(url).messageBody(event));
+            }
+        };
+    }
+
+    private Consumer<String> functionTarget(String ruleId, String ruleArn, String functionId, String functionArn) {
+        String denial = iam.checkService("events.amazonaws.com", "lambda:InvokeFunction", functionArn, ruleArn);
+        return event -> {
+            if (denial != null) {
+                metering.add("events.failedInvocations|" + ruleId, 1);
+                return;
+            }
+            try {
+                LocalFunction.Result result = functions.get(functionId).invoke(event).get();
+                if (result.outcome() != LocalFunction.Outcome.SUCCESS) {
+                    log("rule " + ruleId + ": " + functionId + " failed: " + result.body());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                log("rule " + ruleId + ": " + e.getMessage());
+            }
+        };
+    }
+
+    private void scheduleDaily(EventBridgeEmulator.Rule rule, int hour, int minute) {
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         ZonedDateTime next = now.withHour(hour).withMinute(minute).withSecond(0).withNano(0);
         if (!next.isAfter(now)) {
             next = next.plusDays(1);
         }
         scheduler.scheduleAtFixedRate(() -> {
-            try {
-                fireSchedule(ruleId);
-            } catch (Exception e) {
-                log("schedule " + ruleId + ": " + e.getMessage());
+            if (rule.enabled) {
+                rule.targets.forEach(target -> target.delivery().accept(scheduledEvent(rule)));
             }
         }, Duration.between(now, next).toMillis(), TimeUnit.DAYS.toMillis(1), TimeUnit.MILLISECONDS);
     }
 
-    private void mappings(CloudTemplate template, DynamoDbEmulator dynamoDb) throws Exception {
-        for (JsonNode mapping : template.ofType("AWS::Lambda::EventSourceMapping").values()) {
-            String functionId = mapping.path("FunctionName").path("Ref").asText();
+    /**
+     * The template's event source mappings, each with its pollers. Lambda refuses to create a mapping whose
+     * function's role cannot read the source (or send to its on-failure destination); so does the local cloud,
+     * at start, naming the permission.
+     */
+    private void mappings(DynamoDbEmulator dynamoDb) throws Exception {
+        for (Map.Entry<String, JsonNode> entry : template.ofType("AWS::Lambda::EventSourceMapping").entrySet()) {
+            JsonNode mapping = entry.getValue();
+            String functionId = CloudTemplate.logicalIdOf(mapping.path("FunctionName"));
             LocalFunction function = functions.get(functionId);
             String source = CloudTemplate.logicalIdOf(mapping.path("EventSourceArn"));
-            boolean itemFailures = mapping.path("FunctionResponseTypes").toString()
-                    .contains("ReportBatchItemFailures");
+            boolean fromQueue = template.typeOf(source).equals("AWS::SQS::Queue");
+            String sourceArn = template.resolve(mapping.path("EventSourceArn"));
+            JsonNode destination = mapping.path("DestinationConfig").path("OnFailure").path("Destination");
+            String onFailureArn = destination.isMissingNode() ? null : template.resolve(destination);
+            List<String> responseTypes = new ArrayList<>();
+            mapping.path("FunctionResponseTypes").forEach(type -> responseTypes.add(type.asText()));
+            EventSourceMapping settings = new EventSourceMapping(entry.getKey(), functionId, sourceArn,
+                    mapping.path("Enabled").asBoolean(true), mapping.path("BatchSize").asInt(fromQueue ? 10 : 100),
+                    mapping.path("MaximumBatchingWindowInSeconds").asInt(0), responseTypes, onFailureArn);
+            requirePermissions(entry.getKey(), functionId, fromQueue
+                    ? List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+                    : List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
+                    sourceArn);
+            if (onFailureArn != null) {
+                requirePermissions(entry.getKey(), functionId, List.of("sqs:SendMessage"), onFailureArn);
+            }
+            mappings.put(entry.getKey(), settings);
             Runnable poller;
             int threads = 1; // a stream shard is read by one poller, in order
-            if (template.typeOf(source).equals("AWS::SQS::Queue")) {
+            if (fromQueue) {
                 // Lambda polls a queue with several batches at once (five to start with), up to the function's
                 // concurrency or the mapping's MaximumConcurrency: one batch at a time would make a consumer
                 // whose writes take a while fall behind, which it would not on AWS.
                 threads = mapping.path("ScalingConfig").path("MaximumConcurrency")
                         .asInt(function.maxConcurrency());
                 threads = Math.max(1, Math.min(threads, function.maxConcurrency()));
-                SqsPoller sqsPoller = new SqsPoller(sqs.client(), sqs.queueUrl(source),
-                        template.getAtt(source, "Arn"), function, mapping.path("BatchSize").asInt(10),
-                        mapping.path("MaximumBatchingWindowInSeconds").asInt(0), itemFailures);
-                sqsMappings.computeIfAbsent(functionId, k -> new ArrayList<>()).add(sqsPoller);
-                poller = sqsPoller;
+                poller = new SqsPoller(sqs.client(), sqs.queueUrl(source), sourceArn, function, settings,
+                        mapping.path("MaximumBatchingWindowInSeconds").asInt(0),
+                        responseTypes.contains("ReportBatchItemFailures"));
             } else {
                 List<String> filters = new ArrayList<>();
                 mapping.path("FilterCriteria").path("Filters").forEach(f -> filters.add(f.path("Pattern").asText()));
-                JsonNode destination = mapping.path("DestinationConfig").path("OnFailure").path("Destination");
                 String onFailure = destination.isMissingNode() ? null
                         : sqs.queueUrl(CloudTemplate.logicalIdOf(destination));
-                poller = new StreamPoller(dynamoDb.streams(), dynamoDb.streamArn(source), function,
-                        mapping.path("BatchSize").asInt(100), mapping.path("MaximumRetryAttempts").asInt(3),
-                        filters, sqs.client(), onFailure, dataDirectory == null ? null
+                poller = new StreamPoller(dynamoDb.streams(), dynamoDb.streamArn(source), function, settings,
+                        mapping.path("MaximumRetryAttempts").asInt(3), filters, sqs.client(), onFailure,
+                        dataDirectory == null ? null
                                 : dataDirectory.resolve("streams").resolve(functionId + ".json"));
             }
             for (int i = 0; i < threads; i++) {
@@ -405,56 +456,37 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
-    /** The local cloud's own operations, under /_localcloud/ on the AWS endpoint. */
-    private void operation(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath().substring("/_localcloud/".length());
-            String query = exchange.getRequestURI().getQuery();
-            ObjectNode answer = JSON.createObjectNode();
-            if (path.equals("functions")) {
-                ArrayNode list = answer.putArray("functions");
-                initDurations().forEach((name, durations) -> {
-                    ArrayNode init = list.addObject().put("name", name).putArray("initDurationsMs");
-                    durations.forEach(init::add);
-                });
-                answer.put("bootMillis", bootMillis);
-                answer.put("eventsPut", events.putEntries());
-            } else if (path.equals("metering")) {
-                ObjectNode counters = answer.putObject("counters");
-                metering.snapshot().forEach(counters::put);
-                ObjectNode memory = answer.putObject("memoryMb");
-                metering.memoryMb().forEach(memory::put);
-            } else if (path.startsWith("schedules/") && path.endsWith("/fire")) {
-                answer.put("fired", fireSchedule(path.substring("schedules/".length(), path.length() - 5)));
-            } else if (path.equals("replay") && query != null) {
-                Map<String, String> parameters = new HashMap<>();
-                for (String pair : query.split("&")) {
-                    String[] kv = pair.split("=", 2);
-                    parameters.put(kv[0], kv.length > 1 ? kv[1] : "");
-                }
-                answer.put("replayed", replay(Instant.parse(parameters.get("from")),
-                        Instant.parse(parameters.get("to"))));
-            } else if (path.startsWith("consumers/")) {
-                String[] parts = path.split("/");
-                pauseConsumer(parts[1], parts.length > 2 && parts[2].equals("pause"));
-                answer.put("paused", parts.length > 2 && parts[2].equals("pause"));
-            } else {
-                AwsEndpoint.respond(exchange, 404, "{\"message\":\"unknown local cloud operation\"}");
-                return;
+    private void requirePermissions(String mappingId, String functionId, List<String> actions, String resource) {
+        for (String action : actions) {
+            String denial = iam.check(functionId, action, resource, Map.of());
+            if (denial != null) {
+                throw new IllegalStateException("CREATE_FAILED " + mappingId + ": the function's execution role "
+                        + "does not have the permission " + action + " on " + resource + " (" + denial + ")");
             }
-            AwsEndpoint.respond(exchange, 200, answer.toString());
-        } catch (Exception e) {
-            AwsEndpoint.respond(exchange, 400, JSON.createObjectNode().put("message", String.valueOf(e.getMessage()))
-                    .toString());
         }
     }
 
-    private static String scheduledEvent(String ruleId) {
+    /** A resource's physical id as CloudFormation reports it (a queue's URL, a mapping's UUID, a rule's name). */
+    private String physicalId(String logicalId) {
+        return switch (template.typeOf(logicalId)) {
+            case "AWS::SQS::Queue" -> sqs.queueUrl(logicalId);
+            case "AWS::Lambda::EventSourceMapping" -> mappings.get(logicalId).uuid();
+            case "AWS::Events::EventBus" -> template.ref(logicalId);
+            case "AWS::Events::Rule" -> {
+                EventBridgeEmulator.Rule rule = events.rule(logicalId);
+                yield rule.bus.equals("default") ? rule.name : rule.bus + "|" + rule.name;
+            }
+            case "AWS::ApiGateway::Stage" -> template.ref(logicalId);
+            default -> logicalId;
+        };
+    }
+
+    private static String scheduledEvent(EventBridgeEmulator.Rule rule) {
         ObjectNode event = JSON.createObjectNode().put("version", "0").put("id", UUID.randomUUID().toString())
                 .put("detail-type", "Scheduled Event").put("source", "aws.events")
                 .put("account", CloudTemplate.ACCOUNT).put("time", Instant.now().toString())
                 .put("region", CloudTemplate.REGION);
-        event.putArray("resources").add(CloudTemplate.arn("events", "rule/" + ruleId));
+        event.putArray("resources").add(rule.arn());
         event.putObject("detail");
         return event.toString();
     }

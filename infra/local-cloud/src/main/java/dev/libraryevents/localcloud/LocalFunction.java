@@ -64,11 +64,13 @@ final class LocalFunction implements AutoCloseable {
     private final String name;
     private final Path jar;
     private final String handler;
-    private final int memoryMb;
+    private volatile int memoryMb;
     private final Path logDirectory;
-    private final List<String> command;
+    private final List<String> jvmOptions;
+    /** What the process gets: Lambda's own variables and the function's (the template's, or an update's). */
     private final Map<String, String> environment = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Duration timeout;
+    private final Map<String, String> variables = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Duration timeout;
     private final int maxConcurrency;
     private final Path logFile;
     private final Metering metering;
@@ -90,6 +92,17 @@ final class LocalFunction implements AutoCloseable {
      */
     LocalFunction(String name, Path jar, String handler, int memoryMb, Duration timeout, int maxConcurrency,
                   Map<String, String> environment, Path logDirectory, List<String> jvmOptions, Metering metering) {
+        this(name, jar, handler, memoryMb, timeout, maxConcurrency, environment, Map.of(), logDirectory, jvmOptions,
+                metering);
+    }
+
+    /**
+     * @param lambdaEnvironment what Lambda sets in every environment (region, credentials, handler)
+     * @param variables         the function's own environment variables, which a configuration update replaces
+     */
+    LocalFunction(String name, Path jar, String handler, int memoryMb, Duration timeout, int maxConcurrency,
+                  Map<String, String> lambdaEnvironment, Map<String, String> variables, Path logDirectory,
+                  List<String> jvmOptions, Metering metering) {
         this.name = name;
         this.jar = jar;
         this.handler = handler;
@@ -97,15 +110,22 @@ final class LocalFunction implements AutoCloseable {
         this.logDirectory = logDirectory;
         this.timeout = timeout;
         this.maxConcurrency = maxConcurrency;
-        this.environment.putAll(environment);
+        this.environment.putAll(lambdaEnvironment);
+        this.environment.putAll(variables);
+        this.variables.putAll(variables);
         this.logFile = logDirectory.resolve(name + ".log");
         this.metering = metering;
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** The JVM's command line; the heap follows the memory setting, as in Lambda. */
+    private List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-Xmx" + Math.max(64, memoryMb * 85 / 100) + "m",
                 "-cp", jar + File.pathSeparator + runtimeClasspath(), AWSLambda.class.getName(), handler));
-        this.command = List.copyOf(command);
+        return command;
     }
 
     String name() {
@@ -123,7 +143,7 @@ final class LocalFunction implements AutoCloseable {
      */
     LocalFunction copy(String copyName, Duration copyTimeout, List<String> jvmOptions) {
         return new LocalFunction(copyName, jar, handler, memoryMb, copyTimeout, 1, Map.copyOf(environment),
-                logDirectory, jvmOptions, null);
+                Map.of(), logDirectory, jvmOptions, null);
     }
 
     /** How many environments may run at once. */
@@ -180,9 +200,42 @@ final class LocalFunction implements AutoCloseable {
         return environment.get(name);
     }
 
-    /** Changes a variable, as a configuration update does: running environments end, new ones see the value. */
-    void environment(String name, String value) {
-        environment.put(name, value);
+    /** The function's own variables, as Lambda's GetFunctionConfiguration shows them. */
+    Map<String, String> variables() {
+        return Map.copyOf(variables);
+    }
+
+    String handler() {
+        return handler;
+    }
+
+    int memoryMb() {
+        return memoryMb;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * UpdateFunctionConfiguration: what is given replaces what was (all the variables at once, as in Lambda); running
+     * environments end, and new ones start with the new configuration.
+     *
+     * @param newVariables null to keep them; likewise timeout and memory
+     */
+    synchronized void configure(Map<String, String> newVariables, Duration newTimeout, Integer newMemoryMb) {
+        if (newVariables != null) {
+            variables.keySet().forEach(environment::remove);
+            variables.clear();
+            variables.putAll(newVariables);
+            environment.putAll(newVariables);
+        }
+        if (newTimeout != null) {
+            timeout = newTimeout;
+        }
+        if (newMemoryMb != null) {
+            memoryMb = newMemoryMb;
+        }
         environments.forEach(Environment::stop);
     }
 
@@ -263,7 +316,7 @@ final class LocalFunction implements AutoCloseable {
                 runtimeApi.start();
                 Map<String, String> env = new HashMap<>(environment);
                 env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getAddress().getPort());
-                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
                 builder.environment().clear();
                 builder.environment().putAll(env);

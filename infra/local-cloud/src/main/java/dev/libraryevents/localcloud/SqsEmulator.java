@@ -33,11 +33,15 @@ final class SqsEmulator implements AutoCloseable {
     private final SqsClient client;
     private final Map<String, String> queueUrls = new HashMap<>();
 
-    /** @param metering counts the requests the local cloud's own pollers and rule targets make, by queue */
-    SqsEmulator(Metering metering) {
+    /**
+     * @param metering       counts the requests the local cloud's own pollers and rule targets make, by queue
+     * @param publicEndpoint the AWS endpoint that forwards here: queue URLs name it, so that they work for callers
+     */
+    SqsEmulator(Metering metering, URI publicEndpoint) {
         int port = Ports.free();
         server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
-                .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
+                .withServerAddress(new NodeAddress(publicEndpoint.getScheme(), publicEndpoint.getHost(),
+                        publicEndpoint.getPort(), ""))
                 .withAWSRegion(CloudTemplate.REGION).withAWSAccountId(CloudTemplate.ACCOUNT)
                 .start();
         server.waitUntilStarted();
@@ -64,6 +68,12 @@ final class SqsEmulator implements AutoCloseable {
 
     SqsClient client() {
         return client;
+    }
+
+    /** A queue's ARN from its URL or name, as IAM names it; "*" for a call about no one queue. */
+    static String queueArn(String urlOrName) {
+        return urlOrName.equals("*") ? urlOrName
+                : CloudTemplate.arn("sqs", urlOrName.substring(urlOrName.lastIndexOf('/') + 1));
     }
 
     String queueUrl(String logicalId) {

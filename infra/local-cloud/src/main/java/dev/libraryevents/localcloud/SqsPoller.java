@@ -28,37 +28,32 @@ final class SqsPoller implements Runnable {
     private final String queueUrl;
     private final String queueArn;
     private final LocalFunction function;
-    private final int batchSize;
+    private final EventSourceMapping mapping;
     private final int waitSeconds;
     private final boolean reportsItemFailures;
-    private volatile boolean paused;
 
-    SqsPoller(SqsClient sqs, String queueUrl, String queueArn, LocalFunction function, int batchSize,
+    /** @param mapping its settings; while it is disabled, messages wait in the queue */
+    SqsPoller(SqsClient sqs, String queueUrl, String queueArn, LocalFunction function, EventSourceMapping mapping,
               int waitSeconds, boolean reportsItemFailures) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
         this.function = function;
-        this.batchSize = batchSize;
+        this.mapping = mapping;
         this.waitSeconds = waitSeconds;
         this.reportsItemFailures = reportsItemFailures;
-    }
-
-    /** A disabled mapping, as with UpdateEventSourceMapping Enabled=false: messages wait in the queue. */
-    void pause(boolean paused) {
-        this.paused = paused;
     }
 
     @Override
     public void run() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                if (paused) {
+                if (!mapping.enabled()) {
                     Thread.sleep(200);
                     continue;
                 }
                 List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
-                        .maxNumberOfMessages(batchSize).waitTimeSeconds(Math.max(1, waitSeconds))
+                        .maxNumberOfMessages(mapping.batchSize()).waitTimeSeconds(Math.max(1, waitSeconds))
                         .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
                 if (!messages.isEmpty()) {
                     deliver(messages);

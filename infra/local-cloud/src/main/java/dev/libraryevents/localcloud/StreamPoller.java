@@ -40,7 +40,7 @@ final class StreamPoller implements Runnable {
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
     private final LocalFunction function;
-    private final int batchSize;
+    private final EventSourceMapping mapping;
     private final int maxRetries;
     private final Machine filter;
     private final SqsClient sqs;
@@ -51,7 +51,7 @@ final class StreamPoller implements Runnable {
     private final Path positionsFile;
 
     /** @param positionsFile where the shard positions are kept across restarts; null to start from the horizon */
-    StreamPoller(DynamoDbStreamsClient streams, String streamArn, LocalFunction function, int batchSize,
+    StreamPoller(DynamoDbStreamsClient streams, String streamArn, LocalFunction function, EventSourceMapping mapping,
                  int maxRetries, List<String> filterPatterns, SqsClient sqs, String onFailureQueueUrl,
                  Path positionsFile) throws Exception {
         this.positionsFile = positionsFile;
@@ -62,7 +62,7 @@ final class StreamPoller implements Runnable {
         this.streams = streams;
         this.streamArn = streamArn;
         this.function = function;
-        this.batchSize = batchSize;
+        this.mapping = mapping;
         this.maxRetries = maxRetries;
         this.sqs = sqs;
         this.onFailureQueueUrl = onFailureQueueUrl;
@@ -80,6 +80,10 @@ final class StreamPoller implements Runnable {
     public void run() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
+                if (!mapping.enabled()) {
+                    Thread.sleep(200);
+                    continue;
+                }
                 boolean any = false;
                 for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
                     if (!finished.contains(shard.shardId())) {
@@ -134,7 +138,7 @@ final class StreamPoller implements Runnable {
         if (iterator == null) {
             return false;
         }
-        var page = streams.getRecords(r -> r.shardIterator(iterator).limit(batchSize));
+        var page = streams.getRecords(r -> r.shardIterator(iterator).limit(mapping.batchSize()));
         List<Record> records = page.records();
         if (records.isEmpty()) {
             if (end != null && page.nextShardIterator() == null) {

@@ -1,0 +1,92 @@
+package dev.libraryevents.localcloud;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An event source mapping's settings as Lambda's API shows and changes them (UpdateEventSourceMapping): its
+ * pollers read {@link #enabled()} and {@link #batchSize()} before every poll, so a change takes effect at once.
+ */
+final class EventSourceMapping {
+
+    private final String logicalId;
+    private final String uuid;
+    private final String functionName;
+    private final String sourceArn;
+    private final int batchingWindowSeconds;
+    private final List<String> responseTypes;
+    private final String onFailureArn;
+    private volatile boolean enabled;
+    private volatile int batchSize;
+    private volatile Instant lastModified = Instant.now();
+
+    EventSourceMapping(String logicalId, String functionName, String sourceArn, boolean enabled, int batchSize,
+                       int batchingWindowSeconds, List<String> responseTypes, String onFailureArn) {
+        this.logicalId = logicalId;
+        // Stable across restarts, so that a script may keep a mapping's UUID.
+        this.uuid = UUID.nameUUIDFromBytes(logicalId.getBytes(StandardCharsets.UTF_8)).toString();
+        this.functionName = functionName;
+        this.sourceArn = sourceArn;
+        this.enabled = enabled;
+        this.batchSize = batchSize;
+        this.batchingWindowSeconds = batchingWindowSeconds;
+        this.responseTypes = List.copyOf(responseTypes);
+        this.onFailureArn = onFailureArn;
+    }
+
+    String logicalId() {
+        return logicalId;
+    }
+
+    String uuid() {
+        return uuid;
+    }
+
+    String functionName() {
+        return functionName;
+    }
+
+    String sourceArn() {
+        return sourceArn;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    /** @param newEnabled null to keep it; likewise the batch size */
+    synchronized void update(Boolean newEnabled, Integer newBatchSize) {
+        if (newEnabled != null) {
+            enabled = newEnabled;
+        }
+        if (newBatchSize != null) {
+            batchSize = newBatchSize;
+        }
+        lastModified = Instant.now();
+    }
+
+    /** Lambda's EventSourceMappingConfiguration. */
+    ObjectNode describe() {
+        ObjectNode mapping = CloudTemplate.JSON.createObjectNode()
+                .put("UUID", uuid)
+                .put("BatchSize", batchSize)
+                .put("MaximumBatchingWindowInSeconds", batchingWindowSeconds)
+                .put("EventSourceArn", sourceArn)
+                .put("FunctionArn", CloudTemplate.arn("lambda", "function:" + functionName))
+                .put("LastModified", lastModified.toEpochMilli() / 1000.0)
+                .put("State", enabled ? "Enabled" : "Disabled")
+                .put("StateTransitionReason", "USER_INITIATED");
+        responseTypes.forEach(mapping.putArray("FunctionResponseTypes")::add);
+        if (onFailureArn != null) {
+            mapping.putObject("DestinationConfig").putObject("OnFailure").put("Destination", onFailureArn);
+        }
+        return mapping;
+    }
+}
