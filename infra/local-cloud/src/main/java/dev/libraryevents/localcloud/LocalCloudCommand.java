@@ -2,6 +2,7 @@ package dev.libraryevents.localcloud;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -49,10 +50,18 @@ public final class LocalCloudCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--queue-visibility", paramLabel = "SECONDS",
+            description = "Every queue's visibility timeout, instead of the template's: a failing message reaches "
+                    + "its DLQ after 3 receives in seconds rather than minutes (for demos and CI scenarios).")
+    Integer queueVisibility;
+
     @Override
     public Integer call() throws Exception {
         if (concurrency < 1) {
             throw new ParameterException(spec.commandLine(), "--concurrency must be at least 1");
+        }
+        if (queueVisibility != null && (queueVisibility < 0 || queueVisibility > 43_200)) {
+            throw new ParameterException(spec.commandLine(), "--queue-visibility must be 0 to 43200 seconds");
         }
         if (!Files.isRegularFile(template)) {
             throw new ParameterException(spec.commandLine(), "no template at " + template
@@ -60,7 +69,7 @@ public final class LocalCloudCommand implements Callable<Integer> {
         }
         Path logs = dataDirectory == null ? Path.of("target", "local-cloud-logs") : dataDirectory.resolve("logs");
         LocalCloud cloud = LocalCloud.start(new LocalCloud.Options(template, apiPort, awsPort, dataDirectory, logs,
-                concurrency, null, host));
+                concurrency, queueVisibility == null ? null : Duration.ofSeconds(queueVisibility), host));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cloud.close();
