@@ -96,10 +96,13 @@ public final class DeadLetters {
     }
 
     /**
-     * A queue named in full, or by a part that only one queue's name contains: CDK names a queue after its construct
+     * A queue named by its URL, in full, or by a part that only one queue's name contains: CDK names a queue after its construct
      * with a generated suffix (e.g. {@code LibraryEvents-AuditConsumerDeadLetters9A8B7C6D-x1y2z3}).
      */
     public String queueUrl(String nameOrPart) {
+        if (nameOrPart.startsWith("https://") || nameOrPart.startsWith("http://")) {
+            return nameOrPart; // a URL already
+        }
         List<String> urls = sqs.listQueuesPaginator(r -> r.maxResults(1000)).queueUrls().stream().toList();
         List<String> exact = urls.stream().filter(url -> name(url).equals(nameOrPart)).toList();
         List<String> matches = exact.isEmpty()

@@ -1,13 +1,10 @@
 package dev.libraryevents.localcloud;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
@@ -16,7 +13,8 @@ import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The same end-to-end scenario against LocalStack, deployed with the project's own {@code cdk deploy}. Needs
+ * The same end-to-end and fault scenarios against LocalStack, deployed with the project's own {@code cdk deploy} and
+ * found through CloudFormation's outputs, as on AWS. Needs
  * Docker; skipped where there is none. 4.14.0 is the last LocalStack image that runs without an auth token
  * (set LOCALSTACK_AUTH_TOKEN for newer ones).
  */
@@ -29,20 +27,47 @@ class LocalStackIT {
     private static final LocalStackContainer LOCALSTACK =
             new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.14.0"));
 
-    private static Stack.Api api;
+    private static Deployment deployment;
+    private static FaultScenarios scenarios;
 
     @BeforeAll
     static void deploy() throws Exception {
-        Path outputs = ROOT.resolve("target").resolve("localstack-outputs.json");
         cdk("bootstrap");
-        cdk("deploy", "--require-approval", "never", "-c", "deletionProtection=false",
-                "--outputs-file", outputs.toString());
-        api = new Stack.Api(apiUrl(new ObjectMapper().readTree(outputs.toFile())));
+        cdk("deploy", "--require-approval", "never", "-c", "deletionProtection=false");
+        deployment = Deployment.at(LOCALSTACK.getEndpoint(), "LibraryEvents");
+        scenarios = new FaultScenarios(deployment);
+    }
+
+    @AfterAll
+    static void close() {
+        if (deployment != null) {
+            deployment.close();
+        }
     }
 
     @Test
     void shouldRunTheLendingLifecycle_withEveryConsumersResult() throws Exception {
-        Scenarios.lifecycle(api);
+        Scenarios.lifecycle(deployment.api);
+    }
+
+    @Test
+    void shouldTakeEffectOnce_whenTheSameEventIsPutTwice() throws Exception {
+        scenarios.duplicatesTakeEffectOnce();
+    }
+
+    @Test
+    void shouldParkAFailingEventInTheDlq_andProcessItAfterRedrive_onceFixed() throws Exception {
+        scenarios.failingEventsWaitInTheDlq_andTakeEffectAfterRedrive();
+    }
+
+    @Test
+    void shouldLoseNothing_whenAConsumerIsDownForAWhile() throws Exception {
+        scenarios.nothingIsLost_whenAConsumerIsDownForAWhile();
+    }
+
+    @Test
+    void shouldReplayArchivedEvents_asDuplicatesThatChangeNothing() throws Exception {
+        scenarios.archiveReplayChangesNothing(null);
     }
 
     private static void cdk(String... args) throws Exception {
@@ -59,17 +84,5 @@ class LocalStackIT {
         if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IllegalStateException("cdk " + String.join(" ", args) + " failed");
         }
-    }
-
-    /** The RestApi construct's endpoint output: the one output whose value is the stage URL. */
-    private static URI apiUrl(JsonNode outputs) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = outputs.path("LibraryEvents").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> output = it.next();
-            if (output.getKey().contains("Endpoint")) {
-                String url = output.getValue().asText();
-                return URI.create(url.endsWith("/") ? url : url + "/");
-            }
-        }
-        throw new IllegalStateException("no API endpoint among the stack outputs " + outputs);
     }
 }

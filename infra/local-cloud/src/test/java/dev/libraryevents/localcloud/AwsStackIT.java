@@ -1,0 +1,58 @@
+package dev.libraryevents.localcloud;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The same scenarios against a stack deployed on AWS with {@code cdk deploy}: run with the profile and the stack's
+ * name, e.g. {@code AWS_PROFILE=dev LIBRARY_EVENTS_STACK=LibraryEvents mvn -pl infra/local-cloud -am verify
+ * -Dit.test=AwsStackIT}. Skipped otherwise. It changes the deployed stack for a while (a consumer disabled, one
+ * misconfigured) and puts test data in it: a test account's stack, not production's.
+ */
+@EnabledIfEnvironmentVariable(named = "AWS_PROFILE", matches = ".+")
+@EnabledIfEnvironmentVariable(named = "LIBRARY_EVENTS_STACK", matches = ".+")
+class AwsStackIT {
+
+    private static Deployment deployment;
+    private static FaultScenarios scenarios;
+
+    @BeforeAll
+    static void findTheStack() {
+        deployment = Deployment.onAws(System.getenv("LIBRARY_EVENTS_STACK"));
+        scenarios = new FaultScenarios(deployment);
+    }
+
+    @AfterAll
+    static void close() {
+        if (deployment != null) {
+            deployment.close();
+        }
+    }
+
+    @Test
+    void shouldRunTheLendingLifecycle_withEveryConsumersResult() throws Exception {
+        Scenarios.lifecycle(deployment.api);
+    }
+
+    @Test
+    void shouldTakeEffectOnce_whenTheSameEventIsPutTwice() throws Exception {
+        scenarios.duplicatesTakeEffectOnce();
+    }
+
+    @Test
+    void shouldParkAFailingEventInTheDlq_andProcessItAfterRedrive_onceFixed() throws Exception {
+        scenarios.failingEventsWaitInTheDlq_andTakeEffectAfterRedrive();
+    }
+
+    @Test
+    void shouldLoseNothing_whenAConsumerIsDownForAWhile() throws Exception {
+        scenarios.nothingIsLost_whenAConsumerIsDownForAWhile();
+    }
+
+    @Test
+    void shouldReplayArchivedEvents_asDuplicatesThatChangeNothing() throws Exception {
+        scenarios.archiveReplayChangesNothing(null);
+    }
+}
