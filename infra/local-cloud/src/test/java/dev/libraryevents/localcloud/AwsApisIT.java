@@ -1,0 +1,197 @@
+package dev.libraryevents.localcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.StackResource;
+import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.eventbridge.model.Rule;
+import software.amazon.awssdk.services.eventbridge.model.RuleState;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+
+/**
+ * The AWS APIs the local cloud answers on its one endpoint, called with AWS's own SDK clients as any tool would:
+ * Lambda, EventBridge's management, CloudFormation, SQS's queue URLs, and each protocol's unknown operation. The
+ * fault scenarios use the rest (UpdateFunctionConfiguration, UpdateEventSourceMapping, StartReplay and
+ * DescribeReplay, DescribeStacks, ListStackResources).
+ */
+class AwsApisIT {
+
+    private static LocalCloud cloud;
+    private static Deployment deployment;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        cloud = Stack.start(null, null);
+        deployment = Deployment.at(cloud.awsEndpoint(), "LibraryEvents");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (deployment != null) {
+            deployment.close();
+        }
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Test
+    void shouldListAndDescribeFunctions_asLambdaDoes() {
+        List<FunctionConfiguration> functions = deployment.lambda.listFunctions().functions();
+        assertThat(functions).hasSize(12).extracting(FunctionConfiguration::functionName)
+                .anyMatch(name -> name.startsWith("LibraryApi"));
+        String library = deployment.function("LibraryApi");
+        var configuration = deployment.lambda.getFunctionConfiguration(r -> r.functionName(library));
+        assertThat(configuration.handler()).isEqualTo("dev.libraryevents.library.LibraryApiHandler");
+        assertThat(configuration.memorySize()).isEqualTo(1024);
+        assertThat(configuration.role()).startsWith("arn:aws:iam::000000000000:role/LibraryApiServiceRole");
+        assertThat(configuration.environment().variables()).containsOnlyKeys("TABLE_NAME");
+        assertThat(deployment.lambda.getFunction(r -> r.functionName(configuration.functionArn())).configuration()
+                .functionName()).isEqualTo(library);
+        assertThatThrownBy(() -> deployment.lambda.getFunction(r -> r.functionName("NoSuchFunction")))
+                .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+    }
+
+    @Test
+    void shouldInvokeAFunction_synchronouslyAsAnEventOrAsADryRun() {
+        String library = deployment.function("LibraryApi");
+        String request = "{\"httpMethod\":\"GET\",\"path\":\"/books/x\",\"resource\":\"/books/{bookId}\","
+                + "\"pathParameters\":{\"bookId\":\"x\"},\"headers\":{}}";
+        InvokeResponse answered = deployment.lambda.invoke(r -> r.functionName(library)
+                .payload(SdkBytes.fromUtf8String(request)));
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(answered.functionError()).isNull();
+        assertThat(answered.payload().asUtf8String()).contains("\"statusCode\":404");
+
+        assertThat(deployment.lambda.invoke(r -> r.functionName(library).invocationType(InvocationType.EVENT)
+                .payload(SdkBytes.fromUtf8String(request))).statusCode()).isEqualTo(202);
+        assertThat(deployment.lambda.invoke(r -> r.functionName(library).invocationType(InvocationType.DRY_RUN))
+                .statusCode()).isEqualTo(204);
+
+        InvokeResponse failed = deployment.lambda.invoke(r -> r.functionName(deployment.function("AuditConsumer"))
+                .payload(SdkBytes.fromUtf8String("\"not an SQS event\"")));
+        assertThat(failed.functionError()).isEqualTo("Unhandled");
+    }
+
+    @Test
+    void shouldShowEventSourceMappings_byFunction() {
+        String consumer = deployment.function("NotificationConsumerFunction");
+        var mappings = deployment.lambda.listEventSourceMappings(r -> r.functionName(consumer)).eventSourceMappings();
+        assertThat(mappings).singleElement().satisfies(mapping -> {
+            assertThat(mapping.eventSourceArn()).endsWith(":NotificationConsumerQueue767B7A26");
+            assertThat(mapping.batchSize()).isEqualTo(10);
+            assertThat(mapping.state()).isEqualTo("Enabled");
+            assertThat(deployment.lambda.getEventSourceMapping(r -> r.uuid(mapping.uuid())).functionArn())
+                    .endsWith(":function:" + consumer);
+        });
+        assertThat(deployment.lambda.listEventSourceMappings().eventSourceMappings()).hasSize(7);
+    }
+
+    @Test
+    void shouldListDescribeAndSwitchRules_onTheTemplatesBus() throws Exception {
+        String bus = deployment.busName();
+        assertThat(deployment.eventBridge.listEventBuses(r -> {}).eventBuses())
+                .extracting(b -> b.name()).containsExactly("default", bus);
+        List<Rule> rules = deployment.eventBridge.listRules(r -> r.eventBusName(bus)).rules();
+        assertThat(rules).hasSize(3).allSatisfy(rule -> assertThat(rule.state()).isEqualTo(RuleState.ENABLED));
+        String audit = rules.stream().map(Rule::name).filter(n -> n.startsWith("AuditConsumerRule")).findFirst()
+                .orElseThrow();
+        assertThat(deployment.eventBridge.listTargetsByRule(r -> r.rule(audit).eventBusName(bus)).targets())
+                .singleElement().satisfies(target -> assertThat(target.arn()).contains(":AuditConsumerQueue"));
+
+        deployment.eventBridge.disableRule(r -> r.name(audit).eventBusName(bus));
+        assertThat(deployment.eventBridge.describeRule(r -> r.name(audit).eventBusName(bus)).state())
+                .isEqualTo(RuleState.DISABLED);
+        deployment.eventBridge.enableRule(r -> r.name(audit).eventBusName(bus));
+        assertThat(deployment.eventBridge.describeRule(r -> r.name(audit).eventBusName(bus)).state())
+                .isEqualTo(RuleState.ENABLED);
+        assertThat(deployment.eventBridge.listRules(r -> {}).rules()).extracting(Rule::name)
+                .anyMatch(name -> name.startsWith("DailyReminders"));
+        assertThatThrownBy(() -> deployment.eventBridge.describeRule(r -> r.name("NoSuchRule").eventBusName(bus)))
+                .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    @Test
+    void shouldTestEventPatterns_withTheRulesOwnMatcher() {
+        String event = "{\"id\":\"1\",\"source\":\"library.service\",\"detail-type\":\"BookAdded\","
+                + "\"account\":\"000000000000\",\"time\":\"2026-11-23T10:00:00Z\",\"region\":\"us-east-1\","
+                + "\"resources\":[],\"detail\":{}}";
+        assertThat(deployment.eventBridge.testEventPattern(r -> r.event(event)
+                .eventPattern("{\"detail-type\":[{\"anything-but\":[\"AuditLogged\"]}]}")).result()).isTrue();
+        assertThat(deployment.eventBridge.testEventPattern(r -> r.event(event)
+                .eventPattern("{\"source\":[\"audit.service\"]}")).result()).isFalse();
+    }
+
+    @Test
+    void shouldDescribeTheArchive_andListReplays() {
+        var archive = deployment.eventBridge.listArchives(r -> {}).archives().get(0);
+        assertThat(archive.eventSourceArn()).endsWith(":event-bus/" + deployment.busName());
+        assertThat(deployment.eventBridge.describeArchive(r -> r.archiveName(archive.archiveName())).archiveArn())
+                .endsWith(":archive/" + archive.archiveName());
+        String replayArn = deployment.deadLetters.replay(deployment.busName(), Instant.now().minusSeconds(60),
+                Instant.now());
+        assertThat(deployment.eventBridge.listReplays(r -> {}).replays())
+                .anySatisfy(replay -> assertThat(replayArn).endsWith("/" + replay.replayName()));
+    }
+
+    @Test
+    void shouldDescribeTheStacksResources_logicalToPhysical() {
+        String library = deployment.function("LibraryApi");
+        String logicalId = deployment.cloudFormation.listStackResources(r -> r.stackName("LibraryEvents"))
+                .stackResourceSummaries().stream().filter(s -> library.equals(s.physicalResourceId())).findFirst()
+                .orElseThrow().logicalResourceId();
+        assertThat(deployment.cloudFormation.describeStackResource(r -> r.stackName("LibraryEvents")
+                .logicalResourceId(logicalId)).stackResourceDetail().physicalResourceId()).isEqualTo(library);
+        assertThat(deployment.cloudFormation.describeStackResources(r -> r.stackName("LibraryEvents")
+                .physicalResourceId(library)).stackResources()).extracting(StackResource::logicalResourceId)
+                .containsExactly(logicalId);
+        assertThat(deployment.api.base()).isEqualTo(cloud.apiUrl());
+        assertThatThrownBy(() -> deployment.cloudFormation.describeStacks(r -> r.stackName("NoSuchStack")))
+                .isInstanceOf(CloudFormationException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void shouldNameQueuesAtTheAwsEndpoint() {
+        assertThat(deployment.sqs.listQueues().queueUrls())
+                .allSatisfy(url -> assertThat(url).startsWith(cloud.awsEndpoint() + "/000000000000/"));
+    }
+
+    @Test
+    void shouldAnswerAnUnknownOperation_inEachProtocolsOwnWords() throws Exception {
+        HttpResponse<String> json = send(HttpRequest.newBuilder(cloud.awsEndpoint().resolve("/"))
+                .header("X-Amz-Target", "AWSEvents.NoSuchOperation").header("Content-Type",
+                        "application/x-amz-json-1.1").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(json.statusCode()).isEqualTo(400);
+        assertThat(json.body()).contains("UnknownOperationException");
+
+        HttpResponse<String> rest = send(HttpRequest.newBuilder(cloud.awsEndpoint()
+                .resolve("/2015-03-31/no-such-resource")).GET());
+        assertThat(rest.statusCode()).isEqualTo(404);
+        assertThat(rest.headers().firstValue("X-Amzn-ErrorType")).hasValue("UnknownOperationException");
+
+        HttpResponse<String> query = send(HttpRequest.newBuilder(cloud.awsEndpoint().resolve("/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=x/20261123/us-east-1/cloudformation/aws4_request")
+                .POST(HttpRequest.BodyPublishers.ofString("Action=DeleteStack&StackName=LibraryEvents")));
+        assertThat(query.statusCode()).isEqualTo(400);
+        assertThat(query.body()).contains("<Code>InvalidAction</Code>");
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
