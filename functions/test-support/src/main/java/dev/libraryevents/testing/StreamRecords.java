@@ -1,8 +1,12 @@
 package dev.libraryevents.testing;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.libraryevents.streams.StreamRecordJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +52,7 @@ public final class StreamRecords {
                     break;
                 }
                 for (Record record : page.records()) {
-                    records.add(toLambda(record));
+                    records.add(toLambda(record, streamArn));
                     positions.put(shard.shardId(), record.dynamodb().sequenceNumber());
                 }
                 iterator = page.nextShardIterator();
@@ -57,40 +61,18 @@ public final class StreamRecords {
         return records;
     }
 
-    private static DynamodbStreamRecord toLambda(Record record) {
-        DynamodbStreamRecord converted = new DynamodbStreamRecord();
-        converted.setEventID(record.eventID());
-        converted.setEventName(record.eventNameAsString());
-        converted.setEventSource("aws:dynamodb");
-        converted.setDynamodb(new StreamRecord()
-                .withSequenceNumber(record.dynamodb().sequenceNumber())
-                .withKeys(convert(record.dynamodb().keys()))
-                .withNewImage(record.dynamodb().hasNewImage() ? convert(record.dynamodb().newImage()) : null));
-        return converted;
-    }
-
-    private static Map<String, AttributeValue> convert(
-            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
-        Map<String, AttributeValue> converted = new LinkedHashMap<>();
-        item.forEach((name, value) -> converted.put(name, convert(value)));
-        return converted;
-    }
-
-    private static AttributeValue convert(software.amazon.awssdk.services.dynamodb.model.AttributeValue value) {
-        AttributeValue converted = new AttributeValue();
-        if (value.s() != null) {
-            converted.setS(value.s());
-        } else if (value.n() != null) {
-            converted.setN(value.n());
-        } else if (value.bool() != null) {
-            converted.setBOOL(value.bool());
-        } else if (value.hasM()) {
-            converted.setM(convert(value.m()));
-        } else if (value.hasL()) {
-            converted.setL(value.l().stream().map(StreamRecords::convert).toList());
-        } else {
-            converted.setNULL(true);
+    /** Through the JSON Lambda hands a function (the local cloud's poller writes the same), read as functions read it. */
+    private DynamodbStreamRecord toLambda(Record record, String streamArn) {
+        try {
+            return EVENTS.treeToValue(StreamRecordJson.of(record, streamArn, "us-east-1"), DynamodbStreamRecord.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        return converted;
     }
+
+    /** Like the functions' JsonHandler: AWS's field names, the event classes' bean names, which differ in case. */
+    private static final ObjectMapper EVENTS = JsonMapper.builder()
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 }

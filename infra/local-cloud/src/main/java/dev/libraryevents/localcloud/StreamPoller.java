@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.streams.StreamRecordJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
@@ -262,53 +262,6 @@ final class StreamPoller implements Runnable {
     }
 
     private ObjectNode toLambda(Record record) {
-        ObjectNode json = JSON.createObjectNode()
-                .put("eventID", record.eventID())
-                .put("eventName", record.eventNameAsString())
-                .put("eventVersion", "1.1")
-                .put("eventSource", "aws:dynamodb")
-                .put("awsRegion", CloudTemplate.REGION)
-                .put("eventSourceARN", streamArn);
-        ObjectNode dynamodb = json.putObject("dynamodb");
-        if (record.dynamodb().approximateCreationDateTime() != null) {
-            dynamodb.put("ApproximateCreationDateTime", record.dynamodb().approximateCreationDateTime()
-                    .getEpochSecond());
-        }
-        dynamodb.set("Keys", item(record.dynamodb().keys()));
-        if (record.dynamodb().hasNewImage()) {
-            dynamodb.set("NewImage", item(record.dynamodb().newImage()));
-        }
-        dynamodb.put("SequenceNumber", record.dynamodb().sequenceNumber());
-        dynamodb.put("SizeBytes", record.dynamodb().sizeBytes() == null ? 0 : record.dynamodb().sizeBytes());
-        dynamodb.put("StreamViewType", record.dynamodb().streamViewTypeAsString());
-        return json;
-    }
-
-    private static ObjectNode item(Map<String, AttributeValue> item) {
-        ObjectNode json = JSON.createObjectNode();
-        item.forEach((name, value) -> json.set(name, value(value)));
-        return json;
-    }
-
-    private static ObjectNode value(AttributeValue value) {
-        ObjectNode json = JSON.createObjectNode();
-        if (value.s() != null) {
-            json.put("S", value.s());
-        } else if (value.n() != null) {
-            json.put("N", value.n());
-        } else if (value.bool() != null) {
-            json.put("BOOL", value.bool());
-        } else if (value.hasM()) {
-            json.set("M", item(value.m()));
-        } else if (value.hasL()) {
-            ArrayNode list = json.putArray("L");
-            value.l().forEach(v -> list.add(value(v)));
-        } else if (value.hasSs()) {
-            ArrayNode set = json.putArray("SS");
-            value.ss().forEach(set::add);
-        } else {
-            json.put("NULL", true);
-        }
-        return json;
+        return StreamRecordJson.of(record, streamArn, CloudTemplate.REGION);
     }
 }
