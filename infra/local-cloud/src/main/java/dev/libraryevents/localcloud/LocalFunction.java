@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * queue until an environment asks for the next one; more environments start, up to the concurrency limit, while
  * invocations wait. A timed-out invocation ends its environment, as in Lambda; init durations are recorded.
  */
-final class LocalFunction implements AutoCloseable {
+final class LocalFunction implements Invocable, AutoCloseable {
 
     /** How an invocation ended. */
     enum Outcome { SUCCESS, ERROR, TIMEOUT }
@@ -128,7 +128,8 @@ final class LocalFunction implements AutoCloseable {
         return command;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
@@ -155,8 +156,8 @@ final class LocalFunction implements AutoCloseable {
         return invoke(payload, 1);
     }
 
-    /** @param records how many records the payload carries (a batch's size), for the metering */
-    CompletableFuture<Result> invoke(String payload, int records) {
+    @Override
+    public CompletableFuture<Result> invoke(String payload, int records) {
         if (firstPayload == null) {
             firstPayload = payload;
         }

@@ -27,13 +27,13 @@ final class SqsPoller implements Runnable {
     private final SqsClient sqs;
     private final String queueUrl;
     private final String queueArn;
-    private final LocalFunction function;
+    private final Invocable function;
     private final EventSourceMapping mapping;
     private final int waitSeconds;
     private final boolean reportsItemFailures;
 
     /** @param mapping its settings; while it is disabled, messages wait in the queue */
-    SqsPoller(SqsClient sqs, String queueUrl, String queueArn, LocalFunction function, EventSourceMapping mapping,
+    SqsPoller(SqsClient sqs, String queueUrl, String queueArn, Invocable function, EventSourceMapping mapping,
               int waitSeconds, boolean reportsItemFailures) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;

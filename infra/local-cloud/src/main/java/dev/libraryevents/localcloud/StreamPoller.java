@@ -39,7 +39,7 @@ final class StreamPoller implements Runnable {
 
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
-    private final LocalFunction function;
+    private final Invocable function;
     private final EventSourceMapping mapping;
     private final int maxRetries;
     private final Machine filter;
@@ -51,7 +51,7 @@ final class StreamPoller implements Runnable {
     private final Path positionsFile;
 
     /** @param positionsFile where the shard positions are kept across restarts; null to start from the horizon */
-    StreamPoller(DynamoDbStreamsClient streams, String streamArn, LocalFunction function, EventSourceMapping mapping,
+    StreamPoller(DynamoDbStreamsClient streams, String streamArn, Invocable function, EventSourceMapping mapping,
                  int maxRetries, List<String> filterPatterns, SqsClient sqs, String onFailureQueueUrl,
                  Path positionsFile) throws Exception {
         this.positionsFile = positionsFile;
