@@ -143,7 +143,7 @@ final class EventBridgeEmulator {
             throw new ValidationError("Replay " + name + " already exists.");
         }
         Instant started = Instant.now();
-        int replayed = replay(from, to);
+        int replayed = replay(name, from, to);
         LocalCloud.log("replay " + name + ": " + replayed + " archived events put on their bus again");
         Replay replay = new Replay(name, archiveArn, destinationArn, from, to, started, Instant.now(), replayed);
         replays.put(name, replay);
@@ -204,14 +204,14 @@ final class EventBridgeEmulator {
     }
 
     /** Puts archived events whose time lies in [from, to] on their bus again, as EventBridge's replay does. */
-    synchronized int replay(Instant from, Instant to) throws Exception {
+    private int replay(String name, Instant from, Instant to) throws Exception {
         int replayed = 0;
         for (String line : List.copyOf(archive)) {
             JsonNode archived = JSON.readTree(line);
             Instant time = Instant.parse(archived.path("event").path("time").asText());
             if (!time.isBefore(from) && !time.isAfter(to)) {
                 ObjectNode event = (ObjectNode) archived.path("event").deepCopy();
-                event.put("replay-name", "local-replay");
+                event.put("replay-name", name);
                 route(archived.path("bus").asText(), event.toString());
                 replayed++;
             }

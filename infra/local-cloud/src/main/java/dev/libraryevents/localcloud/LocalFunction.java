@@ -197,10 +197,6 @@ final class LocalFunction implements Invocable, AutoCloseable {
         }
     }
 
-    String environment(String name) {
-        return environment.get(name);
-    }
-
     /** The function's own variables, as Lambda's GetFunctionConfiguration shows them. */
     Map<String, String> variables() {
         return Map.copyOf(variables);

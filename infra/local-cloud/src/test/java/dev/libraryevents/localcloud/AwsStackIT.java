@@ -13,7 +13,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 @EnabledIfEnvironmentVariable(named = "AWS_PROFILE", matches = ".+")
 @EnabledIfEnvironmentVariable(named = "LIBRARY_EVENTS_STACK", matches = ".+")
-class AwsStackIT {
+class AwsStackIT extends FaultScenarioTests {
 
     private static Deployment deployment;
     private static FaultScenarios scenarios;
@@ -36,23 +36,8 @@ class AwsStackIT {
         Scenarios.lifecycle(deployment.api);
     }
 
-    @Test
-    void shouldTakeEffectOnce_whenTheSameEventIsPutTwice() throws Exception {
-        scenarios.duplicatesTakeEffectOnce();
-    }
-
-    @Test
-    void shouldParkAFailingEventInTheDlq_andProcessItAfterRedrive_onceFixed() throws Exception {
-        scenarios.failingEventsWaitInTheDlq_andTakeEffectAfterRedrive();
-    }
-
-    @Test
-    void shouldLoseNothing_whenAConsumerIsDownForAWhile() throws Exception {
-        scenarios.nothingIsLost_whenAConsumerIsDownForAWhile();
-    }
-
-    @Test
-    void shouldReplayArchivedEvents_asDuplicatesThatChangeNothing() throws Exception {
-        scenarios.archiveReplayChangesNothing(null);
+    @Override
+    FaultScenarios scenarios() {
+        return scenarios;
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * visibility is shortened to 3 s so that 3 receives take seconds. And one check only the local cloud can make: it
  * sees every event the bus accepts, so it can bound how many one borrow causes.
  */
-class FaultsIT {
+class FaultsIT extends FaultScenarioTests {
 
     private static LocalCloud cloud;
     private static Deployment deployment;
@@ -39,24 +40,14 @@ class FaultsIT {
         }
     }
 
-    @Test
-    void shouldTakeEffectOnce_whenTheSameEventIsPutTwice() throws Exception {
-        scenarios.duplicatesTakeEffectOnce();
+    @Override
+    FaultScenarios scenarios() {
+        return scenarios;
     }
 
-    @Test
-    void shouldParkAFailingEventInTheDlq_andProcessItAfterRedrive_onceFixed() throws Exception {
-        scenarios.failingEventsWaitInTheDlq_andTakeEffectAfterRedrive();
-    }
-
-    @Test
-    void shouldLoseNothing_whenAConsumerIsDownForAWhile() throws Exception {
-        scenarios.nothingIsLost_whenAConsumerIsDownForAWhile();
-    }
-
-    @Test
-    void shouldReplayArchivedEvents_asDuplicatesThatChangeNothing() throws Exception {
-        scenarios.archiveReplayChangesNothing(cloud::eventsPut);
+    @Override
+    LongSupplier eventsOnTheBus() {
+        return cloud::eventsPut;
     }
 
     @Test

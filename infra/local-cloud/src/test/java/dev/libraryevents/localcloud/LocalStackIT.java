@@ -19,7 +19,7 @@ import org.testcontainers.utility.DockerImageName;
  * (set LOCALSTACK_AUTH_TOKEN for newer ones).
  */
 @Testcontainers(disabledWithoutDocker = true)
-class LocalStackIT {
+class LocalStackIT extends FaultScenarioTests {
 
     private static final Path ROOT = Stack.repositoryRoot();
 
@@ -50,24 +50,9 @@ class LocalStackIT {
         Scenarios.lifecycle(deployment.api);
     }
 
-    @Test
-    void shouldTakeEffectOnce_whenTheSameEventIsPutTwice() throws Exception {
-        scenarios.duplicatesTakeEffectOnce();
-    }
-
-    @Test
-    void shouldParkAFailingEventInTheDlq_andProcessItAfterRedrive_onceFixed() throws Exception {
-        scenarios.failingEventsWaitInTheDlq_andTakeEffectAfterRedrive();
-    }
-
-    @Test
-    void shouldLoseNothing_whenAConsumerIsDownForAWhile() throws Exception {
-        scenarios.nothingIsLost_whenAConsumerIsDownForAWhile();
-    }
-
-    @Test
-    void shouldReplayArchivedEvents_asDuplicatesThatChangeNothing() throws Exception {
-        scenarios.archiveReplayChangesNothing(null);
+    @Override
+    FaultScenarios scenarios() {
+        return scenarios;
     }
 
     private static void cdk(String... args) throws Exception {

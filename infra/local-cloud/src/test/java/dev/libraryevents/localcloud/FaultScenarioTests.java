@@ -1,0 +1,39 @@
+package dev.libraryevents.localcloud;
+
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The portable fault scenarios as tests: the IT of each place a stack runs (the local cloud, LocalStack, AWS)
+ * extends this and says where its deployment is.
+ */
+abstract class FaultScenarioTests {
+
+    /** The scenarios against this IT's deployment. */
+    abstract FaultScenarios scenarios();
+
+    /** The bus's count of accepted events where the deployment can tell (the local cloud); null elsewhere. */
+    LongSupplier eventsOnTheBus() {
+        return null;
+    }
+
+    @Test
+    void shouldTakeEffectOnce_whenTheSameEventIsPutTwice() throws Exception {
+        scenarios().duplicatesTakeEffectOnce();
+    }
+
+    @Test
+    void shouldParkAFailingEventInTheDlq_andProcessItAfterRedrive_onceFixed() throws Exception {
+        scenarios().failingEventsWaitInTheDlq_andTakeEffectAfterRedrive();
+    }
+
+    @Test
+    void shouldLoseNothing_whenAConsumerIsDownForAWhile() throws Exception {
+        scenarios().nothingIsLost_whenAConsumerIsDownForAWhile();
+    }
+
+    @Test
+    void shouldReplayArchivedEvents_asDuplicatesThatChangeNothing() throws Exception {
+        scenarios().archiveReplayChangesNothing(eventsOnTheBus());
+    }
+}
