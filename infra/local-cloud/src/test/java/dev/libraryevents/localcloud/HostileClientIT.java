@@ -150,7 +150,10 @@ class HostileClientIT {
                     .source("library.service").detailType("BookReturned").detail("{}"))))
                     .isInstanceOfSatisfying(EventBridgeException.class, e -> {
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
-                        assertThat(e.getMessage()).contains("events:PutEvents", "library.service");
+                        // IAM's own words: a failed events:source condition is "no policy allows" the action
+                        assertThat(e.getMessage()).contains("assumed-role/NotificationOutboxRelayServiceRole",
+                                "not authorized to perform: events:PutEvents on resource: "
+                                        + "arn:aws:events:us-east-1:000000000000:event-bus/library-events");
                     });
         }
     }
