@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +75,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
     private final Path logFile;
     private final Metering metering;
     private volatile String firstPayload;
-    private final LinkedBlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
+    private final LinkedBlockingDeque<Invocation> pending = new LinkedBlockingDeque<>();
     private final List<Environment> environments = new CopyOnWriteArrayList<>();
     private final List<Long> initMillis = Collections.synchronizedList(new ArrayList<>());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -164,14 +164,20 @@ final class LocalFunction implements Invocable, AutoCloseable {
         Invocation invocation = new Invocation(UUID.randomUUID().toString(), payload, records,
                 new CompletableFuture<>());
         pending.add(invocation);
-        synchronized (this) {
-            long idle = environments.stream().filter(Environment::idle).count() + starting;
-            if (!closed && idle < pending.size() && environments.size() + starting < maxConcurrency) {
-                starting++;
-                STARTERS.execute(this::startEnvironment);
-            }
-        }
+        scaleOut();
         return invocation.result;
+    }
+
+    /**
+     * Starts an environment when invocations wait and none is idle, up to the concurrency: on every invocation,
+     * and whenever an environment ends (a timed-out one is replaced, or what waits for it would wait forever).
+     */
+    private synchronized void scaleOut() {
+        long idle = environments.stream().filter(Environment::idle).count() + starting;
+        if (!closed && idle < pending.size() && environments.size() + starting < maxConcurrency) {
+            starting++;
+            STARTERS.execute(this::startEnvironment);
+        }
     }
 
     /**
@@ -273,7 +279,12 @@ final class LocalFunction implements Invocable, AutoCloseable {
     /** The runtime interface client and what it needs beside the function's own jar, from this JVM's classpath. */
     private static String runtimeClasspath() {
         List<String> jars = new ArrayList<>();
+        // The runtime interface client and what it needs itself, as Lambda's Java runtime has them: the core
+        // interfaces and the SDK's utils-lite (the client keeps the trace id in its thread-local). Our functions'
+        // jars bring their own copies; a handler that does not (a test's) needs these.
         for (String className : List.of(AWSLambda.class.getName(),
+                "com.amazonaws.services.lambda.runtime.LambdaLogger",
+                "software.amazon.awssdk.utilslite.SdkInternalThreadLocal",
                 "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer",
                 "software.amazon.awssdk.utils.StringUtils",
                 "software.amazon.awssdk.annotations.SdkPublicApi")) {
@@ -302,6 +313,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
         private volatile boolean startReleased;
         private volatile Invocation current;
         private volatile long handedOverAt;
+        private volatile boolean stopped;
 
         Environment() {
             STARTING.acquireUninterruptibly();
@@ -351,6 +363,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
         }
 
         void stop() {
+            stopped = true;
             started();
             // SIGTERM first: a JVM ends in milliseconds and runs its exit work (a class-data archive is written then).
             process.destroy();
@@ -364,7 +377,9 @@ final class LocalFunction implements Invocable, AutoCloseable {
             }
             runtimeApi.stop(0);
             threads.shutdownNow();
-            environments.remove(this);
+            if (environments.remove(this)) {
+                scaleOut();
+            }
         }
 
         private void exited() {
@@ -420,6 +435,13 @@ final class LocalFunction implements Invocable, AutoCloseable {
                 } while (invocation.result.isDone());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
+            }
+            if (stopped) {
+                // This environment ended (reconfigured, timed out) while its runtime waited for work: the
+                // invocation goes back to the head of the line, for an environment that will answer it.
+                pending.addFirst(invocation);
+                scaleOut();
                 return;
             }
             current = invocation;
