@@ -1,67 +1,133 @@
 package dev.libraryevents.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.api.Condition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local cloud holds functions to their roles: the synthesized template with one grant removed (the library
- * API's dynamodb:PutItem) makes that function's writes fail with AWS's AccessDeniedException, while what its role
- * still allows works. The unmodified template is every other IT's.
+ * The local cloud holds every caller to the template's grants. A copy of the synthesized template lacks three: the
+ * library API role's dynamodb:PutItem, the audit queue policy's statement that lets its rule send, and the Lambda
+ * permission that lets the gateway invoke the notification API. Each call they covered now fails as on AWS, and
+ * what the template still grants works. The unmodified template is every other IT's.
  */
 class IamIT {
 
-    @Test
-    void shouldFailAFunctionsWrite_whenItsRoleNoLongerGrantsIt() throws Exception {
-        Path logs = Files.createTempDirectory("iam-it-logs");
-        try (LocalCloud cloud = LocalCloud.start(new LocalCloud.Options(withoutLibraryPutItem(), 0, 0, null, logs, 1,
-                null))) {
-            Stack.Api api = new Stack.Api(cloud.apiUrl());
+    private static Path logs;
+    private static LocalCloud cloud;
+    private static Stack.Api api;
 
-            Stack.Api.Response added = api.post("/books", "{\"title\":\"Dune\",\"author\":\"Frank Herbert\","
-                    + "\"copies\":1}", "iam-denied");
-            assertThat(added.status()).isEqualTo(500);
-            assertThat(api.get("/books/2f9a9b1e-0000-4000-8000-000000000000").status())
-                    .as("GetItem is still granted").isEqualTo(404);
+    @BeforeAll
+    static void startWithThreeGrantsRemoved() throws Exception {
+        logs = Files.createTempDirectory("iam-it-logs");
+        cloud = LocalCloud.start(new LocalCloud.Options(withoutThreeGrants(), 0, 0, null, logs, 1, null));
+        api = new Stack.Api(cloud.apiUrl());
+    }
 
-            String log;
-            try (Stream<Path> files = Files.list(logs)) {
-                Path libraryLog = files.filter(f -> f.getFileName().toString().startsWith("LibraryApi")).findFirst()
-                        .orElseThrow();
-                log = Files.readString(libraryLog);
-            }
-            assertThat(log).contains("is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:");
+    @AfterAll
+    static void stop() {
+        if (cloud != null) {
+            cloud.close();
         }
     }
 
-    /** A copy of the template, beside the original so that its assets resolve, without the grant. */
-    private static Path withoutLibraryPutItem() throws Exception {
+    @Test
+    void shouldFailAFunctionsWrite_whenItsRoleNoLongerGrantsIt() throws Exception {
+        Stack.Api.Response added = api.post("/books", "{\"title\":\"Dune\",\"author\":\"Frank Herbert\","
+                + "\"copies\":1}", "iam-denied");
+
+        assertThat(added.status()).isEqualTo(500);
+        assertThat(api.get("/books/2f9a9b1e-0000-4000-8000-000000000000").status())
+                .as("GetItem is still granted").isEqualTo(404);
+        assertThat(log("LibraryApi"))
+                .contains("is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:");
+    }
+
+    @Test
+    void shouldNotDeliverToAQueue_whoseTemplatePolicyNoLongerLetsTheRuleSend() throws Exception {
+        ObjectNode added = FaultScenarios.example("BookAdded");
+        String bookId = java.util.UUID.randomUUID().toString();
+        added.put("eventId", java.util.UUID.randomUUID().toString()).put("aggregateId", bookId)
+                .put("correlationId", "iam-queue-policy");
+        ((ObjectNode) added.get("data")).put("bookId", bookId);
+        try (Deployment deployment = Deployment.at(cloud.awsEndpoint(), "LibraryEventsWithoutThreeGrants")) {
+            assertThat(deployment.eventBridge.putEvents(r -> r.entries(e -> e.eventBusName(deployment.busName())
+                    .source("library.service").detailType("BookAdded").detail(added.toString())))
+                    .failedEntryCount()).isZero();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cloud.eventsOf("iam-queue-policy"))
+                .as("the analytics queue's policy is intact: its consumer summed the book up")
+                .contains("AnalyticsUpdated"));
+        assertThat(cloud.metering().snapshot()).hasKeySatisfying(new Condition<>(
+                key -> key.startsWith("events.failedInvocations|AuditConsumerRule"), "a failed delivery to audit"));
+        assertThat(api.get("/audit/books/" + bookId).body().path("items")).as("nothing reached the audit").isEmpty();
+    }
+
+    @Test
+    void shouldAnswer500FromTheGateway_whenNoPermissionLetsItInvokeTheFunction() throws Exception {
+        Stack.Api.Response notifications = api.get("/users/2f9a9b1e-0000-4000-8000-000000000000/notifications");
+
+        assertThat(notifications.status()).isEqualTo(500);
+        assertThat(notifications.body().path("message").asText()).isEqualTo("Internal server error");
+        assertThat(api.get("/reports/usage").status()).as("the analytics API's permission is intact")
+                .isEqualTo(200);
+    }
+
+    private static String log(String functionPrefix) throws Exception {
+        try (Stream<Path> files = Files.list(logs)) {
+            return Files.readString(files.filter(f -> f.getFileName().toString().startsWith(functionPrefix))
+                    .findFirst().orElseThrow());
+        }
+    }
+
+    /** A copy of the template, beside the original so that its assets resolve, without the three grants. */
+    private static Path withoutThreeGrants() throws Exception {
         Path original = Stack.template();
         ObjectNode template = (ObjectNode) CloudTemplate.JSON.readTree(original.toFile());
-        boolean removed = false;
-        for (Map.Entry<String, JsonNode> resource
-                : (Iterable<Map.Entry<String, JsonNode>>) template.path("Resources")::fields) {
-            if (resource.getKey().startsWith("LibraryApiServiceRoleDefaultPolicy")) {
-                for (var statement : resource.getValue().at("/Properties/PolicyDocument/Statement")) {
+        ObjectNode resources = (ObjectNode) template.path("Resources");
+        int removed = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> resource = it.next();
+            String id = resource.getKey();
+            JsonNode properties = resource.getValue().path("Properties");
+            if (id.startsWith("LibraryApiServiceRoleDefaultPolicy")) {
+                for (JsonNode statement : properties.at("/PolicyDocument/Statement")) {
                     ArrayNode actions = (ArrayNode) statement.path("Action");
                     for (int i = actions.size() - 1; i >= 0; i--) {
                         if (actions.get(i).asText().equals("dynamodb:PutItem")) {
                             actions.remove(i);
-                            removed = true;
+                            removed++;
                         }
                     }
                 }
+            } else if (id.startsWith("AuditConsumerQueuePolicy")) {
+                ArrayNode statements = (ArrayNode) properties.at("/PolicyDocument/Statement");
+                for (int i = statements.size() - 1; i >= 0; i--) {
+                    if (statements.get(i).path("Effect").asText().equals("Allow")) {
+                        statements.remove(i);
+                        removed++;
+                    }
+                }
+            } else if (id.startsWith("HttpApiusersuserIdnotificationsANYApiPermission")) {
+                it.remove();
+                removed++;
             }
         }
-        assertThat(removed).as("the library API's role granted dynamodb:PutItem").isTrue();
-        Path copy = original.resolveSibling("LibraryEventsWithoutPutItem.template.json");
+        assertThat(removed).as("the three grants were in the template").isEqualTo(3);
+        Path copy = original.resolveSibling("LibraryEventsWithoutThreeGrants.template.json");
         CloudTemplate.JSON.writeValue(copy.toFile(), template);
         return copy;
     }
