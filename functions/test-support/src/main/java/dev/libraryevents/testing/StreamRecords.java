@@ -61,7 +61,7 @@ public final class StreamRecords {
         return records;
     }
 
-    /** Through the JSON Lambda hands a function (the local cloud's poller writes the same), read as functions read it. */
+    /** Through the JSON Lambda hands a function (the local cloud's poller writes the same), read as a function does. */
     private DynamodbStreamRecord toLambda(Record record, String streamArn) {
         try {
             return EVENTS.treeToValue(StreamRecordJson.of(record, streamArn, "us-east-1"), DynamodbStreamRecord.class);

@@ -161,7 +161,8 @@ final class DynamoDbEmulator implements AutoCloseable {
     }
 
     private static String tableArn(String tableNameOrArn) {
-        return tableNameOrArn.startsWith("arn:") ? tableNameOrArn : CloudTemplate.arn("dynamodb", "table/" + tableNameOrArn);
+        return tableNameOrArn.startsWith("arn:") ? tableNameOrArn
+                : CloudTemplate.arn("dynamodb", "table/" + tableNameOrArn);
     }
 
     @Override

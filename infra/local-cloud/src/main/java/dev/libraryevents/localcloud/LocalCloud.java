@@ -74,9 +74,8 @@ public final class LocalCloud implements AutoCloseable {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Metering metering = new Metering();
-    private final List<Thread> pollers = new ArrayList<>();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
-    private final Map<String, EventSourceMapping> mappings = new LinkedHashMap<>();
+    private final EventSourceMappings mappings;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("schedules"));
     private final CloudTemplate template;
@@ -92,50 +91,55 @@ public final class LocalCloud implements AutoCloseable {
 
     private LocalCloud(Options options) throws Exception {
         long started = System.nanoTime();
-        dataDirectory = options.dataDirectory();
-        logDirectory = options.logDirectory();
-        host = options.host();
-        template = CloudTemplate.read(options.template());
-        Files.createDirectories(options.logDirectory());
-        // Bound first: the other services name it (SQS's queue URLs, the functions' AWS_ENDPOINT_URL).
-        awsEndpoint = track(new AwsEndpoint(host, options.awsPort()));
+        try {
+            dataDirectory = options.dataDirectory();
+            logDirectory = options.logDirectory();
+            host = options.host();
+            template = CloudTemplate.read(options.template());
+            Files.createDirectories(options.logDirectory());
+            // Bound first: the other services name it (SQS's queue URLs, the functions' AWS_ENDPOINT_URL).
+            awsEndpoint = track(new AwsEndpoint(host, options.awsPort()));
 
-        DynamoDbEmulator dynamoDb = track(new DynamoDbEmulator(options.dataDirectory()));
-        dynamoDb.createTables(template);
-        template.ofType("AWS::DynamoDB::Table").forEach((id, table) -> {
-            Set<String> indexKeys = new HashSet<>();
-            table.path("GlobalSecondaryIndexes").forEach(index -> indexKeys.add(
-                    index.path("KeySchema").path(0).path("AttributeName").asText()));
-            metering.indexKeys(id, indexKeys);
-        });
-        sqs = track(new SqsEmulator(metering, awsEndpoint.uri()));
-        sqs.createQueues(template, options.queueVisibility());
-        if (options.dataDirectory() != null) {
-            sqs.restore(options.dataDirectory());
+            DynamoDbEmulator dynamoDb = track(new DynamoDbEmulator(options.dataDirectory()));
+            dynamoDb.createTables(template);
+            template.ofType("AWS::DynamoDB::Table").forEach((id, table) -> {
+                Set<String> indexKeys = new HashSet<>();
+                table.path("GlobalSecondaryIndexes").forEach(index -> indexKeys.add(
+                        index.path("KeySchema").path(0).path("AttributeName").asText()));
+                metering.indexKeys(id, indexKeys);
+            });
+            sqs = track(new SqsEmulator(metering, awsEndpoint.uri()));
+            sqs.createQueues(template, options.queueVisibility());
+            if (options.dataDirectory() != null) {
+                sqs.restore(options.dataDirectory());
+            }
+            template.attributes((id, attribute) -> switch (attribute) {
+                case "StreamArn" -> dynamoDb.streamArn(id);
+                case "QueueUrl" -> sqs.queueUrl(id);
+                default -> null;
+            });
+            iam = new Iam(template);
+
+            events = new EventBridgeEmulator(options.dataDirectory(), metering, iam);
+            events.loadArchive();
+            template.ofType("AWS::Events::EventBus").values().forEach(bus -> events.addBus(bus.path("Name").asText()));
+            template.ofType("AWS::Events::Archive").forEach((id, archive) ->
+                    events.addArchive(id, template.resolve(archive.path("SourceArn")).replaceAll(".*/", "")));
+
+            for (Map.Entry<String, JsonNode> function : template.ofType("AWS::Lambda::Function").entrySet()) {
+                functions.put(function.getKey(), track(function(function.getKey(), function.getValue(), options)));
+            }
+            rules();
+            mappings = new EventSourceMappings(template, iam, functions, sqs, dynamoDb, options.dataDirectory());
+            api = track(new ApiGateway(template, functions, iam, host, options.apiPort()));
+            awsEndpoint.serve(new AwsEndpoint.Services(dynamoDb, sqs, new EventBridgeApi(events, iam),
+                    new LambdaApi(template, functions, mappings.all(), iam),
+                    new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), new AdminApi(this), iam,
+                    metering));
+        } catch (Exception | Error failed) {
+            close(); // what started before the failure (a mapping refused, a port taken) stops again
+            throw failed;
         }
-        template.attributes((id, attribute) -> switch (attribute) {
-            case "StreamArn" -> dynamoDb.streamArn(id);
-            case "QueueUrl" -> sqs.queueUrl(id);
-            default -> null;
-        });
-        iam = new Iam(template);
-
-        events = new EventBridgeEmulator(options.dataDirectory(), metering, iam);
-        events.loadArchive();
-        template.ofType("AWS::Events::EventBus").values().forEach(bus -> events.addBus(bus.path("Name").asText()));
-        template.ofType("AWS::Events::Archive").forEach((id, archive) ->
-                events.addArchive(id, template.resolve(archive.path("SourceArn")).replaceAll(".*/", "")));
-
-        for (Map.Entry<String, JsonNode> function : template.ofType("AWS::Lambda::Function").entrySet()) {
-            functions.put(function.getKey(), track(function(function.getKey(), function.getValue(), options)));
-        }
-        rules();
-        mappings(dynamoDb);
-        api = track(new ApiGateway(template, functions, iam, host, options.apiPort()));
-        awsEndpoint.serve(new AwsEndpoint.Services(dynamoDb, sqs, new EventBridgeApi(events, iam),
-                new LambdaApi(template, functions, mappings.values(), iam),
-                new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), new AdminApi(this), iam,
-                metering));
         bootMillis = (System.nanoTime() - started) / 1_000_000;
     }
 
@@ -247,7 +251,7 @@ public final class LocalCloud implements AutoCloseable {
      * the queue meanwhile. For tests that restart the cloud; the others use Lambda's API.
      */
     public void pauseConsumer(String functionLogicalIdPrefix, boolean paused) {
-        mappings.values().stream().filter(m -> m.functionName().startsWith(functionLogicalIdPrefix))
+        mappings.all().stream().filter(m -> m.functionName().startsWith(functionLogicalIdPrefix))
                 .forEach(m -> m.update(!paused, null));
     }
 
@@ -397,75 +401,6 @@ public final class LocalCloud implements AutoCloseable {
         }, Duration.between(now, next).toMillis(), TimeUnit.DAYS.toMillis(1), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * The template's event source mappings, each with its pollers. Lambda refuses to create a mapping whose
-     * function's role cannot read the source (or send to its on-failure destination); so does the local cloud,
-     * at start, naming the permission.
-     */
-    private void mappings(DynamoDbEmulator dynamoDb) throws Exception {
-        for (Map.Entry<String, JsonNode> entry : template.ofType("AWS::Lambda::EventSourceMapping").entrySet()) {
-            JsonNode mapping = entry.getValue();
-            String functionId = CloudTemplate.logicalIdOf(mapping.path("FunctionName"));
-            LocalFunction function = functions.get(functionId);
-            String source = CloudTemplate.logicalIdOf(mapping.path("EventSourceArn"));
-            boolean fromQueue = template.typeOf(source).equals("AWS::SQS::Queue");
-            String sourceArn = template.resolve(mapping.path("EventSourceArn"));
-            JsonNode destination = mapping.path("DestinationConfig").path("OnFailure").path("Destination");
-            String onFailureArn = destination.isMissingNode() ? null : template.resolve(destination);
-            List<String> responseTypes = new ArrayList<>();
-            mapping.path("FunctionResponseTypes").forEach(type -> responseTypes.add(type.asText()));
-            EventSourceMapping settings = new EventSourceMapping(entry.getKey(), functionId, sourceArn,
-                    mapping.path("Enabled").asBoolean(true), mapping.path("BatchSize").asInt(fromQueue ? 10 : 100),
-                    mapping.path("MaximumBatchingWindowInSeconds").asInt(0), responseTypes, onFailureArn);
-            requirePermissions(entry.getKey(), functionId, fromQueue
-                    ? List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
-                    : List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
-                    sourceArn);
-            if (onFailureArn != null) {
-                requirePermissions(entry.getKey(), functionId, List.of("sqs:SendMessage"), onFailureArn);
-            }
-            mappings.put(entry.getKey(), settings);
-            Runnable poller;
-            int threads = 1; // a stream shard is read by one poller, in order
-            if (fromQueue) {
-                // Lambda polls a queue with several batches at once (five to start with), up to the function's
-                // concurrency or the mapping's MaximumConcurrency: one batch at a time would make a consumer
-                // whose writes take a while fall behind, which it would not on AWS.
-                threads = mapping.path("ScalingConfig").path("MaximumConcurrency")
-                        .asInt(function.maxConcurrency());
-                threads = Math.max(1, Math.min(threads, function.maxConcurrency()));
-                poller = new SqsPoller(sqs.client(), sqs.queueUrl(source), sourceArn, function, settings,
-                        mapping.path("MaximumBatchingWindowInSeconds").asInt(0),
-                        responseTypes.contains("ReportBatchItemFailures"));
-            } else {
-                List<String> filters = new ArrayList<>();
-                mapping.path("FilterCriteria").path("Filters").forEach(f -> filters.add(f.path("Pattern").asText()));
-                String onFailure = destination.isMissingNode() ? null
-                        : sqs.queueUrl(CloudTemplate.logicalIdOf(destination));
-                poller = new StreamPoller(dynamoDb.streams(), dynamoDb.streamArn(source), function, settings,
-                        mapping.path("MaximumRetryAttempts").asInt(3), filters, sqs.client(), onFailure,
-                        dataDirectory == null ? null
-                                : dataDirectory.resolve("streams").resolve(functionId + ".json"));
-            }
-            for (int i = 0; i < threads; i++) {
-                Thread thread = new Thread(poller, "mapping-" + functionId + "-" + i);
-                thread.setDaemon(true);
-                thread.start();
-                pollers.add(thread);
-            }
-        }
-    }
-
-    private void requirePermissions(String mappingId, String functionId, List<String> actions, String resource) {
-        for (String action : actions) {
-            String denial = iam.check(functionId, action, resource, Map.of());
-            if (denial != null) {
-                throw new IllegalStateException("CREATE_FAILED " + mappingId + ": the function's execution role "
-                        + "does not have the permission " + action + " on " + resource + " (" + denial + ")");
-            }
-        }
-    }
-
     /** A resource's physical id as CloudFormation reports it (a queue's URL, a mapping's UUID, a rule's name). */
     private String physicalId(String logicalId) {
         return switch (template.typeOf(logicalId)) {
@@ -498,16 +433,11 @@ public final class LocalCloud implements AutoCloseable {
 
     @Override
     public void close() {
-        pollers.forEach(Thread::interrupt);
-        for (Thread poller : pollers) {
-            try {
-                poller.join(TimeUnit.SECONDS.toMillis(35));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (mappings != null) {
+            mappings.close();
         }
         scheduler.shutdownNow();
-        if (dataDirectory != null) {
+        if (dataDirectory != null && sqs != null) {
             try {
                 sqs.save(dataDirectory);
             } catch (Exception e) {

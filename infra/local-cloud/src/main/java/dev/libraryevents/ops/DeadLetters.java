@@ -96,8 +96,8 @@ public final class DeadLetters {
     }
 
     /**
-     * A queue named by its URL, in full, or by a part that only one queue's name contains: CDK names a queue after its construct
-     * with a generated suffix (e.g. {@code LibraryEvents-AuditConsumerDeadLetters9A8B7C6D-x1y2z3}).
+     * A queue named by its URL, its name in full, or a part that only one queue's name contains: CDK names a queue
+     * after its construct with a generated suffix (e.g. {@code LibraryEvents-AuditConsumerDeadLetters9A8B7C6D-x1y2z3}).
      */
     public String queueUrl(String nameOrPart) {
         if (nameOrPart.startsWith("https://") || nameOrPart.startsWith("http://")) {

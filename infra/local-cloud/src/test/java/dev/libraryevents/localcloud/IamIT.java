@@ -1,6 +1,7 @@
 package dev.libraryevents.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The local cloud holds every caller to the template's grants. A copy of the synthesized template lacks three: the
  * library API role's dynamodb:PutItem, the audit queue policy's statement that lets its rule send, and the Lambda
  * permission that lets the gateway invoke the notification API. Each call they covered now fails as on AWS, and
- * what the template still grants works. The unmodified template is every other IT's.
+ * what the template still grants works. And a mapping whose role cannot read its queue stops the start, as it fails
+ * a deployment. The unmodified template is every other IT's.
  */
 class IamIT {
 
@@ -86,6 +88,39 @@ class IamIT {
                 .isEqualTo(200);
     }
 
+    @Test
+    void shouldRefuseToStart_aMappingWhoseRoleCannotReadItsQueue_asADeploymentWouldFail() throws Exception {
+        ObjectNode template = (ObjectNode) CloudTemplate.JSON.readTree(Stack.template().toFile());
+        int removed = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> resource = it.next();
+            if (resource.getKey().startsWith("AuditConsumerFunctionServiceRoleDefaultPolicy")) {
+                for (JsonNode statement : resource.getValue().at("/Properties/PolicyDocument/Statement")) {
+                    removed += remove((ArrayNode) statement.path("Action"), "sqs:ReceiveMessage");
+                }
+            }
+        }
+        assertThat(removed).isEqualTo(1);
+        Path copy = Stack.template().resolveSibling("LibraryEventsWithoutReceive.template.json");
+        CloudTemplate.JSON.writeValue(copy.toFile(), template);
+
+        assertThatThrownBy(() -> LocalCloud.start(new LocalCloud.Options(copy, 0, 0, null, logs, 1, null)).close())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("CREATE_FAILED AuditConsumerFunctionSqsEventSource")
+                .hasMessageContaining("sqs:ReceiveMessage");
+    }
+
+    private static int remove(ArrayNode actions, String action) {
+        int removed = 0;
+        for (int i = actions.size() - 1; i >= 0; i--) {
+            if (actions.get(i).asText().equals(action)) {
+                actions.remove(i);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     private static String log(String functionPrefix) throws Exception {
         try (Stream<Path> files = Files.list(logs)) {
             return Files.readString(files.filter(f -> f.getFileName().toString().startsWith(functionPrefix))
@@ -105,13 +140,7 @@ class IamIT {
             JsonNode properties = resource.getValue().path("Properties");
             if (id.startsWith("LibraryApiServiceRoleDefaultPolicy")) {
                 for (JsonNode statement : properties.at("/PolicyDocument/Statement")) {
-                    ArrayNode actions = (ArrayNode) statement.path("Action");
-                    for (int i = actions.size() - 1; i >= 0; i--) {
-                        if (actions.get(i).asText().equals("dynamodb:PutItem")) {
-                            actions.remove(i);
-                            removed++;
-                        }
-                    }
+                    removed += remove((ArrayNode) statement.path("Action"), "dynamodb:PutItem");
                 }
             } else if (id.startsWith("AuditConsumerQueuePolicy")) {
                 ArrayNode statements = (ArrayNode) properties.at("/PolicyDocument/Statement");
