@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundExcepti
 import software.amazon.awssdk.services.eventbridge.model.Rule;
 import software.amazon.awssdk.services.eventbridge.model.RuleState;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
@@ -64,6 +65,33 @@ class AwsApisIT {
                 .functionName()).isEqualTo(library);
         assertThatThrownBy(() -> deployment.lambda.getFunction(r -> r.functionName("NoSuchFunction")))
                 .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+    }
+
+    @Test
+    void shouldUpdateAFunctionsTimeoutAndMemory_andRefuseImpossibleValues() {
+        String analytics = deployment.function("AnalyticsApi");
+        var updated = deployment.lambda.updateFunctionConfiguration(r -> r.functionName(analytics).timeout(20)
+                .memorySize(512));
+        assertThat(updated.timeout()).isEqualTo(20);
+        assertThat(updated.memorySize()).isEqualTo(512);
+        assertThat(updated.environment().variables()).as("what the update does not name stays")
+                .containsKey("TABLE_NAME");
+        assertThatThrownBy(() -> deployment.lambda.updateFunctionConfiguration(r -> r.functionName(analytics)
+                .timeout(0))).isInstanceOf(InvalidParameterValueException.class);
+    }
+
+    @Test
+    void shouldChangeAMappingsBatchSize() {
+        String consumer = deployment.function("AnalyticsConsumerFunction");
+        String uuid = deployment.lambda.listEventSourceMappings(r -> r.functionName(consumer)).eventSourceMappings()
+                .get(0).uuid();
+        try {
+            assertThat(deployment.lambda.updateEventSourceMapping(r -> r.uuid(uuid).batchSize(5)).batchSize())
+                    .isEqualTo(5);
+            assertThat(deployment.lambda.getEventSourceMapping(r -> r.uuid(uuid)).batchSize()).isEqualTo(5);
+        } finally {
+            deployment.lambda.updateEventSourceMapping(r -> r.uuid(uuid).batchSize(10));
+        }
     }
 
     @Test
