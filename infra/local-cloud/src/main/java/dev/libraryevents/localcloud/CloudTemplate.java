@@ -196,17 +196,20 @@ public final class CloudTemplate {
             case "AWS::Lambda::Function.Arn" -> arn("lambda", "function:" + name);
             case "AWS::Events::EventBus.Arn" -> arn("events", "event-bus/" + name);
             case "AWS::Events::EventBus.Name" -> name;
-            case "AWS::Events::Rule.Arn" -> arn("events", "rule/" + ruleBusPrefix(logicalId) + logicalId);
+            case "AWS::Events::Rule.Arn" -> ruleArn(busOfRule(logicalId), logicalId);
             case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + ACCOUNT + ":role/" + logicalId;
             default -> throw new IllegalArgumentException("no local value for " + logicalId + "." + attribute);
         };
     }
 
-    /** A rule on a custom bus has the bus's name in its ARN; on the default bus it does not. */
-    private String ruleBusPrefix(String ruleId) {
+    private String busOfRule(String ruleId) {
         JsonNode bus = properties(ruleId).path("EventBusName");
-        String name = bus.isMissingNode() ? "default" : resolve(bus);
-        return name.equals("default") ? "" : name + "/";
+        return bus.isMissingNode() ? "default" : resolve(bus);
+    }
+
+    /** A rule on a custom bus has the bus's name in its ARN; on the default bus it does not. */
+    public static String ruleArn(String busName, String ruleName) {
+        return arn("events", "rule/" + (busName.equals("default") ? "" : busName + "/") + ruleName);
     }
 
     /** The ARN API Gateway invokes a function as, for one request: what a Lambda permission's SourceArn names. */

@@ -208,7 +208,7 @@ final class EventBridgeApi {
         String bus = EventBridgeEmulator.busName(request.path("EventBusName").asText("default"));
         if (request.has("Rule") || (request.has("Name") && !request.has("EventPattern"))) {
             String rule = request.has("Rule") ? request.path("Rule").asText() : request.path("Name").asText();
-            return CloudTemplate.arn("events", "rule/" + (bus.equals("default") ? "" : bus + "/") + rule);
+            return CloudTemplate.ruleArn(bus, rule);
         }
         return "*";
     }

@@ -60,7 +60,7 @@ final class EventBridgeEmulator {
         }
 
         String arn() {
-            return CloudTemplate.arn("events", "rule/" + (bus.equals("default") ? "" : bus + "/") + name);
+            return CloudTemplate.ruleArn(bus, name);
         }
     }
 
