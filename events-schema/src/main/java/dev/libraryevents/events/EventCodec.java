@@ -69,6 +69,13 @@ public final class EventCodec {
         node.put("aggregateId", event.aggregateId());
         node.put("sequence", event.sequence());
         node.set("data", mapper.valueToTree(event.data()));
+        if (event.actor() != null) {
+            ObjectNode actor = node.putObject("actor");
+            if (event.actor().sub() != null) {
+                actor.put("sub", event.actor().sub());
+            }
+            actor.put("role", event.actor().role());
+        }
         return node;
     }
 
@@ -113,7 +120,9 @@ public final class EventCodec {
                     node.path("causationId").textValue(),
                     node.get("aggregateId").textValue(),
                     node.get("sequence").longValue(),
-                    mapper.treeToValue(node.get("data"), type.dataClass()));
+                    mapper.treeToValue(node.get("data"), type.dataClass()),
+                    node.has("actor") ? new EventEnvelope.Actor(node.path("actor").path("sub").textValue(),
+                            node.path("actor").path("role").textValue()) : null);
         } catch (JsonProcessingException e) {
             throw new InvalidEventException("$.data", e.getOriginalMessage());
         }

@@ -11,9 +11,41 @@ import java.util.UUID;
  *
  * @param causationId the {@code eventId} of the event that caused this one, or {@code null} for a client's request
  * @param sequence    counts the events of one aggregate from 1; consumers use it to tolerate any delivery order
+ * @param actor       who caused it (DESIGN §4a): the signed-in caller of a request, {@link Actor#SYSTEM} for an
+ *                    event or schedule; {@code null} where it is not known (events from before the field)
  */
 public record EventEnvelope(String eventId, int eventVersion, Instant occurredAt, String correlationId,
-                            String causationId, String aggregateId, long sequence, EventData data) {
+                            String causationId, String aggregateId, long sequence, EventData data, Actor actor) {
+
+    /** Who caused an event: a librarian or member by their user pool {@code sub}, or the system. */
+    public record Actor(String sub, String role) {
+
+        public static final Actor SYSTEM = new Actor(null, "system");
+
+        public Actor {
+            Objects.requireNonNull(role, "role");
+            if (!role.equals("system") && !role.equals("librarian") && !role.equals("member")) {
+                throw new IllegalArgumentException("an actor's role is librarian, member or system, not " + role);
+            }
+            if (role.equals("system") != (sub == null)) {
+                throw new IllegalArgumentException("a librarian or member has a sub, the system none");
+            }
+        }
+
+        public static Actor librarian(String sub) {
+            return new Actor(sub, "librarian");
+        }
+
+        public static Actor member(String sub) {
+            return new Actor(sub, "member");
+        }
+    }
+
+    /** An envelope whose actor is not known. */
+    public EventEnvelope(String eventId, int eventVersion, Instant occurredAt, String correlationId,
+                         String causationId, String aggregateId, long sequence, EventData data) {
+        this(eventId, eventVersion, occurredAt, correlationId, causationId, aggregateId, sequence, data, null);
+    }
 
     public EventEnvelope {
         Objects.requireNonNull(eventId, "eventId");
@@ -28,11 +60,17 @@ public record EventEnvelope(String eventId, int eventVersion, Instant occurredAt
         occurredAt = occurredAt.truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** A new event at the current schema version of its type, with a fresh id. */
+    /** A new event at the current schema version of its type, with a fresh id, its actor not known. */
     public static EventEnvelope create(EventData data, String aggregateId, long sequence, Instant occurredAt,
                                        String correlationId, String causationId) {
+        return create(data, aggregateId, sequence, occurredAt, correlationId, causationId, null);
+    }
+
+    /** A new event at the current schema version of its type, with a fresh id. */
+    public static EventEnvelope create(EventData data, String aggregateId, long sequence, Instant occurredAt,
+                                       String correlationId, String causationId, Actor actor) {
         return new EventEnvelope(UUID.randomUUID().toString(), data.type().currentVersion(), occurredAt,
-                correlationId, causationId, aggregateId, sequence, data);
+                correlationId, causationId, aggregateId, sequence, data, actor);
     }
 
     public EventType eventType() {

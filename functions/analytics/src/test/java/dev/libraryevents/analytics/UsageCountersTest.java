@@ -111,6 +111,7 @@ class UsageCountersTest {
             assertThat(((EventData.AnalyticsUpdated) summary.data()).eventsProcessed()).isEqualTo(4);
             assertThat(summary.aggregateId()).isEqualTo("usage");
             assertThat(summary.causationId()).isEqualTo(events.get(0).path("eventId").asText());
+            assertThat(summary.actor()).as("caused by events").isEqualTo(EventEnvelope.Actor.SYSTEM);
         });
     }
 

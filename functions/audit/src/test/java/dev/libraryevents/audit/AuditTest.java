@@ -199,6 +199,27 @@ class AuditTest {
         assertThat(get("/traces/nothing-here").status()).isEqualTo(404);
     }
 
+    @Test
+    void shouldShowWhoCausedEachEvent_inTrailsAndTraces() {
+        String librarian = uuid();
+        String newBook = uuid();
+        EventEnvelope byALibrarian = EventEnvelope.create(new EventData.BookAdded(newBook, "Dune", "Frank Herbert",
+                null, 2), newBook, 1, borrowed.occurredAt().plusMillis(5), "req-actor", null,
+                EventEnvelope.Actor.librarian(librarian));
+        EventEnvelope bySystem = EventEnvelope.create(new EventData.AnalyticsUpdated(1, List.of("totals.borrowings")),
+                "usage", 9, borrowed.occurredAt().plusMillis(10), "req-actor", byALibrarian.eventId(),
+                EventEnvelope.Actor.SYSTEM);
+        deliver(byALibrarian, bySystem, registered);
+
+        JsonNode trace = get("/traces/req-actor").body().path("events");
+        assertThat(trace.get(0).path("actor").path("role").asText()).isEqualTo("librarian");
+        assertThat(trace.get(0).path("actor").path("sub").asText()).isEqualTo(librarian);
+        assertThat(trace.get(1).path("actor").path("role").asText()).isEqualTo("system");
+        assertThat(trace.get(1).path("actor").has("sub")).isFalse();
+        assertThat(get("/audit/users/" + userId).body().path("items").get(0).has("actor"))
+                .as("an event from before the field shows none").isFalse();
+    }
+
     record Response(int status, JsonNode body, Map<String, String> headers) {}
 
     private Response get(String pathAndQuery) {

@@ -59,6 +59,7 @@ class NotificationServiceTest {
                     service.inbox(userId).get(0).notificationId(), userId, "WELCOME", "INBOX"));
             assertThat(sent.causationId()).isEqualTo(registered.eventId());
             assertThat(sent.correlationId()).isEqualTo(registered.correlationId());
+            assertThat(sent.actor()).as("caused by an event").isEqualTo(EventEnvelope.Actor.SYSTEM);
         });
     }
 

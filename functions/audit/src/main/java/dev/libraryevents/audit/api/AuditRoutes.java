@@ -73,13 +73,15 @@ public final class AuditRoutes {
         ObjectNode body = JSON.objectNode();
         ArrayNode items = body.putArray("items");
         for (EventEnvelope event : trail) {
-            items.addObject()
+            ObjectNode wire = EventCodec.shared().toJson(event);
+            ObjectNode item = items.addObject()
                     .put("eventId", event.eventId())
                     .put("eventType", event.eventType().wireName())
                     .put("occurredAt", EventCodec.timestamp(event.occurredAt()))
                     .put("correlationId", event.correlationId())
-                    .put("causationId", event.causationId())
-                    .set("data", EventCodec.shared().toJson(event).get("data"));
+                    .put("causationId", event.causationId());
+            item.set("data", wire.get("data"));
+            withActor(item, wire);
         }
         return ApiResponse.ok(body);
     }
@@ -121,13 +123,21 @@ public final class AuditRoutes {
         }
         ObjectNode body = JSON.objectNode().put("correlationId", correlationId);
         ArrayNode list = body.putArray("events");
-        events.forEach(event -> list.addObject()
+        events.forEach(event -> withActor(list.addObject()
                 .put("eventId", event.eventId())
                 .put("eventType", event.eventType().wireName())
                 .put("source", event.source())
                 .put("occurredAt", EventCodec.timestamp(event.occurredAt()))
-                .put("causationId", event.causationId()));
+                .put("causationId", event.causationId()), EventCodec.shared().toJson(event)));
         return ApiResponse.ok(body);
+    }
+
+    /** Who caused the event, as its envelope says (DESIGN §4a); events from before the field have none. */
+    private static ObjectNode withActor(ObjectNode item, ObjectNode wire) {
+        if (wire.has("actor")) {
+            item.set("actor", wire.get("actor"));
+        }
+        return item;
     }
 
     private Instant at(ApiRequest request) {

@@ -68,7 +68,8 @@ public final class NotificationTable {
         }
         EventEnvelope sent = EventEnvelope.create(new NotificationSent(notification.notificationId(),
                         notification.userId(), notification.kind().name(), channel),
-                notification.notificationId(), 1, now, notification.correlationId(), notification.sourceEventId());
+                notification.notificationId(), 1, now, notification.correlationId(), notification.sourceEventId(),
+                EventEnvelope.Actor.SYSTEM); // caused by an event or the reminder schedule, never by a request
         return List.of(TransactionItems.putIfAbsent(tableName, item), outbox.append(sent));
     }
 

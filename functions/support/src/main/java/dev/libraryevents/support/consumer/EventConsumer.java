@@ -223,7 +223,8 @@ public final class EventConsumer {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             long sequence = lastSummarySequence(partition) + 1;
             EventEnvelope event = EventEnvelope.create(data.get(), summary.aggregateId(), sequence,
-                    clock.instant().truncatedTo(ChronoUnit.MILLIS), first.correlationId(), first.eventId());
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS), first.correlationId(), first.eventId(),
+                    EventEnvelope.Actor.SYSTEM);
             try {
                 dynamoDb.transactWriteItems(r -> r.transactItems(
                         TransactionItems.putIfAbsent(tableName, Map.of(
