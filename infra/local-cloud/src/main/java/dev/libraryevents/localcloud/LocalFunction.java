@@ -67,9 +67,8 @@ final class LocalFunction implements Invocable, AutoCloseable {
     private volatile int memoryMb;
     private final Path logDirectory;
     private final List<String> jvmOptions;
-    /** What the process gets: Lambda's own variables and the function's (the template's, or an update's). */
-    private final Map<String, String> environment = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, String> variables = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> lambdaEnvironment;
+    private volatile Map<String, String> variables;
     private volatile Duration timeout;
     private final int maxConcurrency;
     private final Path logFile;
@@ -110,9 +109,8 @@ final class LocalFunction implements Invocable, AutoCloseable {
         this.logDirectory = logDirectory;
         this.timeout = timeout;
         this.maxConcurrency = maxConcurrency;
-        this.environment.putAll(lambdaEnvironment);
-        this.environment.putAll(variables);
-        this.variables.putAll(variables);
+        this.lambdaEnvironment = Map.copyOf(lambdaEnvironment);
+        this.variables = Map.copyOf(variables);
         this.logFile = logDirectory.resolve(name + ".log");
         this.metering = metering;
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -143,7 +141,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
      * variables, whose JVMs start with other flags: what a benchmark starts cold beside the running function.
      */
     LocalFunction copy(String copyName, Duration copyTimeout, List<String> jvmOptions) {
-        return new LocalFunction(copyName, jar, handler, memoryMb, copyTimeout, 1, Map.copyOf(environment),
+        return new LocalFunction(copyName, jar, handler, memoryMb, copyTimeout, 1, environment(),
                 Map.of(), logDirectory, jvmOptions, null);
     }
 
@@ -205,7 +203,14 @@ final class LocalFunction implements Invocable, AutoCloseable {
 
     /** The function's own variables, as Lambda's GetFunctionConfiguration shows them. */
     Map<String, String> variables() {
-        return Map.copyOf(variables);
+        return variables;
+    }
+
+    /** What a new environment's process gets: Lambda's own variables, then the function's. */
+    private Map<String, String> environment() {
+        Map<String, String> environment = new HashMap<>(lambdaEnvironment);
+        environment.putAll(variables);
+        return environment;
     }
 
     String handler() {
@@ -228,10 +233,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
      */
     synchronized void configure(Map<String, String> newVariables, Duration newTimeout, Integer newMemoryMb) {
         if (newVariables != null) {
-            variables.keySet().forEach(environment::remove);
-            variables.clear();
-            variables.putAll(newVariables);
-            environment.putAll(newVariables);
+            variables = Map.copyOf(newVariables);
         }
         if (newTimeout != null) {
             timeout = newTimeout;
@@ -323,7 +325,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
                 runtimeApi.setExecutor(threads);
                 runtimeApi.createContext("/2018-06-01/runtime/", this::handle);
                 runtimeApi.start();
-                Map<String, String> env = new HashMap<>(environment);
+                Map<String, String> env = environment();
                 env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getAddress().getPort());
                 ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
