@@ -70,7 +70,7 @@ final class AwsEndpoint implements AutoCloseable {
         }
     }
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = CloudTemplate.JSON;
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/[^/]+/[^/]+/([^/]+)/");
     private static final Set<String> CAPACITY_READS = Set.of("GetItem", "Query", "Scan", "BatchGetItem",
             "TransactGetItems");
@@ -120,8 +120,8 @@ final class AwsEndpoint implements AutoCloseable {
                 } else if (exchange.getRequestURI().getPath().startsWith("/2015-03-31/")
                         || signingService.equals("lambda")) {
                     services.lambda().handle(call);
-                } else if (signingService.equals("cloudformation")
-                        || CloudFormationApi.ACTIONS.contains(call.parameters().get("Action"))) {
+                } else if (signingService.equals("cloudformation") || (signingService.isEmpty()
+                        && CloudFormationApi.ACTIONS.contains(call.parameters().get("Action")))) {
                     services.cloudFormation().handle(call);
                 } else {
                     sqsQuery(call);

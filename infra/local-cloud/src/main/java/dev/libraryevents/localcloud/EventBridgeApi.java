@@ -26,7 +26,7 @@ final class EventBridgeApi {
 
     void handle(AwsEndpoint.Call call, String operation) throws IOException {
         try {
-            JsonNode request = AwsEndpoint.JSON.readTree(call.body());
+            JsonNode request = CloudTemplate.JSON.readTree(call.body());
             if (request == null || !request.isObject()) {
                 throw new EventBridgeEmulator.ValidationError("the request body must be a JSON object");
             }
@@ -60,10 +60,10 @@ final class EventBridgeApi {
 
     /** @return the answer, or null for an operation not offered */
     private ObjectNode answer(String operation, JsonNode request, String caller) throws Exception {
-        ObjectNode answer = AwsEndpoint.JSON.createObjectNode();
+        ObjectNode answer = CloudTemplate.JSON.createObjectNode();
         switch (operation) {
             case "PutEvents" -> {
-                return (ObjectNode) AwsEndpoint.JSON.readTree(events.putEvents(request.toString(), caller));
+                return (ObjectNode) CloudTemplate.JSON.readTree(events.putEvents(request.toString(), caller));
             }
             case "ListEventBuses" -> {
                 ArrayNode list = answer.putArray("EventBuses");
@@ -161,7 +161,7 @@ final class EventBridgeApi {
     }
 
     private static ObjectNode describe(EventBridgeEmulator.Rule rule) {
-        ObjectNode described = AwsEndpoint.JSON.createObjectNode().put("Name", rule.name).put("Arn", rule.arn())
+        ObjectNode described = CloudTemplate.JSON.createObjectNode().put("Name", rule.name).put("Arn", rule.arn())
                 .put("State", rule.enabled ? "ENABLED" : "DISABLED").put("EventBusName", rule.bus);
         if (rule.pattern != null) {
             described.put("EventPattern", rule.pattern);
@@ -177,14 +177,14 @@ final class EventBridgeApi {
 
     private ObjectNode describeArchive(String name, String bus) throws IOException {
         long[] size = events.archiveSize(bus);
-        return AwsEndpoint.JSON.createObjectNode().put("ArchiveName", name)
+        return CloudTemplate.JSON.createObjectNode().put("ArchiveName", name)
                 .put("ArchiveArn", CloudTemplate.arn("events", "archive/" + name))
                 .put("EventSourceArn", EventBridgeEmulator.busArn(bus)).put("State", "ENABLED")
                 .put("EventCount", size[0]).put("SizeBytes", size[1]);
     }
 
     private static ObjectNode describe(EventBridgeEmulator.Replay replay) {
-        ObjectNode described = AwsEndpoint.JSON.createObjectNode().put("ReplayName", replay.name())
+        ObjectNode described = CloudTemplate.JSON.createObjectNode().put("ReplayName", replay.name())
                 .put("ReplayArn", replayArn(replay.name())).put("State", "COMPLETED")
                 .put("EventSourceArn", replay.archiveArn())
                 .put("EventStartTime", seconds(replay.from())).put("EventEndTime", seconds(replay.to()))

@@ -72,7 +72,7 @@ final class LambdaApi {
                     }
                     case "PUT /configuration" -> {
                         authorize(call, "UpdateFunctionConfiguration", arn(name));
-                        json(exchange, 200, updateConfiguration(name, AwsEndpoint.JSON.readTree(call.body())));
+                        json(exchange, 200, updateConfiguration(name, CloudTemplate.JSON.readTree(call.body())));
                     }
                     case "POST /invocations" -> {
                         authorize(call, "InvokeFunction", arn(name));
@@ -94,7 +94,7 @@ final class LambdaApi {
                         json(exchange, 200, found.describe());
                     } else {
                         authorize(call, "UpdateEventSourceMapping", mappingArn);
-                        JsonNode update = AwsEndpoint.JSON.readTree(call.body());
+                        JsonNode update = CloudTemplate.JSON.readTree(call.body());
                         Integer batchSize = update.has("BatchSize") ? update.path("BatchSize").asInt() : null;
                         if (batchSize != null && (batchSize < 1 || batchSize > 10_000)) {
                             throw new InvalidParameter("BatchSize must be between 1 and 10000");
