@@ -1,6 +1,5 @@
 package dev.libraryevents.localcloud;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -15,29 +14,13 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "LIBRARY_EVENTS_STACK", matches = ".+")
 class AwsStackIT extends FaultScenarioTests {
 
-    private static Deployment deployment;
-    private static FaultScenarios scenarios;
-
     @BeforeAll
     static void findTheStack() {
         deployment = Deployment.onAws(System.getenv("LIBRARY_EVENTS_STACK"));
-        scenarios = new FaultScenarios(deployment);
-    }
-
-    @AfterAll
-    static void close() {
-        if (deployment != null) {
-            deployment.close();
-        }
     }
 
     @Test
     void shouldRunTheLendingLifecycle_withEveryConsumersResult() throws Exception {
         Scenarios.lifecycle(deployment.api);
-    }
-
-    @Override
-    FaultScenarios scenarios() {
-        return scenarios;
     }
 }

@@ -18,31 +18,20 @@ import org.junit.jupiter.api.Test;
 class FaultsIT extends FaultScenarioTests {
 
     private static LocalCloud cloud;
-    private static Deployment deployment;
-    private static FaultScenarios scenarios;
     private static Stack.Api api;
 
     @BeforeAll
     static void startTheLocalCloud() throws Exception {
         cloud = Stack.start(null, Duration.ofSeconds(3));
         deployment = Deployment.at(cloud.awsEndpoint(), "LibraryEvents");
-        scenarios = new FaultScenarios(deployment);
         api = deployment.api;
     }
 
     @AfterAll
     static void stop() {
-        if (deployment != null) {
-            deployment.close();
-        }
         if (cloud != null) {
             cloud.close();
         }
-    }
-
-    @Override
-    FaultScenarios scenarios() {
-        return scenarios;
     }
 
     @Override

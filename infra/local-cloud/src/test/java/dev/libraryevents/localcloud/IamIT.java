@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.assertj.core.api.Condition;
 import org.junit.jupiter.api.AfterAll;
@@ -90,35 +86,15 @@ class IamIT {
 
     @Test
     void shouldRefuseToStart_aMappingWhoseRoleCannotReadItsQueue_asADeploymentWouldFail() throws Exception {
-        ObjectNode template = (ObjectNode) CloudTemplate.JSON.readTree(Stack.template().toFile());
-        int removed = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> resource = it.next();
-            if (resource.getKey().startsWith("AuditConsumerFunctionServiceRoleDefaultPolicy")) {
-                for (JsonNode statement : resource.getValue().at("/Properties/PolicyDocument/Statement")) {
-                    removed += remove((ArrayNode) statement.path("Action"), "sqs:ReceiveMessage");
-                }
-            }
-        }
-        assertThat(removed).isEqualTo(1);
-        Path copy = Stack.template().resolveSibling("LibraryEventsWithoutReceive.template.json");
-        CloudTemplate.JSON.writeValue(copy.toFile(), template);
+        TemplateCopy withoutReceive = TemplateCopy.ofTheSynthesizedTemplate()
+                .withoutAction("AuditConsumerFunctionServiceRoleDefaultPolicy", "sqs:ReceiveMessage");
+        assertThat(withoutReceive.removed()).isEqualTo(1);
+        Path copy = withoutReceive.write("LibraryEventsWithoutReceive");
 
         assertThatThrownBy(() -> LocalCloud.start(new LocalCloud.Options(copy, 0, 0, null, logs, 1, null)).close())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("CREATE_FAILED AuditConsumerFunctionSqsEventSource")
                 .hasMessageContaining("sqs:ReceiveMessage");
-    }
-
-    private static int remove(ArrayNode actions, String action) {
-        int removed = 0;
-        for (int i = actions.size() - 1; i >= 0; i--) {
-            if (actions.get(i).asText().equals(action)) {
-                actions.remove(i);
-                removed++;
-            }
-        }
-        return removed;
     }
 
     private static String log(String functionPrefix) throws Exception {
@@ -130,34 +106,11 @@ class IamIT {
 
     /** A copy of the template, beside the original so that its assets resolve, without the three grants. */
     private static Path withoutThreeGrants() throws Exception {
-        Path original = Stack.template();
-        ObjectNode template = (ObjectNode) CloudTemplate.JSON.readTree(original.toFile());
-        ObjectNode resources = (ObjectNode) template.path("Resources");
-        int removed = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> resource = it.next();
-            String id = resource.getKey();
-            JsonNode properties = resource.getValue().path("Properties");
-            if (id.startsWith("LibraryApiServiceRoleDefaultPolicy")) {
-                for (JsonNode statement : properties.at("/PolicyDocument/Statement")) {
-                    removed += remove((ArrayNode) statement.path("Action"), "dynamodb:PutItem");
-                }
-            } else if (id.startsWith("AuditConsumerQueuePolicy")) {
-                ArrayNode statements = (ArrayNode) properties.at("/PolicyDocument/Statement");
-                for (int i = statements.size() - 1; i >= 0; i--) {
-                    if (statements.get(i).path("Effect").asText().equals("Allow")) {
-                        statements.remove(i);
-                        removed++;
-                    }
-                }
-            } else if (id.startsWith("HttpApiusersuserIdnotificationsANYApiPermission")) {
-                it.remove();
-                removed++;
-            }
-        }
-        assertThat(removed).as("the three grants were in the template").isEqualTo(3);
-        Path copy = original.resolveSibling("LibraryEventsWithoutThreeGrants.template.json");
-        CloudTemplate.JSON.writeValue(copy.toFile(), template);
-        return copy;
+        TemplateCopy copy = TemplateCopy.ofTheSynthesizedTemplate()
+                .withoutAction("LibraryApiServiceRoleDefaultPolicy", "dynamodb:PutItem")
+                .withoutAllowStatements("AuditConsumerQueuePolicy")
+                .withoutResources("HttpApiusersuserIdnotificationsANYApiPermission");
+        assertThat(copy.removed()).as("the three grants were in the template").isEqualTo(3);
+        return copy.write("LibraryEventsWithoutThreeGrants");
     }
 }

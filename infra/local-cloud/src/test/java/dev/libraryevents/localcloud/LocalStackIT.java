@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
@@ -27,32 +26,16 @@ class LocalStackIT extends FaultScenarioTests {
     private static final LocalStackContainer LOCALSTACK =
             new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.14.0"));
 
-    private static Deployment deployment;
-    private static FaultScenarios scenarios;
-
     @BeforeAll
     static void deploy() throws Exception {
         cdk("bootstrap");
         cdk("deploy", "--require-approval", "never", "-c", "deletionProtection=false");
         deployment = Deployment.at(LOCALSTACK.getEndpoint(), "LibraryEvents");
-        scenarios = new FaultScenarios(deployment);
-    }
-
-    @AfterAll
-    static void close() {
-        if (deployment != null) {
-            deployment.close();
-        }
     }
 
     @Test
     void shouldRunTheLendingLifecycle_withEveryConsumersResult() throws Exception {
         Scenarios.lifecycle(deployment.api);
-    }
-
-    @Override
-    FaultScenarios scenarios() {
-        return scenarios;
     }
 
     private static void cdk(String... args) throws Exception {
