@@ -16,6 +16,7 @@ import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.support.consumer.EventConsumer;
 import dev.libraryevents.support.outbox.Outbox;
 import dev.libraryevents.testing.DynamoDbLocal;
+import dev.libraryevents.testing.SignedIn;
 import dev.libraryevents.testing.SqsMessages;
 import dev.libraryevents.testing.TestClock;
 import java.time.Duration;
@@ -127,7 +128,8 @@ class UsageCountersTest {
         deliver(events);
 
         var response = new AnalyticsApiHandler(counters).handleRequest(
-                new APIGatewayProxyRequestEvent().withHttpMethod("GET").withPath("/reports/usage"), null);
+                new APIGatewayProxyRequestEvent().withHttpMethod("GET").withPath("/reports/usage")
+                        .withRequestContext(SignedIn.librarian().requestContext()), null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         JsonNode body = new ObjectMapper().readTree(response.getBody());

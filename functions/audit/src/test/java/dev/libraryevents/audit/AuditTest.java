@@ -18,6 +18,7 @@ import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.support.consumer.EventConsumer;
 import dev.libraryevents.support.outbox.Outbox;
 import dev.libraryevents.testing.DynamoDbLocal;
+import dev.libraryevents.testing.SignedIn;
 import dev.libraryevents.testing.SqsMessages;
 import dev.libraryevents.testing.TestClock;
 import java.time.Duration;
@@ -229,7 +230,7 @@ class AuditTest {
     private Response send(String method, String pathAndQuery) {
         String[] parts = pathAndQuery.split("\\?", 2);
         APIGatewayProxyRequestEvent request = new APIGatewayProxyRequestEvent().withHttpMethod(method)
-                .withPath(parts[0]);
+                .withPath(parts[0]).withRequestContext(SignedIn.librarian().requestContext());
         if (parts.length == 2) {
             String[] query = parts[1].split("=", 2);
             request.setQueryStringParameters(Map.of(query[0], query[1]));

@@ -2,6 +2,7 @@ package dev.libraryevents.library;
 
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.events.EventEnvelope.Actor;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.LibraryFold;
@@ -40,6 +41,9 @@ public final class LibraryService {
         this.clock = clock;
     }
 
+    /** What every event a request causes carries besides its data: the request's correlation id and who made it. */
+    public record Origin(String correlationId, Actor actor) {}
+
     /** The service could not settle a command within {@link #MAX_ATTEMPTS}; nothing was written. */
     public static class Busy extends RuntimeException {
         Busy(String detail) {
@@ -47,56 +51,58 @@ public final class LibraryService {
         }
     }
 
-    public Book addBook(Commands.AddBook command, String correlationId) {
+    public Book addBook(Commands.AddBook command, Origin origin) {
         String bookId = newId();
-        EventEnvelope added = event(LendingRules.addBook(bookId, command), bookId, 1, correlationId);
+        EventEnvelope added = event(LendingRules.addBook(bookId, command), bookId, 1, origin);
         Book book = LibraryFold.evolve((Book) null, added);
         table.addBook(book, added);
         return book;
     }
 
-    public User register(Commands.RegisterUser command, String correlationId) {
-        String userId = newId();
+    public User register(Commands.RegisterUser command, Origin origin) {
+        boolean self = command.userId() != null;
+        String userId = self ? command.userId() : newId();
         return retrying(() -> {
+            boolean alreadyRegistered = self && table.findUser(userId).isPresent();
             boolean emailTaken = table.emailTaken(command.email());
-            EventEnvelope registered =
-                    event(LendingRules.register(userId, command, emailTaken), userId, 1, correlationId);
+            EventEnvelope registered = event(LendingRules.register(userId, command, alreadyRegistered, emailTaken),
+                    userId, 1, origin);
             User user = LibraryFold.evolve((User) null, registered);
             table.register(user, registered);
             return user;
         });
     }
 
-    public User suspend(Commands.SuspendUser command, String correlationId) {
+    public User suspend(Commands.SuspendUser command, Origin origin) {
         return retrying(() -> {
             User user = user(command.userId());
             EventEnvelope suspended = event(LendingRules.suspend(user, command.reason()), user.userId(),
-                    user.sequence() + 1, correlationId);
+                    user.sequence() + 1, origin);
             table.suspend(user, suspended);
             return LibraryFold.evolve(user, suspended);
         });
     }
 
-    public Borrowing borrow(Commands.BorrowBook command, String correlationId) {
+    public Borrowing borrow(Commands.BorrowBook command, Origin origin) {
         String borrowingId = newId();
         return retrying(() -> {
             User user = user(command.userId());
             Book book = book(command.bookId());
             boolean holdsBook = table.holdsBook(user.userId(), book.bookId());
             EventEnvelope borrowed = event(LendingRules.borrow(borrowingId, user, book, holdsBook, now()),
-                    borrowingId, 1, correlationId);
+                    borrowingId, 1, origin);
             Borrowing borrowing = LibraryFold.evolve((Borrowing) null, borrowed);
             table.borrow(borrowing, borrowed);
             return borrowing;
         });
     }
 
-    public Borrowing giveBack(String borrowingId, String correlationId) {
+    public Borrowing giveBack(String borrowingId, Origin origin) {
         return retrying(() -> {
             Borrowing borrowing = borrowing(borrowingId);
             User user = user(borrowing.userId());
             EventEnvelope returned = event(LendingRules.giveBack(borrowing, user, now()), borrowingId, 2,
-                    correlationId);
+                    origin);
             Borrowing after = LibraryFold.evolve(borrowing, returned);
             table.giveBack(after, returned);
             return after;
@@ -144,8 +150,8 @@ public final class LibraryService {
         }
     }
 
-    private EventEnvelope event(EventData data, String aggregateId, long sequence, String correlationId) {
-        return EventEnvelope.create(data, aggregateId, sequence, now(), correlationId, null);
+    private EventEnvelope event(EventData data, String aggregateId, long sequence, Origin origin) {
+        return EventEnvelope.create(data, aggregateId, sequence, now(), origin.correlationId(), null, origin.actor());
     }
 
     private Instant now() {

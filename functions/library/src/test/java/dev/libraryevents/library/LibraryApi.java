@@ -9,6 +9,7 @@ import dev.libraryevents.library.store.LibraryTable;
 import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.outbox.Outbox;
 import dev.libraryevents.testing.DynamoDbLocal;
+import dev.libraryevents.testing.SignedIn;
 import dev.libraryevents.testing.TestClock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The library-api function as API Gateway calls it, over a fresh table in DynamoDB Local, with a clock the test
- * moves. Requests are proxy events v1, as the REST API sends them.
+ * moves. Requests are proxy events v1, as the REST API sends them, signed in as a librarian unless the test says
+ * who ({@link #as}).
  */
 final class LibraryApi {
 
@@ -41,13 +43,29 @@ final class LibraryApi {
     }
 
     final String table;
-    final TestClock clock = new TestClock(Instant.parse("2026-11-22T10:00:00.000Z"));
+    final TestClock clock;
     private final LibraryApiHandler handler;
+    /** Who signs the requests in; null for none. */
+    private final SignedIn caller;
 
     LibraryApi() {
         table = DYNAMODB.createServiceTable("library");
+        clock = new TestClock(Instant.parse("2026-11-22T10:00:00.000Z"));
         handler = new LibraryApiHandler(new LibraryService(
                 new LibraryTable(DYNAMODB.client(), table, new Outbox(table, EventCodec.shared())), clock));
+        caller = SignedIn.librarian();
+    }
+
+    private LibraryApi(LibraryApi api, SignedIn caller) {
+        this.table = api.table;
+        this.clock = api.clock;
+        this.handler = api.handler;
+        this.caller = caller;
+    }
+
+    /** The same function and table, called by {@code caller} (null: nobody signed in). */
+    LibraryApi as(SignedIn caller) {
+        return new LibraryApi(this, caller);
     }
 
     Response post(String path, String json) {
@@ -70,8 +88,8 @@ final class LibraryApi {
                 .withHeaders(headers)
                 .withBody(body)
                 .withIsBase64Encoded(false)
-                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
-                        .withRequestId(UUID.randomUUID().toString()));
+                .withRequestContext(caller == null ? new APIGatewayProxyRequestEvent.ProxyRequestContext()
+                        .withRequestId(UUID.randomUUID().toString()) : caller.requestContext());
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
         try {
             return new Response(response.getStatusCode(), JSON.readTree(response.getBody()), response.getHeaders());

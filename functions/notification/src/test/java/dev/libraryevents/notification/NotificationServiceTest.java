@@ -15,6 +15,7 @@ import dev.libraryevents.notification.store.NotificationTable;
 import dev.libraryevents.support.consumer.EventConsumer;
 import dev.libraryevents.support.outbox.Outbox;
 import dev.libraryevents.testing.DynamoDbLocal;
+import dev.libraryevents.testing.SignedIn;
 import dev.libraryevents.testing.SqsMessages;
 import dev.libraryevents.testing.TestClock;
 import java.time.Duration;
@@ -138,13 +139,33 @@ class NotificationServiceTest {
         NotificationApiHandler api = new NotificationApiHandler(service);
 
         var response = api.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET")
-                .withPath("/users/" + userId + "/notifications"), null);
+                .withPath("/users/" + userId + "/notifications")
+                .withRequestContext(new SignedIn(userId, "ada@example.org", null).requestContext()), null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         JsonNode items = new ObjectMapper().readTree(response.getBody()).path("items");
         assertThat(items.findValuesAsText("kind")).containsExactly("ACCOUNT_SUSPENDED", "WELCOME");
         assertThat(items.get(0).fieldNames()).toIterable().containsExactlyInAnyOrder("notificationId", "userId",
                 "kind", "message", "createdAt", "sourceEventId", "correlationId");
+    }
+
+    @Test
+    void shouldShowAMemberOnlyTheirOwnNotifications_andEveryoneToALibrarian() {
+        deliver(registered(userId));
+        NotificationApiHandler api = new NotificationApiHandler(service);
+        var request = new APIGatewayProxyRequestEvent().withHttpMethod("GET")
+                .withPath("/users/" + userId + "/notifications");
+
+        var anotherMember = api.handleRequest(request.withRequestContext(SignedIn.member().requestContext()), null);
+        var librarian = api.handleRequest(request.withRequestContext(SignedIn.librarian().requestContext()), null);
+        var nobody = api.handleRequest(request.withRequestContext(null), null);
+
+        assertThat(anotherMember.getStatusCode()).as("another member: as if there were no such user").isEqualTo(404);
+        assertThat(anotherMember.getBody()).contains("urn:problem:not-found").doesNotContain("WELCOME");
+        assertThat(librarian.getStatusCode()).isEqualTo(200);
+        assertThat(librarian.getBody()).contains("WELCOME");
+        assertThat(nobody.getStatusCode()).isEqualTo(401);
+        assertThat(nobody.getHeaders()).containsEntry("WWW-Authenticate", "Bearer");
     }
 
     private void deliver(EventEnvelope... events) {

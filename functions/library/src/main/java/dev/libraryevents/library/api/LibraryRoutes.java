@@ -9,6 +9,7 @@ import dev.libraryevents.library.domain.CommandRejected;
 import dev.libraryevents.library.domain.Commands;
 import dev.libraryevents.library.domain.Identifiers;
 import dev.libraryevents.library.domain.NotFound;
+import dev.libraryevents.support.auth.Caller;
 import dev.libraryevents.support.http.ApiRequest;
 import dev.libraryevents.support.http.ApiResponse;
 import dev.libraryevents.support.http.Problem;
@@ -16,6 +17,7 @@ import dev.libraryevents.support.http.ProblemException;
 import dev.libraryevents.support.http.RequestFields;
 import dev.libraryevents.support.http.StateJson;
 import dev.libraryevents.support.http.Router;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The Library service's routes (DESIGN §4): parse and validate, call the service, shape the answer. */
@@ -35,10 +37,28 @@ public final class LibraryRoutes {
                 .post("/users", routes::register)
                 .get("/users/{userId}", r -> ok(() -> StateJson.user(library.user(r.pathParameter("userId")))))
                 .post("/users/{userId}/suspend", routes::suspend)
-                .post("/borrowings", routes::borrow)
-                .get("/borrowings/{borrowingId}",
+                .post("/borrowings", LibraryRoutes::borrowingFor, routes::borrow)
+                .get("/borrowings/{borrowingId}", routes::borrower,
                         r -> ok(() -> StateJson.borrowing(library.borrowing(r.pathParameter("borrowingId")))))
-                .post("/borrowings/{borrowingId}/return", routes::giveBack);
+                .post("/borrowings/{borrowingId}/return", routes::borrower, routes::giveBack);
+    }
+
+    /** Whose borrowing the path names: only its borrower (or a librarian) may see or return it. */
+    private Optional<String> borrower(ApiRequest request) {
+        try {
+            return Optional.of(library.borrowing(request.pathParameter("borrowingId")).userId());
+        } catch (NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    /** For whom a new borrowing is asked: a member may borrow only for themself. */
+    private static Optional<String> borrowingFor(ApiRequest request) {
+        try {
+            return Optional.ofNullable(request.jsonBody(true).path("userId").textValue());
+        } catch (ProblemException badBody) {
+            return Optional.empty(); // the route answers it with its own 4xx
+        }
     }
 
     private ApiResponse addBook(ApiRequest request) {
@@ -49,16 +69,32 @@ public final class LibraryRoutes {
         int copies = fields.optionalInteger("copies", 1, 1000, 1);
         fields.validate();
         Book book = decide(() -> library.addBook(new Commands.AddBook(title, author,
-                isbn == null ? null : Identifiers.normalizeIsbn(isbn), copies), request.correlationId()));
+                isbn == null ? null : Identifiers.normalizeIsbn(isbn), copies), origin(request)));
         return ApiResponse.created(StateJson.book(book), "/books/" + book.bookId());
     }
 
+    /**
+     * A librarian registers a walk-in patron (a new userId); a member registers themself: their userId is their
+     * sign-in id and their email the one they signed in with (DESIGN §4a).
+     */
     private ApiResponse register(ApiRequest request) {
         RequestFields fields = RequestFields.of(request.jsonBody(true));
         String name = fields.requiredText("name", 200);
-        String email = fields.requiredText("email", 254, Identifiers::isEmail, "must be a valid email address");
+        Caller caller = request.caller();
+        String email;
+        if (caller.isLibrarian()) {
+            email = fields.requiredText("email", 254, Identifiers::isEmail, "must be a valid email address");
+        } else {
+            email = fields.optionalText("email", 254, given -> given.equalsIgnoreCase(String.valueOf(caller.email())),
+                    "must be the email you signed in with, or left out");
+            if (caller.email() == null || !Identifiers.isEmail(caller.email())) {
+                fields.invalid("email", "your sign-in has no valid email to register with");
+            }
+        }
         fields.validate();
-        User user = decide(() -> library.register(new Commands.RegisterUser(name, email), request.correlationId()));
+        Commands.RegisterUser command = caller.isLibrarian() ? Commands.RegisterUser.walkIn(name, email)
+                : Commands.RegisterUser.self(caller.sub(), name, caller.email());
+        User user = decide(() -> library.register(command, origin(request)));
         return ApiResponse.created(StateJson.user(user), "/users/" + user.userId());
     }
 
@@ -67,7 +103,7 @@ public final class LibraryRoutes {
         String reason = fields.optionalText("reason", 500);
         fields.validate();
         User user = decide(() -> library.suspend(
-                new Commands.SuspendUser(request.pathParameter("userId"), reason), request.correlationId()));
+                new Commands.SuspendUser(request.pathParameter("userId"), reason), origin(request)));
         return ApiResponse.ok(StateJson.user(user));
     }
 
@@ -77,14 +113,18 @@ public final class LibraryRoutes {
         String bookId = fields.requiredText("bookId", 64);
         fields.validate();
         Borrowing borrowing = decide(() ->
-                library.borrow(new Commands.BorrowBook(userId, bookId), request.correlationId()));
+                library.borrow(new Commands.BorrowBook(userId, bookId), origin(request)));
         return ApiResponse.created(StateJson.borrowing(borrowing), "/borrowings/" + borrowing.borrowingId());
     }
 
     private ApiResponse giveBack(ApiRequest request) {
         Borrowing borrowing = decide(() ->
-                library.giveBack(request.pathParameter("borrowingId"), request.correlationId()));
+                library.giveBack(request.pathParameter("borrowingId"), origin(request)));
         return ApiResponse.ok(StateJson.borrowing(borrowing));
+    }
+
+    private static LibraryService.Origin origin(ApiRequest request) {
+        return new LibraryService.Origin(request.correlationId(), request.caller().actor());
     }
 
     private static ApiResponse ok(Supplier<JsonNode> body) {

@@ -27,7 +27,12 @@ public final class LendingRules {
         return new BookAdded(bookId, command.title(), command.author(), command.isbn(), command.copies());
     }
 
-    public static UserRegistered register(String userId, Commands.RegisterUser command, boolean emailTaken) {
+    /** @param alreadyRegistered a member registering themself a second time (their userId is their sign-in id) */
+    public static UserRegistered register(String userId, Commands.RegisterUser command, boolean alreadyRegistered,
+                                          boolean emailTaken) {
+        if (alreadyRegistered) {
+            throw new CommandRejected(Rejection.ALREADY_REGISTERED, "user " + userId + " is already registered");
+        }
         if (emailTaken) {
             throw new CommandRejected(Rejection.EMAIL_TAKEN, "a user with this email is already registered");
         }

@@ -10,7 +10,8 @@ public enum Rejection {
     ALREADY_BORROWED,
     ALREADY_RETURNED,
     ALREADY_SUSPENDED,
-    EMAIL_TAKEN;
+    EMAIL_TAKEN,
+    ALREADY_REGISTERED;
 
     public String slug() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.support.auth.Caller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
@@ -18,11 +19,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One HTTP request as a route sees it: the matched path parameters, the query, the body and the request's
- * correlation id, which every event the request causes carries.
+ * One HTTP request as a route sees it: the matched path parameters, the query, the body, the request's correlation
+ * id, which every event the request causes carries, and the signed-in caller, already allowed the route (§4a).
  */
 public record ApiRequest(String method, String path, Map<String, String> pathParameters,
-                         Map<String, String> queryParameters, String contentType, String body, String correlationId) {
+                         Map<String, String> queryParameters, String contentType, String body, String correlationId,
+                         Caller caller) {
 
     /** Each field once: a lenient parser would keep the last of two and hide the first. */
     private static final ObjectReader STRICT_JSON = EventCodec.shared().mapper().reader()

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.support.auth.AccessPolicy;
+import dev.libraryevents.support.auth.Caller;
 import dev.libraryevents.support.logging.Log;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -17,11 +19,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The API Gateway (REST API, proxy integration) adapter every service's API function shares: correlation ids,
- * body limits, routing, and the mapping of every failure to problem+json. A client can never cause a 500: what it
+ * body limits, the caller and what they may do ({@link AccessPolicy}), routing, and the mapping of every failure to
+ * problem+json. A client can never cause a 500: what it
  * sends is either routed and validated or answered with a 4xx problem; only a fault of ours is a 500, logged, and
  * never with a stack trace in the response.
  */
@@ -31,17 +35,33 @@ public final class HttpApi {
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private static final int MAX_ID_LENGTH = 128;
+    private static final Problem UNAUTHORIZED = Problem.of(401, "unauthorized", "Unauthorized",
+            "sign in and send your ID token: Authorization: Bearer <token>");
     private static final ObjectMapper JSON = EventCodec.shared().mapper();
 
     private final Router router;
 
+    /** @throws IllegalStateException when a route has no rule in {@link AccessPolicy}, or a rule's owner is unknown */
     public HttpApi(Router router) {
+        for (Router.Route route : router.routes()) {
+            AccessPolicy.Rule rule = AccessPolicy.rule(route.method(), route.template()).orElseThrow(() ->
+                    new IllegalStateException(route.method() + " " + route.template() + " is not in AccessPolicy"));
+            if (rule.hasOwner() && route.owner() == null) {
+                throw new IllegalStateException(route.method() + " " + route.template() + " is " + rule
+                        + " but does not say whose resource it is");
+            }
+        }
         this.router = router;
     }
 
     public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event) {
         String correlationId = CorrelationIds.acceptOrCreate(header(event, CorrelationIds.HEADER));
         try {
+            // On AWS the gateway's authorizer refuses an unsigned request first; this holds wherever it did not run.
+            Optional<Caller> caller = Caller.fromClaims(claims(event));
+            if (caller.isEmpty()) {
+                throw new ProblemException(UNAUTHORIZED);
+            }
             String body = body(event);
             if (body != null && body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
                 throw new ProblemException(Problem.of(413, "payload-too-large", "Payload too large",
@@ -62,18 +82,60 @@ public final class HttpApi {
                 }
             }
             ApiRequest request = new ApiRequest(head ? "GET" : method, path, match.pathParameters(),
-                    orEmpty(event.getQueryStringParameters()), header(event, "Content-Type"), body, correlationId);
+                    orEmpty(event.getQueryStringParameters()), header(event, "Content-Type"), body, correlationId,
+                    caller.get());
+            authorize(match, request);
             ApiResponse response = match.handler().handle(request);
             return respond(response.status(), "application/json", head ? "" : response.body().toString(),
                     correlationId, response.headers());
         } catch (ProblemException e) {
-            return problem(e.problem(), correlationId, Map.of());
+            return problem(e.problem(), correlationId, e.problem().status() == 401
+                    ? Map.of("WWW-Authenticate", "Bearer") : Map.of());
         } catch (RuntimeException e) {
             logUnexpected(event, correlationId, e);
             return problem(Problem.of(500, "internal-error", "Internal error",
                     "the request failed on our side; quote the correlation id " + correlationId), correlationId,
                     Map.of());
         }
+    }
+
+    /**
+     * The §4a verdict: the owner is looked up only when it matters (a member on a route with one), so a librarian's
+     * request costs no extra read.
+     */
+    private static void authorize(Router.Match match, ApiRequest request) {
+        AccessPolicy.Rule rule = AccessPolicy.rule(match.method(), match.template()).orElseThrow();
+        Optional<String> owner = rule.hasOwner() && !request.caller().isLibrarian()
+                ? match.owner().of(request) : Optional.empty();
+        switch (AccessPolicy.decide(rule, Optional.of(request.caller()), owner)) {
+            case ALLOW -> { }
+            case UNAUTHORIZED -> throw new ProblemException(UNAUTHORIZED);
+            case FORBIDDEN -> throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
+                    rule == AccessPolicy.Rule.LIBRARIANS ? "only librarians may " + match.method() + " "
+                            + match.template() : "a member may do this only for themself"));
+            // Worded as a missing resource is, so that a member cannot tell another's from none at all.
+            case NOT_FOUND -> throw new ProblemException(Problem.notFound(lastParameter(match)));
+        }
+    }
+
+    /** "borrowing 42" for /borrowings/{borrowingId}/return: the thing the path names. */
+    private static String lastParameter(Router.Match match) {
+        String[] segments = match.template().split("/");
+        for (int i = segments.length - 1; i >= 0; i--) {
+            if (segments[i].startsWith("{")) {
+                String name = segments[i].substring(1, segments[i].length() - 1);
+                return name.replaceFirst("Id$", "") + " " + match.pathParameters().get(name);
+            }
+        }
+        return match.template();
+    }
+
+    /** {@code requestContext.authorizer.claims}, where API Gateway's Cognito authorizer puts the token's claims. */
+    private static Map<?, ?> claims(APIGatewayProxyRequestEvent event) {
+        if (event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null) {
+            return null;
+        }
+        return event.getRequestContext().getAuthorizer().get("claims") instanceof Map<?, ?> claims ? claims : null;
     }
 
     /**

@@ -64,6 +64,11 @@ public final class RequestFields {
         return value;
     }
 
+    /** A fault the route finds itself, reported with the others. */
+    public void invalid(String name, String message) {
+        reject(name, message);
+    }
+
     /** @throws ProblemException {@code validation-failed} naming every field found wrong */
     public void validate() {
         if (!errors.isEmpty()) {

@@ -19,32 +19,61 @@ public final class Router {
         ApiResponse handle(ApiRequest request);
     }
 
-    public record Match(Handler handler, Map<String, String> pathParameters) {}
+    /**
+     * Whose resource a request is about, or for whom it acts (DESIGN §4a): the user id, or empty when the request
+     * names nobody who exists (the route then answers it with its own 400 or 404).
+     */
+    @FunctionalInterface
+    public interface Owner {
+        Optional<String> of(ApiRequest request);
+    }
 
-    private record Route(String method, List<String> template, Handler handler) {}
+    /** The owner of a route with a {@code {userId}} in its path, unless the route names another. */
+    private static final Owner USER_IN_PATH = request -> Optional.ofNullable(request.pathParameter("userId"));
+
+    public record Match(Handler handler, String method, String template, Owner owner,
+                        Map<String, String> pathParameters) {}
+
+    /** A route as registered: {@code owner} is null unless its path names a user or the route says who owns it. */
+    public record Route(String method, String template, Owner owner, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
 
     public Router get(String template, Handler handler) {
-        return add("GET", template, handler);
+        return add("GET", template, null, handler);
     }
 
     public Router post(String template, Handler handler) {
-        return add("POST", template, handler);
+        return add("POST", template, null, handler);
     }
 
-    private Router add(String method, String template, Handler handler) {
-        routes.add(new Route(method, segments(template), handler));
+    /** A route about a resource of one user, which {@code owner} finds (a borrowing's borrower, say). */
+    public Router get(String template, Owner owner, Handler handler) {
+        return add("GET", template, owner, handler);
+    }
+
+    public Router post(String template, Owner owner, Handler handler) {
+        return add("POST", template, owner, handler);
+    }
+
+    private Router add(String method, String template, Owner owner, Handler handler) {
+        Owner found = owner != null ? owner : segments(template).contains("{userId}") ? USER_IN_PATH : null;
+        routes.add(new Route(method, template, found, handler));
         return this;
+    }
+
+    public List<Route> routes() {
+        return List.copyOf(routes);
     }
 
     public Optional<Match> match(String method, String path) {
         List<String> segments = segments(path);
         for (Route route : routes) {
             if (route.method.equals(method)) {
-                Map<String, String> parameters = bind(route.template, segments);
+                Map<String, String> parameters = bind(segments(route.template), segments);
                 if (parameters != null) {
-                    return Optional.of(new Match(route.handler, parameters));
+                    return Optional.of(new Match(route.handler, route.method, route.template, route.owner,
+                            parameters));
                 }
             }
         }
@@ -56,7 +85,7 @@ public final class Router {
         List<String> segments = segments(path);
         Set<String> methods = new LinkedHashSet<>();
         for (Route route : routes) {
-            if (bind(route.template, segments) != null) {
+            if (bind(segments(route.template), segments) != null) {
                 methods.add(route.method);
             }
         }
