@@ -29,7 +29,8 @@ import software.constructs.Construct;
 
 /**
  * The whole topology of DESIGN §1 in one stack: the bus and its archive, a table and relay per service, a consumer
- * per subscriber, the REST API, the daily reminders, and the alarms and dashboard.
+ * per subscriber, the REST API and the user pool it signs callers in with, the daily reminders, and the alarms and
+ * dashboard.
  */
 public final class LibraryEventsStack extends Stack {
 
@@ -132,7 +133,8 @@ public final class LibraryEventsStack extends Stack {
         Function auditApi = apiFunction("AuditApi", auditJar, "dev.libraryevents.audit.AuditApiHandler", audit,
                 monitoring, "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem");
 
-        LibraryRestApi api = new LibraryRestApi(this, "Http");
+        SignIn signIn = new SignIn(this, "SignIn", deletionProtection);
+        LibraryRestApi api = new LibraryRestApi(this, "Http", signIn);
         // Each path of DESIGN §4 answers every method through its function, which routes it: a method the path does
         // not take is its 405 with Allow, not the gateway's 403. Any other path reaches the Library API's 404.
         api.serve(libraryApi, "/books", "/books/{bookId}", "/users", "/users/{userId}", "/users/{userId}/suspend",

@@ -1,13 +1,17 @@
 package dev.libraryevents.infra;
 
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import software.amazon.awscdk.services.apigateway.AuthorizationType;
+import software.amazon.awscdk.services.apigateway.CognitoUserPoolsAuthorizer;
 import software.amazon.awscdk.services.apigateway.GatewayResponseOptions;
 import software.amazon.awscdk.services.apigateway.LambdaIntegration;
 import software.amazon.awscdk.services.apigateway.LambdaIntegrationOptions;
 import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
 import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
+import software.amazon.awscdk.services.apigateway.MethodOptions;
 import software.amazon.awscdk.services.apigateway.ProxyResourceOptions;
 import software.amazon.awscdk.services.apigateway.ResponseType;
 import software.amazon.awscdk.services.apigateway.RestApi;
@@ -18,15 +22,20 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
- * The REST API (v1, Lambda proxy): every route of DESIGN §4 to its service's API function, access logs, throttling,
- * and API Gateway's own answers in problem+json so that a client sees one error format.
+ * The REST API (v1, Lambda proxy): every route of DESIGN §4 to its service's API function, behind the user pool's
+ * authorizer on every method (§4a: the gateway checks the ID token itself, no authorizer function on the hot path),
+ * access logs, throttling, and API Gateway's own answers in problem+json so that a client sees one error format.
  */
 public final class LibraryRestApi extends Construct {
 
     private final RestApi api;
 
-    public LibraryRestApi(Construct scope, String id) {
+    public LibraryRestApi(Construct scope, String id, SignIn signIn) {
         super(scope, id);
+        CognitoUserPoolsAuthorizer authorizer = CognitoUserPoolsAuthorizer.Builder.create(this, "SignedIn")
+                .cognitoUserPools(signIn.pools())
+                .identitySource("method.request.header.Authorization")
+                .build();
         LogGroup accessLogs = LogGroup.Builder.create(this, "AccessLogs").retention(RetentionDays.ONE_MONTH)
                 .removalPolicy(RemovalPolicy.DESTROY).build();
         api = RestApi.Builder.create(this, "Api")
@@ -41,6 +50,8 @@ public final class LibraryRestApi extends Construct {
                         .throttlingRateLimit(100)
                         .throttlingBurstLimit(200)
                         .build())
+                .defaultMethodOptions(MethodOptions.builder()
+                        .authorizationType(AuthorizationType.COGNITO).authorizer(authorizer).build())
                 .build();
         // API Gateway answers a path or method it has no method for with a 403 "Missing Authentication Token"; with
         // the catch-all below that is only a path it cannot parse.
@@ -48,6 +59,10 @@ public final class LibraryRestApi extends Construct {
                 "Route not found", "no route for this method and path");
         problem("Throttled", ResponseType.THROTTLED, 429, "too-many-requests", "Too many requests",
                 "slow down and retry");
+        // No token, or one the authorizer refuses (signature, issuer, expiry, not an ID token): the gateway's 401.
+        problem("Unauthorized", ResponseType.UNAUTHORIZED, 401, "unauthorized", "Unauthorized",
+                "sign in and send your ID token: Authorization: Bearer <token>",
+                Map.of("WWW-Authenticate", "'Bearer'"));
     }
 
     /** Every method of each path to {@code function} (proxy integration), which answers the ones it does not take. */
@@ -79,10 +94,17 @@ public final class LibraryRestApi extends Construct {
     }
 
     private void problem(String id, ResponseType type, int status, String slug, String title, String detail) {
+        problem(id, type, status, slug, title, detail, Map.of());
+    }
+
+    private void problem(String id, ResponseType type, int status, String slug, String title, String detail,
+                         Map<String, String> headers) {
+        Map<String, String> responseHeaders = new TreeMap<>(headers);
+        responseHeaders.put("Content-Type", "'application/problem+json'");
         api.addGatewayResponse(id, GatewayResponseOptions.builder()
                 .type(type)
                 .statusCode(Integer.toString(status))
-                .responseHeaders(Map.of("Content-Type", "'application/problem+json'"))
+                .responseHeaders(responseHeaders)
                 .templates(Map.of("application/json", "{\"type\":\"urn:problem:" + slug + "\",\"title\":\"" + title
                         + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}"))
                 .build());

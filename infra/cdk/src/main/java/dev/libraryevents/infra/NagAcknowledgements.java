@@ -31,10 +31,10 @@ final class NagAcknowledgements {
                 "Each function validates its requests and answers problem+json with every field at fault, which a model could not.");
         acknowledge(stack, "AwsSolutions-APIG3",
                 "The reference deployment has no WAF; the stage throttles, and a WAF web ACL can be associated per deployment.");
-        acknowledge(stack, "AwsSolutions-APIG4",
-                "The lending API is open by design in this reference system; an authorizer is a per-deployment choice.");
-        acknowledge(stack, "AwsSolutions-COG4",
-                "No Cognito user pool: the lending API is open by design in this reference system.");
+        acknowledge(stack, "AwsSolutions-COG2",
+                "MFA is optional (TOTP) so that a patron can sign in without an authenticator app; a deployment can require it.");
+        acknowledge(stack, "AwsSolutions-COG8",
+                "The Plus plan (threat protection) is billed per active user; the reference runs on Essentials, and a deployment may upgrade.");
     }
 
     private static void acknowledge(Stack stack, String id, String reason) {

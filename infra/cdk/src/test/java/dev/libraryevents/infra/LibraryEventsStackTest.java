@@ -249,6 +249,39 @@ class LibraryEventsStackTest {
     }
 
     @Test
+    void everyMethodNeedsAnIdTokenFromTheStacksUserPool_andTheGatewaysOwn401IsAProblem() {
+        String pool = logicalId("SignInUsers", "AWS::Cognito::UserPool");
+        template.hasResourceProperties("AWS::Cognito::UserPool", Match.objectLike(Map.of(
+                "UsernameAttributes", List.of("email"),
+                "Policies", Map.of("PasswordPolicy", Match.objectLike(Map.of("MinimumLength", 12))))));
+        template.hasResourceProperties("AWS::Cognito::UserPoolGroup", Map.of("GroupName", SignIn.LIBRARIANS,
+                "UserPoolId", Map.of("Ref", pool), "Description", Match.anyValue()));
+        template.hasResourceProperties("AWS::Cognito::UserPoolClient", Match.objectLike(Map.of(
+                "GenerateSecret", false, "UserPoolId", Map.of("Ref", pool))));
+        Map<String, JsonNode> authorizers = ofType("AWS::ApiGateway::Authorizer");
+        assertThat(authorizers).hasSize(1);
+        JsonNode authorizer = authorizers.values().iterator().next().path("Properties");
+        assertThat(authorizer.path("Type").asText()).isEqualTo("COGNITO_USER_POOLS");
+        assertThat(authorizer.path("IdentitySource").asText()).isEqualTo("method.request.header.Authorization");
+        assertThat(authorizer.at("/ProviderARNs/0/Fn::GetAtt/0").asText()).isEqualTo(pool);
+
+        Map<String, JsonNode> methods = ofType("AWS::ApiGateway::Method");
+        assertThat(methods).isNotEmpty();
+        methods.forEach((id, method) -> {
+            assertThat(method.at("/Properties/AuthorizationType").asText()).as(id).isEqualTo("COGNITO_USER_POOLS");
+            assertThat(method.at("/Properties/AuthorizerId/Ref").asText()).as(id)
+                    .isEqualTo(authorizers.keySet().iterator().next());
+        });
+        template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Map.of(
+                "ResponseType", "UNAUTHORIZED", "StatusCode", "401", "RestApiId", Match.anyValue(),
+                "ResponseParameters", Map.of("gatewayresponse.header.Content-Type", "'application/problem+json'",
+                        "gatewayresponse.header.WWW-Authenticate", "'Bearer'"),
+                "ResponseTemplates", Map.of("application/json", Match.stringLikeRegexp("urn:problem:unauthorized"))));
+        template.hasOutput("UserPoolId", Map.of("Value", Map.of("Ref", pool), "Description", Match.anyValue()));
+        template.hasOutput("UserPoolClientId", Match.objectLike(Map.of("Value", Match.anyValue())));
+    }
+
+    @Test
     void cdkNagFindsNothingUnacknowledged() {
         PolicyValidationPluginReport report = new AwsSolutionsChecks(app).validateScope(stack);
 
