@@ -33,8 +33,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The template's REST API on localhost: its resource tree and methods ({@code ANY} and greedy {@code {proxy+}}
- * resources included, the most specific match first), the Lambda proxy event v1 it sends, and API Gateway's own
- * answers: a 502 when the function fails, a 504 when it times out, the template's gateway response for a path or
+ * resources included, the most specific match first), their Cognito authorizer ({@link CognitoIdp} checks the
+ * token; its claims go to the function), the Lambda proxy event v1 it sends, and API Gateway's own answers: a 401
+ * for a missing or refused token, a 502 when the function fails, a 504 when it times out, the template's gateway response for a path or
  * method with no route, and a problem+json 400 for a request it cannot parse (bad percent-encoding, a
  * {@code Content-Length} that is not a number), as API Gateway answers those before any function. Served by Jetty,
  * whose error handler, unlike the JDK server's fixed text/html, can answer a malformed request in that format.
@@ -46,8 +47,15 @@ final class ApiGateway implements AutoCloseable {
     private static final java.util.Set<String> HTTP_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
             "PATCH", "DELETE", "OPTIONS");
 
+    /** A {@code COGNITO_USER_POOLS} authorizer: the header its token comes in and the pools it trusts. */
+    private record Authorizer(String header, List<String> poolArns) {}
+
+    /** One of the gateway's own answers ({@code AWS::ApiGateway::GatewayResponse}, or API Gateway's default). */
+    private record GatewayAnswer(int status, String contentType, String body, Map<String, String> headers) {}
+
+    /** @param authorizer null for a method anyone may call */
     private record Route(String method, String resourcePath, List<String> template, LocalFunction function,
-                         String functionArn, Map<String, Boolean> permitted) {
+                         String functionArn, Authorizer authorizer, Map<String, Boolean> permitted) {
 
         /** Literal segments before {parameters} before {greedy+}, position by position: API Gateway's precedence. */
         int rank(int position) {
@@ -68,16 +76,20 @@ final class ApiGateway implements AutoCloseable {
 
     private final List<Route> routes = new ArrayList<>();
     private final Iam iam;
+    private final CognitoIdp cognito;
     private final String restApiId;
     private final Server server;
     private final String stage;
-    private int noRouteStatus = 403;
-    private String noRouteBody = "{\"message\":\"Missing Authentication Token\"}";
-    private String noRouteContentType = "application/json";
+    /** By response type; API Gateway's defaults unless the template has its own. */
+    private final Map<String, GatewayAnswer> gatewayAnswers = new HashMap<>(Map.of(
+            "MISSING_AUTHENTICATION_TOKEN", new GatewayAnswer(403, "application/json",
+                    "{\"message\":\"Missing Authentication Token\"}", Map.of()),
+            "UNAUTHORIZED", new GatewayAnswer(401, "application/json", "{\"message\":\"Unauthorized\"}", Map.of())));
 
-    ApiGateway(CloudTemplate template, Map<String, LocalFunction> functions, Iam iam, String host, int port)
-            throws Exception {
+    ApiGateway(CloudTemplate template, Map<String, LocalFunction> functions, Iam iam, CognitoIdp cognito,
+               String host, int port) throws Exception {
         this.iam = iam;
+        this.cognito = cognito;
         this.restApiId = template.ofType("AWS::ApiGateway::RestApi").keySet().stream().findFirst().orElse("local");
         for (Map.Entry<String, JsonNode> method : template.ofType("AWS::ApiGateway::Method").entrySet()) {
             JsonNode properties = method.getValue();
@@ -85,16 +97,24 @@ final class ApiGateway implements AutoCloseable {
             String functionId = functionIn(template, properties.path("Integration").path("Uri"));
             routes.add(new Route(properties.path("HttpMethod").asText(), resourcePath.isEmpty() ? "/" : resourcePath,
                     segments(resourcePath), functions.get(functionId), template.getAtt(functionId, "Arn"),
-                    new ConcurrentHashMap<>()));
+                    authorizer(template, properties), new ConcurrentHashMap<>()));
         }
         routes.sort(MOST_SPECIFIC_FIRST);
         for (JsonNode response : template.ofType("AWS::ApiGateway::GatewayResponse").values()) {
-            if (response.path("ResponseType").asText().equals("MISSING_AUTHENTICATION_TOKEN")) {
-                noRouteStatus = response.path("StatusCode").asInt(403);
-                noRouteBody = response.path("ResponseTemplates").path("application/json").asText(noRouteBody);
-                noRouteContentType = response.path("ResponseParameters")
-                        .path("gatewayresponse.header.Content-Type").asText("'application/json'").replace("'", "");
-            }
+            Map<String, String> headers = new HashMap<>();
+            response.path("ResponseParameters").fields().forEachRemaining(parameter -> {
+                if (parameter.getKey().startsWith("gatewayresponse.header.")) {
+                    // Static values only ('text'): the ones this stack uses.
+                    headers.put(parameter.getKey().substring("gatewayresponse.header.".length()),
+                            parameter.getValue().asText().replaceAll("^'|'$", ""));
+                }
+            });
+            String type = response.path("ResponseType").asText();
+            GatewayAnswer standard = gatewayAnswers.getOrDefault(type, new GatewayAnswer(500, "application/json",
+                    "{\"message\":null}", Map.of()));
+            gatewayAnswers.put(type, new GatewayAnswer(response.path("StatusCode").asInt(standard.status()),
+                    headers.getOrDefault("Content-Type", "application/json"),
+                    response.path("ResponseTemplates").path("application/json").asText(standard.body()), headers));
         }
         stage = template.ofType("AWS::ApiGateway::Stage").values().stream()
                 .map(s -> s.path("StageName").asText()).findFirst().orElse("local");
@@ -143,9 +163,16 @@ final class ApiGateway implements AutoCloseable {
                 }
             }
             if (route == null) {
-                answer(response, callback, noRouteStatus, noRouteContentType,
-                        noRouteBody.getBytes(StandardCharsets.UTF_8), Map.of());
+                answer(response, callback, gatewayAnswers.get("MISSING_AUTHENTICATION_TOKEN"));
                 return;
+            }
+            Map<String, String> claims = null;
+            if (route.authorizer != null) {
+                claims = authorize(route.authorizer, request.getHeaders().get(route.authorizer.header));
+                if (claims == null) {
+                    answer(response, callback, gatewayAnswers.get("UNAUTHORIZED"));
+                    return;
+                }
             }
             if (!permitted(route, method)) {
                 // What API Gateway answers when the function's resource policy does not let it invoke.
@@ -154,7 +181,7 @@ final class ApiGateway implements AutoCloseable {
                 return;
             }
             byte[] body = BufferUtil.toArray(Content.Source.asByteBuffer(request));
-            String event = event(request, route, method, path, parameters, body);
+            String event = event(request, route, method, path, parameters, body, claims);
             LocalFunction.Result result = route.function.invoke(event).get();
             switch (result.outcome()) {
                 case TIMEOUT -> answer(response, callback, 504, "application/json",
@@ -172,6 +199,36 @@ final class ApiGateway implements AutoCloseable {
             answer(response, callback, 502, "application/json",
                     "{\"message\": \"Internal server error\"}".getBytes(StandardCharsets.UTF_8), Map.of());
         }
+    }
+
+    /**
+     * What API Gateway's Cognito authorizer does: the token (bare, or after {@code Bearer }) must be an ID token one
+     * of the authorizer's pools signed, for one of its app clients, not expired. Null when refused; the reason goes
+     * to the local cloud's log only, as AWS tells the client no more than 401.
+     */
+    private Map<String, String> authorize(Authorizer authorizer, String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String token = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : header.strip();
+        try {
+            return cognito.verifyIdToken(token, authorizer.poolArns);
+        } catch (Jwt.Refused refused) {
+            LocalCloud.log("API Gateway: 401, " + refused.getMessage());
+            return null;
+        }
+    }
+
+    /** The method's {@code COGNITO_USER_POOLS} authorizer, or null when it has none. */
+    private static Authorizer authorizer(CloudTemplate template, JsonNode method) {
+        if (!method.path("AuthorizationType").asText("NONE").equals("COGNITO_USER_POOLS")) {
+            return null;
+        }
+        JsonNode authorizer = template.properties(method.path("AuthorizerId").path("Ref").asText());
+        String source = authorizer.path("IdentitySource").asText("method.request.header.Authorization");
+        List<String> pools = new ArrayList<>();
+        authorizer.path("ProviderARNs").forEach(arn -> pools.add(template.resolve(arn)));
+        return new Authorizer(source.substring(source.lastIndexOf('.') + 1), pools);
     }
 
     /**
@@ -217,8 +274,9 @@ final class ApiGateway implements AutoCloseable {
                 headers.getOrDefault("Content-Type", "application/json"), bytes, headers);
     }
 
+    /** @param claims the ID token's claims when the method has an authorizer, else null */
     private String event(Request request, Route route, String method, String path, Map<String, String> parameters,
-                         byte[] body) {
+                         byte[] body, Map<String, String> claims) {
         ObjectNode event = JSON.createObjectNode()
                 .put("resource", route.resourcePath)
                 .put("path", path)
@@ -262,6 +320,10 @@ final class ApiGateway implements AutoCloseable {
                 .put("apiId", "local")
                 .put("protocol", request.getConnectionMetaData().getProtocol());
         context.putObject("identity").put("sourceIp", Request.getRemoteAddr(request));
+        if (claims != null) {
+            ObjectNode passed = context.putObject("authorizer").putObject("claims");
+            claims.forEach(passed::put);
+        }
         if (body.length == 0) {
             event.putNull("body");
             event.put("isBase64Encoded", false);
@@ -283,6 +345,11 @@ final class ApiGateway implements AutoCloseable {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    private static void answer(Response response, Callback callback, GatewayAnswer answer) {
+        answer(response, callback, answer.status(), answer.contentType(),
+                answer.body().getBytes(StandardCharsets.UTF_8), answer.headers());
     }
 
     private static void answer(Response response, Callback callback, int status, String contentType, byte[] body,

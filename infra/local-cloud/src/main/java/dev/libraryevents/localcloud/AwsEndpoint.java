@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * ({@code AWS_ENDPOINT_URL} or {@code --endpoint-url}). It tells the services apart by the request's signing scope
  * and protocol (JSON's {@code X-Amz-Target}, Lambda's REST paths, the query protocol's {@code Action}), checks a
  * function's call against its role ({@link Iam}), and hands it to the service: DynamoDB (and its streams) and SQS
- * forwarded to DynamoDB Local and ElasticMQ, EventBridge, Lambda and CloudFormation answered here. Paths under
+ * forwarded to DynamoDB Local and ElasticMQ, EventBridge, Lambda, CloudFormation and Cognito answered here. Paths under
  * {@code /_localcloud/} are the local cloud's own operations. Each protocol gets its own errors, an unknown
  * operation included.
  */
@@ -36,7 +36,8 @@ final class AwsEndpoint implements AutoCloseable {
 
     /** The services behind the endpoint, and the policies their callers are held to. */
     record Services(DynamoDbEmulator dynamoDb, SqsEmulator sqs, EventBridgeApi events, LambdaApi lambda,
-                    CloudFormationApi cloudFormation, HttpHandler admin, Iam iam, Metering metering) {}
+                    CloudFormationApi cloudFormation, CognitoIdp cognito, HttpHandler admin, Iam iam,
+                    Metering metering) {}
 
     /** A request as a service adapter sees it: who signed it and what it carries. */
     record Call(HttpExchange exchange, String caller, byte[] body) {
@@ -115,6 +116,9 @@ final class AwsEndpoint implements AutoCloseable {
             String signingService = signed ? credential.group(2) : "";
             Call call = new Call(exchange, caller, exchange.getRequestBody().readAllBytes());
             try {
+                if (target == null && !signed && services.cognito().serveWellKnown(call)) {
+                    return; // a pool's JWKS or OpenID configuration: public, unsigned GETs
+                }
                 if (target != null) {
                     json(call, target);
                 } else if (exchange.getRequestURI().getPath().startsWith("/2015-03-31/")
@@ -139,11 +143,12 @@ final class AwsEndpoint implements AutoCloseable {
         String prefix = dot < 0 ? target : target.substring(0, dot);
         String operation = target.substring(dot + 1);
         String service = prefix.replaceAll("_\\d+$", "").replace("AWSEvents", "EventBridge")
-                .replace("AmazonSQS", "SQS");
+                .replace("AmazonSQS", "SQS").replace(CognitoIdp.TARGET_PREFIX, "Cognito");
         services.metering().add("request|" + call.caller() + "|" + service + "." + operation, 1);
         switch (prefix) {
             case "DynamoDB_20120810", "DynamoDBStreams_20120810" -> dynamoDb(call, operation);
             case "AWSEvents" -> services.events().handle(call, operation);
+            case CognitoIdp.TARGET_PREFIX -> services.cognito().handle(call, operation);
             case "AmazonSQS" -> {
                 JsonNode request = readJson(call.body());
                 String denial = services.iam().check(call.caller(), "sqs:" + operation,

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -179,7 +180,35 @@ public final class CloudTemplate {
         if (type.equals("AWS::ApiGateway::Stage")) {
             return properties(logicalId).path("StageName").asText();
         }
+        if (type.equals("AWS::Cognito::UserPool")) {
+            return userPoolId(logicalId);
+        }
+        if (type.equals("AWS::Cognito::UserPoolClient")) {
+            return userPoolClientId(logicalId);
+        }
+        if (type.equals("AWS::Cognito::UserPoolGroup")) {
+            return properties(logicalId).path("GroupName").asText(logicalId);
+        }
         return logicalId;
+    }
+
+    /** A user pool's id, shaped as Cognito's ({@code us-east-1_Ab3dE5gH7}) and the same at every start. */
+    static String userPoolId(String logicalId) {
+        return REGION + "_" + stableId(logicalId, 9, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    }
+
+    /** An app client's id: 26 lowercase letters and digits, as Cognito's are. */
+    static String userPoolClientId(String logicalId) {
+        return stableId(logicalId, 26, "0123456789abcdefghijklmnopqrstuvwxyz");
+    }
+
+    private static String stableId(String seed, int length, String alphabet) {
+        Random random = new Random(seed.hashCode() * 31L + length);
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return id.toString();
     }
 
     public String getAtt(String logicalId, String attribute) {
@@ -198,6 +227,9 @@ public final class CloudTemplate {
             case "AWS::Events::EventBus.Name" -> name;
             case "AWS::Events::Rule.Arn" -> ruleArn(busOfRule(logicalId), logicalId);
             case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + ACCOUNT + ":role/" + logicalId;
+            case "AWS::Cognito::UserPool.Arn" -> arn("cognito-idp", "userpool/" + userPoolId(logicalId));
+            case "AWS::Cognito::UserPool.ProviderName", "AWS::Cognito::UserPool.ProviderURL" ->
+                    "cognito-idp." + REGION + ".amazonaws.com/" + userPoolId(logicalId);
             default -> throw new IllegalArgumentException("no local value for " + logicalId + "." + attribute);
         };
     }

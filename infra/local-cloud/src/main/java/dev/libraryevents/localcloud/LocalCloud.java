@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -84,6 +85,7 @@ public final class LocalCloud implements AutoCloseable {
     private final SqsEmulator sqs;
     private final AwsEndpoint awsEndpoint;
     private final ApiGateway api;
+    private final CognitoIdp cognito;
     private final long bootMillis;
     private final String host;
     private final Path dataDirectory;
@@ -131,11 +133,12 @@ public final class LocalCloud implements AutoCloseable {
             }
             rules();
             mappings = new EventSourceMappings(template, iam, functions, sqs, dynamoDb, options.dataDirectory());
-            api = track(new ApiGateway(template, functions, iam, host, options.apiPort()));
+            cognito = new CognitoIdp(template, awsEndpoint::uri, iam, options.dataDirectory(), Clock.systemUTC());
+            api = track(new ApiGateway(template, functions, iam, cognito, host, options.apiPort()));
             awsEndpoint.serve(new AwsEndpoint.Services(dynamoDb, sqs, new EventBridgeApi(events, iam),
                     new LambdaApi(template, functions, mappings.all(), iam),
-                    new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), new AdminApi(this), iam,
-                    metering));
+                    new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), cognito,
+                    new AdminApi(this), iam, metering));
         } catch (Exception | Error failed) {
             close(); // what started before the failure (a mapping refused, a port taken) stops again
             throw failed;
@@ -159,6 +162,16 @@ public final class LocalCloud implements AutoCloseable {
 
     public URI awsEndpoint() {
         return awsEndpoint.uri();
+    }
+
+    /** The user pools the API's authorizer trusts: pool id → its app clients' ids (empty without sign-in). */
+    public Map<String, List<String>> userPools() {
+        return cognito.poolsAndClients();
+    }
+
+    /** The user pools themselves, for tests that forge tokens (signed with the pools' key). */
+    CognitoIdp cognito() {
+        return cognito;
     }
 
     public long bootMillis() {
@@ -411,7 +424,8 @@ public final class LocalCloud implements AutoCloseable {
                 EventBridgeEmulator.Rule rule = events.rule(logicalId);
                 yield rule.bus.equals("default") ? rule.name : rule.bus + "|" + rule.name;
             }
-            case "AWS::ApiGateway::Stage" -> template.ref(logicalId);
+            case "AWS::ApiGateway::Stage", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
+                 "AWS::Cognito::UserPoolGroup" -> template.ref(logicalId);
             default -> logicalId;
         };
     }

@@ -78,6 +78,8 @@ public final class LocalCloudCommand implements Callable<Integer> {
         System.out.println("API:          " + cloud.apiUrl());
         System.out.println("AWS endpoint: " + cloud.awsEndpoint() + "   (AWS_ENDPOINT_URL; any credentials, region "
                 + CloudTemplate.REGION + ")");
+        cloud.userPools().forEach((pool, clients) -> System.out.println("User pool:    " + pool + "   app client "
+                + String.join(", ", clients) + "   (a user and an ID token: bin/ops user add EMAIL [--librarian])"));
         System.out.println("Logs:         " + logs.toAbsolutePath());
         System.out.println("Local cloud ready in " + cloud.bootMillis() + " ms. Ctrl-C stops it.");
         stopped.await();

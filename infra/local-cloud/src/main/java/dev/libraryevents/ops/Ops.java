@@ -5,9 +5,12 @@ import java.time.Instant;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -17,8 +20,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * name contains, e.g. {@code AuditConsumerDeadLetters} for CDK's {@code LibraryEvents-AuditConsumerDeadLetters…}.
  */
 @Command(name = "ops", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        description = "Dead-letter operations against AWS, LocalStack or the local cloud, as the standard AWS "
-                + "settings say (AWS_ENDPOINT_URL, AWS_PROFILE or keys, AWS_REGION).")
+        description = "Dead-letter and sign-in operations against AWS, LocalStack or the local cloud, as the standard "
+                + "AWS settings say (AWS_ENDPOINT_URL, AWS_PROFILE or keys, AWS_REGION).",
+        subcommands = Ops.User.class)
 public final class Ops implements Runnable {
 
     @Spec
@@ -26,7 +30,59 @@ public final class Ops implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: dlqs, show, redrive, purge or replay");
+        throw new ParameterException(spec.commandLine(),
+                "Missing command: dlqs, show, redrive, purge, replay or user");
+    }
+
+    /** {@code bin/ops user add|token}: accounts in the stack's user pool, and ID tokens to call the API with. */
+    @Command(name = "user", mixinStandardHelpOptions = true,
+            description = "Sign-in accounts in the stack's user pool, and ID tokens for the API (DESIGN §4a).")
+    static final class User implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--stack", defaultValue = "LibraryEvents",
+                description = "The stack whose UserPoolId and UserPoolClientId outputs name the pool "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String stack;
+
+        @Override
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "Missing command: add or token");
+        }
+
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = "Creates a user who can sign in at once and prints their ID token (the password, "
+                        + "when generated, goes to stderr). Then: curl -H \"Authorization: Bearer $TOKEN\" …")
+        void add(@Parameters(paramLabel = "EMAIL", description = "The user's sign-in email.") String email,
+                 @Option(names = "--librarian", description = "In the librarians group: may do everything.")
+                 boolean librarian,
+                 @Option(names = "--password", description = "Default: a new random one, printed to stderr.")
+                 String password) {
+            String chosen = password != null ? password : SignInAccounts.newPassword();
+            withAccounts(accounts -> {
+                String token = accounts.add(email, chosen, librarian);
+                if (password == null) {
+                    System.err.println("password for " + email + ": " + chosen);
+                }
+                System.out.println(token);
+            });
+        }
+
+        @Command(name = "token", mixinStandardHelpOptions = true,
+                description = "Signs in and prints a new ID token (they last an hour).")
+        void token(@Parameters(paramLabel = "EMAIL") String email,
+                   @Option(names = "--password", required = true) String password) {
+            withAccounts(accounts -> System.out.println(accounts.token(email, password)));
+        }
+
+        private void withAccounts(Consumer<SignInAccounts> command) {
+            try (CognitoIdentityProviderClient cognito = CognitoIdentityProviderClient.create();
+                 CloudFormationClient cloudFormation = CloudFormationClient.create()) {
+                command.accept(new SignInAccounts(cognito, cloudFormation, stack));
+            }
+        }
     }
 
     @Command(name = "dlqs", mixinStandardHelpOptions = true,
