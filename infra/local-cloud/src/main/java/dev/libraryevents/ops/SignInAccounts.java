@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.MessageActi
  * Accounts in the stack's user pool (DESIGN §4a) and ID tokens for them, over Cognito's own API: the same calls
  * against AWS, LocalStack or the local cloud. The pool and its app client come from the stack's outputs.
  */
-final class SignInAccounts {
+public final class SignInAccounts {
 
     /** The stack's outputs that name the pool ({@code SignIn} in the CDK app). */
     record Pool(String poolId, String clientId) {}
@@ -25,7 +25,7 @@ final class SignInAccounts {
     private final CognitoIdentityProviderClient cognito;
     private final Pool pool;
 
-    SignInAccounts(CognitoIdentityProviderClient cognito, CloudFormationClient cloudFormation, String stack) {
+    public SignInAccounts(CognitoIdentityProviderClient cognito, CloudFormationClient cloudFormation, String stack) {
         this.cognito = cognito;
         Map<String, String> outputs = cloudFormation.describeStacks(r -> r.stackName(stack)).stacks().get(0)
                 .outputs().stream().collect(Collectors.toMap(Output::outputKey, Output::outputValue));
@@ -41,7 +41,7 @@ final class SignInAccounts {
      *
      * @return the new user's ID token
      */
-    String add(String email, String password, boolean librarian) {
+    public String add(String email, String password, boolean librarian) {
         cognito.adminCreateUser(r -> r.userPoolId(pool.poolId()).username(email)
                 .messageAction(MessageActionType.SUPPRESS)
                 .userAttributes(AttributeType.builder().name("email").value(email).build(),
@@ -55,7 +55,7 @@ final class SignInAccounts {
     }
 
     /** Signs in with email and password (ADMIN_USER_PASSWORD_AUTH): the ID token the API takes. */
-    String token(String email, String password) {
+    public String token(String email, String password) {
         return cognito.adminInitiateAuth(r -> r.userPoolId(pool.poolId()).clientId(pool.clientId())
                 .authFlow(AuthFlowType.ADMIN_USER_PASSWORD_AUTH)
                 .authParameters(Map.of("USERNAME", email, "PASSWORD", password)))
@@ -63,7 +63,7 @@ final class SignInAccounts {
     }
 
     /** Twenty characters with every class a password policy can ask for. */
-    static String newPassword() {
+    public static String newPassword() {
         String letters = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         StringBuilder password = new StringBuilder();
         for (int i = 0; i < 16; i++) {

@@ -23,4 +23,9 @@ class AwsStackIT extends FaultScenarioTests {
     void shouldRunTheLendingLifecycle_withEveryConsumersResult() throws Exception {
         Scenarios.lifecycle(deployment.api);
     }
+
+    @Test
+    void shouldLetAMemberDoTheirOwnThings_andALibrarianEverything() throws Exception {
+        Scenarios.memberAndLibrarian(deployment.api, deployment.api.as(deployment.signIns.member()));
+    }
 }

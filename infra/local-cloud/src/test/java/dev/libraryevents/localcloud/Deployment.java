@@ -12,6 +12,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfiguration;
@@ -30,6 +31,8 @@ final class Deployment implements AutoCloseable {
     final SqsClient sqs;
     final CloudFormationClient cloudFormation;
     final DeadLetters deadLetters;
+    final Stack.SignIns signIns;
+    /** Signed in as a librarian, who may call every route. */
     final Stack.Api api;
     private final String stackName;
     private final List<StackResourceSummary> resources;
@@ -57,11 +60,13 @@ final class Deployment implements AutoCloseable {
         sqs = build(SqsClient.builder(), configuration);
         cloudFormation = build(CloudFormationClient.builder(), configuration);
         deadLetters = new DeadLetters(sqs, eventBridge);
+        signIns = new Stack.SignIns(build(CognitoIdentityProviderClient.builder(), configuration), cloudFormation,
+                stackName);
         resources = cloudFormation.listStackResourcesPaginator(r -> r.stackName(stackName)).stackResourceSummaries()
                 .stream().toList();
         String url = cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().get(0).outputs().stream()
                 .filter(output -> output.outputKey().contains("Endpoint")).findFirst().orElseThrow().outputValue();
-        api = new Stack.Api(URI.create(url.endsWith("/") ? url : url + "/"));
+        api = new Stack.Api(URI.create(url.endsWith("/") ? url : url + "/"), signIns.librarian());
     }
 
     private static <B extends AwsClientBuilder<B, C>, C> C build(B builder, Configuration configuration) {
@@ -140,6 +145,6 @@ final class Deployment implements AutoCloseable {
         lambda.close();
         eventBridge.close();
         sqs.close();
-        cloudFormation.close();
+        signIns.close(); // and the CloudFormation client it shares
     }
 }

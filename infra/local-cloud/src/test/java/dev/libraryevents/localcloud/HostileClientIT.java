@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.testing.HostileStrings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +20,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -35,8 +41,8 @@ import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
 
 /**
  * A hostile but realistic client against the running local cloud, over real HTTP: methods a path does not take,
- * HEAD, requests API Gateway cannot parse, generated strings in every body field and path id of every service, and
- * a service that tries to publish as another.
+ * HEAD, requests API Gateway cannot parse, tokens it must not trust, generated strings in every body field and path
+ * id of every service, and a service that tries to publish as another.
  */
 class HostileClientIT {
 
@@ -47,11 +53,14 @@ class HostileClientIT {
 
     private static LocalCloud cloud;
     private static URI base;
+    /** A librarian's ID token: the requests below are refused for what they carry, not for who sends them. */
+    private static String librarian;
 
     @BeforeAll
     static void startTheLocalCloud() throws Exception {
         cloud = Stack.start(null, null);
         base = cloud.apiUrl();
+        librarian = Stack.librarian(cloud).token();
     }
 
     @AfterAll
@@ -138,6 +147,80 @@ class HostileClientIT {
         System.out.printf("generated input: %d requests, seed %d%n", tried, SEED);
     }
 
+    /**
+     * DESIGN §4a's untrustworthy tokens, each forged to fail one check only (signed with the pool's own key where
+     * the signature is not the point): a 401 from the gateway itself, problem+json with {@code WWW-Authenticate},
+     * and no function invoked, so nothing written. The same claims, validly signed, are let in.
+     */
+    @Test
+    void shouldAnswer401ToEveryTokenItCannotTrust_withoutInvokingAFunction() throws Exception {
+        CognitoIdp pools = cloud.cognito();
+        String pool = cloud.userPools().keySet().iterator().next();
+        String client = cloud.userPools().get(pool).get(0);
+        long now = System.currentTimeMillis() / 1000;
+        ObjectNode valid = JSON.createObjectNode().put("sub", UUID.randomUUID().toString())
+                .put("email", "forger@example.org").put("iss", pools.issuer(pool)).put("aud", client)
+                .put("token_use", "id").put("iat", now).put("exp", now + 600);
+        valid.putArray("cognito:groups").add("librarians");
+        String signed = pools.sign(valid);
+        String[] parts = signed.split("\\.");
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        String memberToken;
+        try (Stack.SignIns signIns = Stack.SignIns.at(cloud.awsEndpoint(), "LibraryEvents")) {
+            memberToken = signIns.member();
+        }
+        String[] member = memberToken.split("\\.");
+        ObjectNode promoted = (ObjectNode) JSON.readTree(Base64.getUrlDecoder().decode(member[1]));
+        promoted.putArray("cognito:groups").add("librarians");
+
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("no Authorization header", null);
+        refused.put("Bearer with garbage", "Bearer garbage");
+        refused.put("Bearer and nothing", "Bearer ");
+        refused.put("alg none", "Bearer " + base64Url("{\"alg\":\"none\"}") + "." + parts[1] + ".");
+        refused.put("signed by another key", "Bearer " + Jwt.sign(header(parts[0]).path("kid").asText(),
+                rsa.generateKeyPair().getPrivate(), valid));
+        refused.put("expired", "Bearer " + pools.sign(valid.deepCopy().put("exp", now - 1)));
+        refused.put("from another pool", "Bearer " + pools.sign(valid.deepCopy()
+                .put("iss", pools.issuer("us-east-1_An0therPo"))));
+        refused.put("for another app", "Bearer " + pools.sign(valid.deepCopy().put("aud", "someone-elses-app")));
+        ObjectNode access = valid.deepCopy().put("token_use", "access").put("client_id", client);
+        access.remove("aud");
+        refused.put("an access token", "Bearer " + pools.sign(access));
+        refused.put("a member's token, promoted to librarian", "Bearer " + member[0] + "."
+                + base64Url(promoted.toString()) + "." + member[2]);
+        String book = "{\"title\":\"Forged\",\"author\":\"Nobody\"}";
+
+        Map<String, Double> before = cloud.metering().snapshot();
+        for (Map.Entry<String, String> token : refused.entrySet()) {
+            HttpResponse<String> response = send("POST", "/books", book, "hostile-token", token.getValue());
+
+            assertThat(response.statusCode()).as(token.getKey()).isEqualTo(401);
+            assertThat(response.headers().firstValue("Content-Type")).as(token.getKey())
+                    .hasValue("application/problem+json");
+            assertThat(response.headers().firstValue("WWW-Authenticate")).as(token.getKey()).hasValue("Bearer");
+            assertThat(JSON.readTree(response.body()).path("type").asText()).isEqualTo("urn:problem:unauthorized");
+        }
+        assertThat(Metering.difference(before, cloud.metering().snapshot()))
+                .as("no function was invoked").noneSatisfy((key, value) -> assertThat(key)
+                        .startsWith("lambda.invocations|"));
+        assertThat(cloud.eventsOf("hostile-token")).isEmpty();
+
+        assertThat(send("POST", "/books", book, "hostile-token-valid", "Bearer " + signed).statusCode())
+                .as("the same claims, validly signed").isEqualTo(201);
+        assertThat(send("GET", "/reports/usage", null, "hostile-token-bare", signed).statusCode())
+                .as("a bare token, as API Gateway also takes it").isEqualTo(200);
+    }
+
+    private static JsonNode header(String encoded) throws IOException {
+        return JSON.readTree(Base64.getUrlDecoder().decode(encoded));
+    }
+
+    private static String base64Url(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void shouldRefuseARelay_puttingAnotherServicesSource() {
         String notificationRelay = cloud.functionNames().stream()
@@ -202,8 +285,17 @@ class HostileClientIT {
 
     private static HttpResponse<String> send(String method, String path, String body, String correlationId)
             throws Exception {
+        return send(method, path, body, correlationId, "Bearer " + librarian);
+    }
+
+    /** @param authorization the header's value; null for none */
+    private static HttpResponse<String> send(String method, String path, String body, String correlationId,
+                                             String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "")
                 + path)).header("X-Correlation-Id", correlationId);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

@@ -31,7 +31,7 @@ class IamIT {
     static void startWithThreeGrantsRemoved() throws Exception {
         logs = Files.createTempDirectory("iam-it-logs");
         cloud = LocalCloud.start(new LocalCloud.Options(withoutThreeGrants(), 0, 0, null, logs, 1, null));
-        api = new Stack.Api(cloud.apiUrl());
+        api = Stack.librarian(cloud);
     }
 
     @AfterAll

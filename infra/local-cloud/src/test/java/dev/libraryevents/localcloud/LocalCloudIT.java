@@ -17,7 +17,7 @@ class LocalCloudIT {
     @BeforeAll
     static void startTheLocalCloud() throws Exception {
         cloud = Stack.start(null, null);
-        api = new Stack.Api(cloud.apiUrl());
+        api = Stack.librarian(cloud);
     }
 
     @AfterAll
@@ -30,6 +30,13 @@ class LocalCloudIT {
     @Test
     void shouldRunTheLendingLifecycle_withEveryConsumersResult() throws Exception {
         Scenarios.lifecycle(api);
+    }
+
+    @Test
+    void shouldLetAMemberDoTheirOwnThings_andALibrarianEverything() throws Exception {
+        try (Stack.SignIns signIns = Stack.SignIns.at(cloud.awsEndpoint(), "LibraryEvents")) {
+            Scenarios.memberAndLibrarian(api, api.as(signIns.member()));
+        }
     }
 
     @Test

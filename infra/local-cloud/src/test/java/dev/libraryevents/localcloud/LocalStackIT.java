@@ -3,9 +3,11 @@ package dev.libraryevents.localcloud;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.localstack.LocalStackContainer;
@@ -13,18 +15,20 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * The same end-to-end and fault scenarios against LocalStack, deployed with the project's own {@code cdk deploy} and
- * found through CloudFormation's outputs, as on AWS. Needs
- * Docker; skipped where there is none. 4.14.0 is the last LocalStack image that runs without an auth token
- * (set LOCALSTACK_AUTH_TOKEN for newer ones).
+ * found through CloudFormation's outputs, as on AWS, and signed in through the stack's user pool with the same token
+ * flow ({@code Stack.SignIns}). Needs Docker and, since the stack has a Cognito user pool (a LocalStack Pro
+ * service), LOCALSTACK_AUTH_TOKEN; skipped without either.
  */
 @Testcontainers(disabledWithoutDocker = true)
+@EnabledIfEnvironmentVariable(named = "LOCALSTACK_AUTH_TOKEN", matches = ".+")
 class LocalStackIT extends FaultScenarioTests {
 
     private static final Path ROOT = Stack.repositoryRoot();
 
     @Container
-    private static final LocalStackContainer LOCALSTACK =
-            new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.14.0"));
+    private static final LocalStackContainer LOCALSTACK = new LocalStackContainer(
+            DockerImageName.parse("localstack/localstack-pro:4.14.0").asCompatibleSubstituteFor("localstack/localstack"))
+            .withEnv("LOCALSTACK_AUTH_TOKEN", Objects.requireNonNullElse(System.getenv("LOCALSTACK_AUTH_TOKEN"), ""));
 
     @BeforeAll
     static void deploy() throws Exception {
@@ -36,6 +40,11 @@ class LocalStackIT extends FaultScenarioTests {
     @Test
     void shouldRunTheLendingLifecycle_withEveryConsumersResult() throws Exception {
         Scenarios.lifecycle(deployment.api);
+    }
+
+    @Test
+    void shouldLetAMemberDoTheirOwnThings_andALibrarianEverything() throws Exception {
+        Scenarios.memberAndLibrarian(deployment.api, deployment.api.as(deployment.signIns.member()));
     }
 
     private static void cdk(String... args) throws Exception {

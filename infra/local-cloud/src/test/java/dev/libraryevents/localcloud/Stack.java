@@ -3,6 +3,7 @@ package dev.libraryevents.localcloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.libraryevents.infra.LibraryEventsStack;
+import dev.libraryevents.ops.SignInAccounts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,10 +13,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 
-/** The stack synthesized fresh, once per test JVM, and an HTTP client for the API a local cloud serves from it. */
+/**
+ * The stack synthesized fresh, once per test JVM, and an HTTP client for the API a local cloud serves from it,
+ * signed in through the stack's user pool as its users are (DESIGN §4a).
+ */
 final class Stack {
 
     private static Path template;
@@ -50,8 +60,56 @@ final class Stack {
                 Path.of("target", "local-cloud-logs"), 2, queueVisibility));
     }
 
-    /** The REST API over real HTTP. */
-    record Api(URI base) {
+    /** The local cloud's API, signed in as a new librarian of its user pool. */
+    static Api librarian(LocalCloud cloud) {
+        try (SignIns signIns = SignIns.at(cloud.awsEndpoint(), "LibraryEvents")) {
+            return new Api(cloud.apiUrl(), signIns.librarian());
+        }
+    }
+
+    /** Users of a deployment's user pool, made over Cognito's API wherever it runs, and their ID tokens. */
+    static final class SignIns implements AutoCloseable {
+
+        private final CognitoIdentityProviderClient cognito;
+        private final CloudFormationClient cloudFormation;
+        private final SignInAccounts accounts;
+
+        SignIns(CognitoIdentityProviderClient cognito, CloudFormationClient cloudFormation, String stackName) {
+            this.cognito = cognito;
+            this.cloudFormation = cloudFormation;
+            this.accounts = new SignInAccounts(cognito, cloudFormation, stackName);
+        }
+
+        static SignIns at(URI endpoint, String stackName) {
+            StaticCredentialsProvider credentials =
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"));
+            return new SignIns(CognitoIdentityProviderClient.builder().endpointOverride(endpoint)
+                    .region(Region.US_EAST_1).credentialsProvider(credentials).build(),
+                    CloudFormationClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                            .credentialsProvider(credentials).build(), stackName);
+        }
+
+        /** A new librarian's ID token. */
+        String librarian() {
+            return accounts.add("it-librarian-" + UUID.randomUUID() + "@example.org", SignInAccounts.newPassword(),
+                    true);
+        }
+
+        /** A new member's ID token: signed up, not yet registered with the library. */
+        String member() {
+            return accounts.add("it-member-" + UUID.randomUUID() + "@example.org", SignInAccounts.newPassword(),
+                    false);
+        }
+
+        @Override
+        public void close() {
+            cognito.close();
+            cloudFormation.close();
+        }
+    }
+
+    /** The REST API over real HTTP, sending {@code token} as {@code Authorization: Bearer} (none when null). */
+    record Api(URI base, String token) {
 
         private static final ObjectMapper JSON = new ObjectMapper();
         private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -62,13 +120,17 @@ final class Stack {
             }
         }
 
+        /** The same API, signed in with another token (null: nobody). */
+        Api as(String otherToken) {
+            return new Api(base, otherToken);
+        }
+
         Response get(String path) throws Exception {
-            return send(HttpRequest.newBuilder(base.resolve(path.substring(1))).GET().build());
+            return send(request(path).GET().build());
         }
 
         Response post(String path, String json, String correlationId) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path.substring(1)))
-                    .header("X-Correlation-Id", correlationId);
+            HttpRequest.Builder request = request(path).header("X-Correlation-Id", correlationId);
             if (json == null) {
                 request.POST(HttpRequest.BodyPublishers.noBody());
             } else {
@@ -83,7 +145,7 @@ final class Stack {
         }
 
         String registerUser(String correlationId) throws Exception {
-            return post("/users", "{\"name\":\"Ada\",\"email\":\"" + java.util.UUID.randomUUID()
+            return post("/users", "{\"name\":\"Ada\",\"email\":\"" + UUID.randomUUID()
                     + "@example.org\"}", correlationId).id("userId");
         }
 
@@ -94,6 +156,11 @@ final class Stack {
 
         List<String> notificationKinds(String userId) throws Exception {
             return get("/users/" + userId + "/notifications").body().path("items").findValuesAsText("kind");
+        }
+
+        private HttpRequest.Builder request(String path) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path.substring(1)));
+            return token == null ? request : request.header("Authorization", "Bearer " + token);
         }
 
         private static Response send(HttpRequest request) throws Exception {
