@@ -2,6 +2,7 @@ package dev.libraryevents.benchmarks;
 
 import dev.libraryevents.localcloud.CommandLines;
 import dev.libraryevents.localcloud.LocalCloud;
+import dev.libraryevents.ops.SignInAccounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +92,12 @@ public final class Benchmark implements Callable<Integer> {
         Report report = new Report(settings);
         try (LocalCloud cloud = LocalCloud.start(options)) {
             report.bootMillis(cloud.bootMillis());
-            LibraryClient client = new LibraryClient(cloud.apiUrl());
+            LibraryClient client;
+            try (SignInAccounts accounts = SignInAccounts.at(cloud.awsEndpoint(), cloud.stackName())) {
+                // A librarian may call every route the workflows use; tokens last an hour, longer than a full run.
+                client = new LibraryClient(cloud.apiUrl(), accounts.add("benchmark-librarian@example.org",
+                        SignInAccounts.newPassword(), true));
+            }
             warmUp(cloud, client);
 
             System.out.println("cold starts ...");

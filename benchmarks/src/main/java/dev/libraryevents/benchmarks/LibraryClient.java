@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
-/** The REST API as a client sees it, over real HTTP, with each call's latency. */
+/** The REST API as a client sees it, over real HTTP and signed in, with each call's latency. */
 final class LibraryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,10 +29,13 @@ final class LibraryClient {
     }
 
     private final URI base;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    LibraryClient(URI base) {
+    /** @param idToken sent as {@code Authorization: Bearer}, as every route needs (DESIGN §4a) */
+    LibraryClient(URI base, String idToken) {
         this.base = base;
+        this.authorization = "Bearer " + idToken;
     }
 
     String addBook(int copies) throws IOException, InterruptedException {
@@ -68,12 +71,13 @@ final class LibraryClient {
     }
 
     Answer get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve(path.substring(1))).GET().build());
+        return send(HttpRequest.newBuilder(base.resolve(path.substring(1))).header("Authorization", authorization)
+                .GET().build());
     }
 
     private Answer post(String path, String json) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path.substring(1)))
-                .header("X-Correlation-Id", "bench-" + UUID.randomUUID());
+                .header("Authorization", authorization).header("X-Correlation-Id", "bench-" + UUID.randomUUID());
         if (json == null) {
             request.POST(HttpRequest.BodyPublishers.noBody());
         } else {

@@ -151,8 +151,13 @@ final class ApiGateway implements AutoCloseable {
 
     private void handle(Request request, Response response, Callback callback) {
         try {
+            // Read whole before any answer: a body left unread makes Jetty drop the connection after the answer,
+            // and a client that reuses it finds it closed.
+            byte[] body = BufferUtil.toArray(Content.Source.asByteBuffer(request));
             String path = request.getHttpURI().getPath();
             String method = request.getMethod();
+            // Parsed before routing and authorizing, as API Gateway does: a bad query is a 400 for anyone.
+            Query query = query(request.getHttpURI().getQuery());
             Map<String, String> parameters = new HashMap<>();
             Route route = null;
             for (Route candidate : routes) {
@@ -180,8 +185,7 @@ final class ApiGateway implements AutoCloseable {
                         "{\"message\": \"Internal server error\"}".getBytes(StandardCharsets.UTF_8), Map.of());
                 return;
             }
-            byte[] body = BufferUtil.toArray(Content.Source.asByteBuffer(request));
-            String event = event(request, route, method, path, parameters, body, claims);
+            String event = event(request, route, method, path, parameters, query, body, claims);
             LocalFunction.Result result = route.function.invoke(event).get();
             switch (result.outcome()) {
                 case TIMEOUT -> answer(response, callback, 504, "application/json",
@@ -274,9 +278,31 @@ final class ApiGateway implements AutoCloseable {
                 headers.getOrDefault("Content-Type", "application/json"), bytes, headers);
     }
 
-    /** @param claims the ID token's claims when the method has an authorizer, else null */
+    /** The query string decoded, once with the last value of each name and once with all of them. */
+    private record Query(ObjectNode single, ObjectNode multi) {}
+
+    private static Query query(String query) {
+        if (query == null || query.isEmpty()) {
+            return null;
+        }
+        ObjectNode single = JSON.createObjectNode();
+        ObjectNode multi = JSON.createObjectNode();
+        for (String pair : query.split("&")) {
+            String[] kv = pair.split("=", 2);
+            String key = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
+            String value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+            single.put(key, value);
+            multi.withArray(key).add(value);
+        }
+        return new Query(single, multi);
+    }
+
+    /**
+     * @param query  null when the request has none
+     * @param claims the ID token's claims when the method has an authorizer, else null
+     */
     private String event(Request request, Route route, String method, String path, Map<String, String> parameters,
-                         byte[] body, Map<String, String> claims) {
+                         Query query, byte[] body, Map<String, String> claims) {
         ObjectNode event = JSON.createObjectNode()
                 .put("resource", route.resourcePath)
                 .put("path", path)
@@ -287,20 +313,12 @@ final class ApiGateway implements AutoCloseable {
             headers.put(header.getName(), header.getValue());
             multiHeaders.withArray(header.getName()).add(header.getValue());
         }
-        String query = request.getHttpURI().getQuery();
-        if (query == null || query.isEmpty()) {
+        if (query == null) {
             event.putNull("queryStringParameters");
             event.putNull("multiValueQueryStringParameters");
         } else {
-            ObjectNode single = event.putObject("queryStringParameters");
-            ObjectNode multi = event.putObject("multiValueQueryStringParameters");
-            for (String pair : query.split("&")) {
-                String[] kv = pair.split("=", 2);
-                String key = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-                String value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
-                single.put(key, value);
-                multi.withArray(key).add(value);
-            }
+            event.set("queryStringParameters", query.single());
+            event.set("multiValueQueryStringParameters", query.multi());
         }
         if (parameters.isEmpty()) {
             event.putNull("pathParameters");

@@ -164,6 +164,11 @@ public final class LocalCloud implements AutoCloseable {
         return awsEndpoint.uri();
     }
 
+    /** The stack's name, as CloudFormation's API answers for it: the template file's name. */
+    public String stackName() {
+        return template.stackName();
+    }
+
     /** The user pools the API's authorizer trusts: pool id → its app clients' ids (empty without sign-in). */
     public Map<String, List<String>> userPools() {
         return cognito.poolsAndClients();

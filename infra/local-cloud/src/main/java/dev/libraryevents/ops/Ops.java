@@ -78,9 +78,9 @@ public final class Ops implements Runnable {
         }
 
         private void withAccounts(Consumer<SignInAccounts> command) {
-            try (CognitoIdentityProviderClient cognito = CognitoIdentityProviderClient.create();
-                 CloudFormationClient cloudFormation = CloudFormationClient.create()) {
-                command.accept(new SignInAccounts(cognito, cloudFormation, stack));
+            try (SignInAccounts accounts = new SignInAccounts(CognitoIdentityProviderClient.create(),
+                    CloudFormationClient.create(), stack)) {
+                command.accept(accounts);
             }
         }
     }

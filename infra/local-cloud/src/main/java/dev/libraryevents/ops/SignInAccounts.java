@@ -1,8 +1,12 @@
 package dev.libraryevents.ops;
 
+import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
@@ -12,9 +16,10 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.MessageActi
 
 /**
  * Accounts in the stack's user pool (DESIGN §4a) and ID tokens for them, over Cognito's own API: the same calls
- * against AWS, LocalStack or the local cloud. The pool and its app client come from the stack's outputs.
+ * against AWS, LocalStack or the local cloud. The pool and its app client come from the stack's outputs. Closing it
+ * closes the clients it was given.
  */
-public final class SignInAccounts {
+public final class SignInAccounts implements AutoCloseable {
 
     /** The stack's outputs that name the pool ({@code SignIn} in the CDK app). */
     record Pool(String poolId, String clientId) {}
@@ -23,16 +28,27 @@ public final class SignInAccounts {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final CognitoIdentityProviderClient cognito;
+    private final CloudFormationClient cloudFormation;
     private final Pool pool;
 
     public SignInAccounts(CognitoIdentityProviderClient cognito, CloudFormationClient cloudFormation, String stack) {
         this.cognito = cognito;
+        this.cloudFormation = cloudFormation;
         Map<String, String> outputs = cloudFormation.describeStacks(r -> r.stackName(stack)).stacks().get(0)
                 .outputs().stream().collect(Collectors.toMap(Output::outputKey, Output::outputValue));
         if (!outputs.containsKey("UserPoolId") || !outputs.containsKey("UserPoolClientId")) {
             throw new IllegalStateException("stack " + stack + " has no UserPoolId/UserPoolClientId outputs");
         }
         this.pool = new Pool(outputs.get("UserPoolId"), outputs.get("UserPoolClientId"));
+    }
+
+    /** Against one endpoint that takes any credentials: the local cloud or LocalStack. */
+    public static SignInAccounts at(URI endpoint, String stack) {
+        StaticCredentialsProvider anyCredentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"));
+        return new SignInAccounts(CognitoIdentityProviderClient.builder().endpointOverride(endpoint)
+                .region(Region.US_EAST_1).credentialsProvider(anyCredentials).build(),
+                CloudFormationClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                        .credentialsProvider(anyCredentials).build(), stack);
     }
 
     /**
@@ -60,6 +76,12 @@ public final class SignInAccounts {
                 .authFlow(AuthFlowType.ADMIN_USER_PASSWORD_AUTH)
                 .authParameters(Map.of("USERNAME", email, "PASSWORD", password)))
                 .authenticationResult().idToken();
+    }
+
+    @Override
+    public void close() {
+        cognito.close();
+        cloudFormation.close();
     }
 
     /** Twenty characters with every class a password policy can ask for. */

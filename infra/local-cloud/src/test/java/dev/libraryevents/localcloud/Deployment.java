@@ -1,6 +1,7 @@
 package dev.libraryevents.localcloud;
 
 import dev.libraryevents.ops.DeadLetters;
+import dev.libraryevents.ops.SignInAccounts;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -60,8 +61,8 @@ final class Deployment implements AutoCloseable {
         sqs = build(SqsClient.builder(), configuration);
         cloudFormation = build(CloudFormationClient.builder(), configuration);
         deadLetters = new DeadLetters(sqs, eventBridge);
-        signIns = new Stack.SignIns(build(CognitoIdentityProviderClient.builder(), configuration), cloudFormation,
-                stackName);
+        signIns = new Stack.SignIns(new SignInAccounts(build(CognitoIdentityProviderClient.builder(), configuration),
+                cloudFormation, stackName));
         resources = cloudFormation.listStackResourcesPaginator(r -> r.stackName(stackName)).stackResourceSummaries()
                 .stream().toList();
         String url = cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().get(0).outputs().stream()

@@ -16,11 +16,6 @@ import java.util.Map;
 import java.util.UUID;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 
 /**
  * The stack synthesized fresh, once per test JVM, and an HTTP client for the API a local cloud serves from it,
@@ -62,7 +57,7 @@ final class Stack {
 
     /** The local cloud's API, signed in as a new librarian of its user pool. */
     static Api librarian(LocalCloud cloud) {
-        try (SignIns signIns = SignIns.at(cloud.awsEndpoint(), "LibraryEvents")) {
+        try (SignIns signIns = SignIns.at(cloud.awsEndpoint(), cloud.stackName())) {
             return new Api(cloud.apiUrl(), signIns.librarian());
         }
     }
@@ -70,29 +65,29 @@ final class Stack {
     /** Users of a deployment's user pool, made over Cognito's API wherever it runs, and their ID tokens. */
     static final class SignIns implements AutoCloseable {
 
-        private final CognitoIdentityProviderClient cognito;
-        private final CloudFormationClient cloudFormation;
         private final SignInAccounts accounts;
 
-        SignIns(CognitoIdentityProviderClient cognito, CloudFormationClient cloudFormation, String stackName) {
-            this.cognito = cognito;
-            this.cloudFormation = cloudFormation;
-            this.accounts = new SignInAccounts(cognito, cloudFormation, stackName);
+        SignIns(SignInAccounts accounts) {
+            this.accounts = accounts;
         }
 
         static SignIns at(URI endpoint, String stackName) {
-            StaticCredentialsProvider credentials =
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"));
-            return new SignIns(CognitoIdentityProviderClient.builder().endpointOverride(endpoint)
-                    .region(Region.US_EAST_1).credentialsProvider(credentials).build(),
-                    CloudFormationClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                            .credentialsProvider(credentials).build(), stackName);
+            return new SignIns(SignInAccounts.at(endpoint, stackName));
         }
 
         /** A new librarian's ID token. */
         String librarian() {
-            return accounts.add("it-librarian-" + UUID.randomUUID() + "@example.org", SignInAccounts.newPassword(),
-                    true);
+            return librarian("it-librarian-" + UUID.randomUUID() + "@example.org", SignInAccounts.newPassword());
+        }
+
+        /** A new librarian with this email and password: their ID token. */
+        String librarian(String email, String password) {
+            return accounts.add(email, password, true);
+        }
+
+        /** Signs an existing user in again: a new ID token. */
+        String signIn(String email, String password) {
+            return accounts.token(email, password);
         }
 
         /** A new member's ID token: signed up, not yet registered with the library. */
@@ -103,8 +98,7 @@ final class Stack {
 
         @Override
         public void close() {
-            cognito.close();
-            cloudFormation.close();
+            accounts.close();
         }
     }
 
