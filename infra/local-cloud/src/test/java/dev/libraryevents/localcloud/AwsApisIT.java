@@ -97,13 +97,19 @@ class AwsApisIT {
     @Test
     void shouldInvokeAFunction_synchronouslyAsAnEventOrAsADryRun() {
         String library = deployment.function("LibraryApi");
+        // A proxy event as the gateway sends it after its authorizer: the caller's claims in the request context.
         String request = "{\"httpMethod\":\"GET\",\"path\":\"/books/x\",\"resource\":\"/books/{bookId}\","
-                + "\"pathParameters\":{\"bookId\":\"x\"},\"headers\":{}}";
+                + "\"pathParameters\":{\"bookId\":\"x\"},\"headers\":{},\"requestContext\":{\"authorizer\":"
+                + "{\"claims\":{\"sub\":\"it-member\",\"email\":\"it@example.org\"}}}}";
         InvokeResponse answered = deployment.lambda.invoke(r -> r.functionName(library)
                 .payload(SdkBytes.fromUtf8String(request)));
         assertThat(answered.statusCode()).isEqualTo(200);
         assertThat(answered.functionError()).isNull();
         assertThat(answered.payload().asUtf8String()).contains("\"statusCode\":404");
+        // Without them (invoked around the gateway), the function refuses by itself.
+        assertThat(deployment.lambda.invoke(r -> r.functionName(library).payload(SdkBytes.fromUtf8String(
+                request.replaceAll(",\"requestContext\".*}$", "}")))).payload().asUtf8String())
+                .contains("\"statusCode\":401");
 
         assertThat(deployment.lambda.invoke(r -> r.functionName(library).invocationType(InvocationType.EVENT)
                 .payload(SdkBytes.fromUtf8String(request))).statusCode()).isEqualTo(202);
