@@ -54,7 +54,8 @@ public final class SignIn extends Construct {
                 .description("May do everything in DESIGN §4; everyone else signed in is a member").build());
         client = pool.addClient("Client", UserPoolClientOptions.builder()
                 .generateSecret(false)
-                // Password sign-in for the CLI and bin/ops (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), SRP for apps.
+                // Password sign-in for the CLI and bin/ops (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH); SRP
+                // for apps.
                 .authFlows(AuthFlow.builder().userPassword(true).adminUserPassword(true).userSrp(true).build())
                 .preventUserExistenceErrors(true)
                 .idTokenValidity(Duration.hours(1))

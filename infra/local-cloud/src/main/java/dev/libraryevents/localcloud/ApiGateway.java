@@ -34,11 +34,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The template's REST API on localhost: its resource tree and methods ({@code ANY} and greedy {@code {proxy+}}
  * resources included, the most specific match first), their Cognito authorizer ({@link CognitoIdp} checks the
- * token; its claims go to the function), the Lambda proxy event v1 it sends, and API Gateway's own answers: a 401
- * for a missing or refused token, a 502 when the function fails, a 504 when it times out, the template's gateway response for a path or
- * method with no route, and a problem+json 400 for a request it cannot parse (bad percent-encoding, a
- * {@code Content-Length} that is not a number), as API Gateway answers those before any function. Served by Jetty,
- * whose error handler, unlike the JDK server's fixed text/html, can answer a malformed request in that format.
+ * token; its claims go to the function), the Lambda proxy event v1 it sends, and API Gateway's own answers: the
+ * template's gateway responses for a missing or refused token (401) and for a path or method with no route, a 502
+ * when the function fails, a 504 when it times out, and a problem+json 400 for a request it cannot parse (bad
+ * percent-encoding, a {@code Content-Length} that is not a number), as API Gateway answers those before any
+ * function. Served by Jetty, whose error handler, unlike the JDK server's fixed text/html, can answer a malformed
+ * request in that format.
  */
 final class ApiGateway implements AutoCloseable {
 

@@ -44,7 +44,8 @@ public final class SignInAccounts implements AutoCloseable {
 
     /** Against one endpoint that takes any credentials: the local cloud or LocalStack. */
     public static SignInAccounts at(URI endpoint, String stack) {
-        StaticCredentialsProvider anyCredentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"));
+        StaticCredentialsProvider anyCredentials =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"));
         return new SignInAccounts(CognitoIdentityProviderClient.builder().endpointOverride(endpoint)
                 .region(Region.US_EAST_1).credentialsProvider(anyCredentials).build(),
                 CloudFormationClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)

@@ -26,8 +26,8 @@ class LocalStackIT extends FaultScenarioTests {
     private static final Path ROOT = Stack.repositoryRoot();
 
     @Container
-    private static final LocalStackContainer LOCALSTACK = new LocalStackContainer(
-            DockerImageName.parse("localstack/localstack-pro:4.14.0").asCompatibleSubstituteFor("localstack/localstack"))
+    private static final LocalStackContainer LOCALSTACK = new LocalStackContainer(DockerImageName
+            .parse("localstack/localstack-pro:4.14.0").asCompatibleSubstituteFor("localstack/localstack"))
             .withEnv("LOCALSTACK_AUTH_TOKEN", Objects.requireNonNullElse(System.getenv("LOCALSTACK_AUTH_TOKEN"), ""));
 
     @BeforeAll
