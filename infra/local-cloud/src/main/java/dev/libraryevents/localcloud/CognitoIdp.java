@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -216,7 +218,7 @@ final class CognitoIdp {
             return CLAIM_DATE.format(Instant.ofEpochSecond(value.asLong()));
         }
         if (value.isArray()) {
-            List<String> items = new java.util.ArrayList<>();
+            List<String> items = new ArrayList<>();
             value.forEach(item -> items.add(item.asText()));
             return String.join(",", items);
         }
@@ -651,8 +653,7 @@ final class CognitoIdp {
             Files.createDirectories(store.getParent());
             Path partial = store.resolveSibling("cognito.json.partial");
             Files.writeString(partial, state.toString());
-            Files.move(partial, store, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(partial, store, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the user pools", e);
         }
