@@ -45,6 +45,7 @@ final class ApiGateway implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GREEDY = "+}";
+    private static final long IDLE_CONNECTION_MILLIS = 10 * 60 * 1000;
     private static final java.util.Set<String> HTTP_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
             "PATCH", "DELETE", "OPTIONS");
 
@@ -128,6 +129,9 @@ final class ApiGateway implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
+        // Jetty closes a keep-alive connection idle for 30 s by default; a client that reuses it at that moment
+        // (java.net.http keeps them 20 minutes) has its request fail with a broken pipe. Idle connections are cheap.
+        connector.setIdleTimeout(IDLE_CONNECTION_MILLIS);
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
