@@ -276,7 +276,12 @@ class HostileClientIT {
     }
 
     private static int check(List<String> failures, String method, String path, String body) throws Exception {
-        HttpResponse<String> response = send(method, path, body, "hostile-generated");
+        HttpResponse<String> response;
+        try {
+            response = send(method, path, body, "hostile-generated");
+        } catch (IOException e) {
+            throw new AssertionError("seed " + SEED + ": " + method + " " + path + " got no answer", e);
+        }
         if (response.statusCode() >= 500) {
             failures.add(method + " " + path + " " + body + " -> " + response.statusCode() + " " + response.body());
         }
