@@ -15,6 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +41,8 @@ public final class HttpApi {
     private static final ObjectMapper JSON = EventCodec.shared().mapper();
 
     private final Router router;
+    /** Each route's rule, looked up once: the constructor refuses a route the policy does not know. */
+    private final Map<Router.Route, AccessPolicy.Rule> rules = new IdentityHashMap<>();
 
     /** @throws IllegalStateException when a route has no rule in {@link AccessPolicy}, or a rule's owner is unknown */
     public HttpApi(Router router) {
@@ -50,6 +53,7 @@ public final class HttpApi {
                 throw new IllegalStateException(route.method() + " " + route.template() + " is " + rule
                         + " but does not say whose resource it is");
             }
+            rules.put(route, rule);
         }
         this.router = router;
     }
@@ -85,7 +89,7 @@ public final class HttpApi {
                     orEmpty(event.getQueryStringParameters()), header(event, "Content-Type"), body, correlationId,
                     caller.get());
             authorize(match, request);
-            ApiResponse response = match.handler().handle(request);
+            ApiResponse response = match.route().handler().handle(request);
             return respond(response.status(), "application/json", head ? "" : response.body().toString(),
                     correlationId, response.headers());
         } catch (ProblemException e) {
@@ -103,16 +107,17 @@ public final class HttpApi {
      * The §4a verdict: the owner is looked up only when it matters (a member on a route with one), so a librarian's
      * request costs no extra read.
      */
-    private static void authorize(Router.Match match, ApiRequest request) {
-        AccessPolicy.Rule rule = AccessPolicy.rule(match.method(), match.template()).orElseThrow();
+    private void authorize(Router.Match match, ApiRequest request) {
+        Router.Route route = match.route();
+        AccessPolicy.Rule rule = rules.get(route);
         Optional<String> owner = rule.hasOwner() && !request.caller().isLibrarian()
-                ? match.owner().of(request) : Optional.empty();
+                ? route.owner().of(request) : Optional.empty();
         switch (AccessPolicy.decide(rule, Optional.of(request.caller()), owner)) {
             case ALLOW -> { }
             case UNAUTHORIZED -> throw new ProblemException(UNAUTHORIZED);
             case FORBIDDEN -> throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
-                    rule == AccessPolicy.Rule.LIBRARIANS ? "only librarians may " + match.method() + " "
-                            + match.template() : "a member may do this only for themself"));
+                    rule == AccessPolicy.Rule.LIBRARIANS ? "only librarians may " + route.method() + " "
+                            + route.template() : "a member may do this only for themself"));
             // Worded as a missing resource is, so that a member cannot tell another's from none at all.
             case NOT_FOUND -> throw new ProblemException(Problem.notFound(lastParameter(match)));
         }
@@ -120,14 +125,14 @@ public final class HttpApi {
 
     /** "borrowing 42" for /borrowings/{borrowingId}/return: the thing the path names. */
     private static String lastParameter(Router.Match match) {
-        String[] segments = match.template().split("/");
+        String[] segments = match.route().template().split("/");
         for (int i = segments.length - 1; i >= 0; i--) {
             if (segments[i].startsWith("{")) {
                 String name = segments[i].substring(1, segments[i].length() - 1);
                 return name.replaceFirst("Id$", "") + " " + match.pathParameters().get(name);
             }
         }
-        return match.template();
+        return match.route().template();
     }
 
     /** {@code requestContext.authorizer.claims}, where API Gateway's Cognito authorizer puts the token's claims. */

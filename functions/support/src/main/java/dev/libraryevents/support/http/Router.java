@@ -31,13 +31,15 @@ public final class Router {
     /** The owner of a route with a {@code {userId}} in its path, unless the route names another. */
     private static final Owner USER_IN_PATH = request -> Optional.ofNullable(request.pathParameter("userId"));
 
-    public record Match(Handler handler, String method, String template, Owner owner,
-                        Map<String, String> pathParameters) {}
-
     /** A route as registered: {@code owner} is null unless its path names a user or the route says who owns it. */
     public record Route(String method, String template, Owner owner, Handler handler) {}
 
-    private final List<Route> routes = new ArrayList<>();
+    public record Match(Route route, Map<String, String> pathParameters) {}
+
+    /** A route with its template split once, not at every request. */
+    private record Entry(Route route, List<String> segments) {}
+
+    private final List<Entry> routes = new ArrayList<>();
 
     public Router get(String template, Handler handler) {
         return add("GET", template, null, handler);
@@ -57,23 +59,23 @@ public final class Router {
     }
 
     private Router add(String method, String template, Owner owner, Handler handler) {
-        Owner found = owner != null ? owner : segments(template).contains("{userId}") ? USER_IN_PATH : null;
-        routes.add(new Route(method, template, found, handler));
+        List<String> segments = segments(template);
+        Owner found = owner != null ? owner : segments.contains("{userId}") ? USER_IN_PATH : null;
+        routes.add(new Entry(new Route(method, template, found, handler), segments));
         return this;
     }
 
     public List<Route> routes() {
-        return List.copyOf(routes);
+        return routes.stream().map(Entry::route).toList();
     }
 
     public Optional<Match> match(String method, String path) {
         List<String> segments = segments(path);
-        for (Route route : routes) {
-            if (route.method.equals(method)) {
-                Map<String, String> parameters = bind(segments(route.template), segments);
+        for (Entry entry : routes) {
+            if (entry.route.method.equals(method)) {
+                Map<String, String> parameters = bind(entry.segments, segments);
                 if (parameters != null) {
-                    return Optional.of(new Match(route.handler, route.method, route.template, route.owner,
-                            parameters));
+                    return Optional.of(new Match(entry.route, parameters));
                 }
             }
         }
@@ -84,9 +86,9 @@ public final class Router {
     public Set<String> allowedMethods(String path) {
         List<String> segments = segments(path);
         Set<String> methods = new LinkedHashSet<>();
-        for (Route route : routes) {
-            if (bind(segments(route.template), segments) != null) {
-                methods.add(route.method);
+        for (Entry entry : routes) {
+            if (bind(entry.segments, segments) != null) {
+                methods.add(entry.route.method);
             }
         }
         return methods;
