@@ -202,7 +202,8 @@ final class AwsEndpoint implements AutoCloseable {
         forward(call, services.sqs().endpoint());
     }
 
-    private static JsonNode readJson(byte[] body) {
+    /** The body as JSON; a missing node when it is not JSON at all. */
+    static JsonNode readJson(byte[] body) {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {

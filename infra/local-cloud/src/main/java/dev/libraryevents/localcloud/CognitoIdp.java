@@ -260,13 +260,8 @@ final class CognitoIdp {
 
     /** One {@code AWSCognitoIdentityProviderService.<operation>} call (JSON 1.1). */
     void handle(AwsEndpoint.Call call, String operation) throws IOException {
-        JsonNode request;
-        try {
-            request = CloudTemplate.JSON.readTree(call.body());
-        } catch (IOException e) {
-            request = null;
-        }
-        if (request == null || !request.isObject()) {
+        JsonNode request = AwsEndpoint.readJson(call.body());
+        if (!request.isObject()) {
             AwsEndpoint.respondJson(call.exchange(), 400, AwsEndpoint.error("SerializationException",
                     "the body is not a JSON object"));
             return;
