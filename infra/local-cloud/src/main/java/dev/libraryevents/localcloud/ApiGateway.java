@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -142,9 +143,12 @@ final class ApiGateway implements AutoCloseable {
         });
         server.setErrorHandler((request, response, callback) -> {
             Object status = request.getAttribute(ErrorHandler.ERROR_STATUS);
+            // Jetty drops the connection after a request it could not parse (a NUL in the path, say) but says so
+            // only when its own error page answers; without the header a client reuses the connection and its next
+            // request gets no answer at all.
             answer(response, callback, status instanceof Integer code && code >= 400 ? code : 400,
                     "application/problem+json", malformedRequest(status instanceof Integer code ? code : 400),
-                    Map.of());
+                    Map.of(HttpHeader.CONNECTION.asString(), HttpHeaderValue.CLOSE.asString()));
             return true;
         });
         server.start();

@@ -118,6 +118,21 @@ class HostileClientIT {
         }
     }
 
+    /**
+     * A client keeps its connection for the next request unless told otherwise; Jetty drops the connection after a
+     * request it could not parse, so the answer must say so, or the client's next request gets no answer at all.
+     */
+    @Test
+    void shouldSayConnectionClose_whenItDropsAnUnparsableRequestsConnection() throws Exception {
+        for (String request : List.of(
+                "GET /books/%00 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /books/%2F HTTP/1.1\r\nHost: x\r\n\r\n")) {
+            String answer = raw(request); // ends when the server closes; fails after 10 s if it keeps the connection
+
+            assertThat(answer).as(request).startsWith("HTTP/1.1 400").contains("Connection: close");
+        }
+    }
+
     /** Every body field and path id of every service, fed generated strings: 2xx or 4xx, never 5xx. */
     @Test
     void shouldNeverAnswer5xx_toGeneratedInput() throws Exception {
@@ -280,7 +295,7 @@ class HostileClientIT {
         try {
             response = send(method, path, body, "hostile-generated");
         } catch (IOException e) {
-            throw new AssertionError("seed " + SEED + ": " + method + " " + path + " got no answer", e);
+            throw new AssertionError("seed " + SEED + ": " + method + " " + path + " got no answer: " + e, e);
         }
         if (response.statusCode() >= 500) {
             failures.add(method + " " + path + " " + body + " -> " + response.statusCode() + " " + response.body());
@@ -316,7 +331,7 @@ class HostileClientIT {
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8); // the request asked it to close
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8); // up to the server's close
         }
     }
 }
