@@ -64,6 +64,11 @@ public final class Benchmark implements Callable<Integer> {
             description = "Sequential workflows, for latency (default: 200, 5 with --smoke).")
     Integer workflows;
 
+    @Option(names = "--against", paramLabel = "REV", description = "Also start every function cold from the jars "
+            + "of git revision REV (checked out and built under target/benchmarks), interleaved with this "
+            + "checkout's: before/after ratios of one run.")
+    String against;
+
     @Option(names = "--window", paramLabel = "SECONDS",
             description = "Seconds per throughput run (default: 20, 2 with --smoke).")
     Integer window;
@@ -81,8 +86,13 @@ public final class Benchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = settings();
         Path root = repositoryRoot();
+        try (Revision before = against == null ? null : Revision.build(root, against)) {
+            return run(root, settings(before));
+        }
+    }
+
+    private int run(Path root, Settings settings) throws Exception {
         Path work = root.resolve("target").resolve("benchmarks");
         Path logs = work.resolve("logs");
         deleteRecursively(logs);
@@ -146,7 +156,8 @@ public final class Benchmark implements Callable<Integer> {
         cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
     }
 
-    private Settings settings() {
+    /** @param before the revision to compare with, or null */
+    private Settings settings(Revision before) {
         int repeats = positive("--repeat", repeat, smoke ? 1 : 5);
         int sequential = positive("--workflows", workflows, smoke ? 5 : 200);
         int seconds = positive("--window", window, smoke ? 2 : 20);
@@ -156,7 +167,16 @@ public final class Benchmark implements Callable<Integer> {
                 template != null ? template : root.resolve("cdk.out/LibraryEvents.template.json"),
                 out != null ? out : root.resolve(smoke ? "target/benchmarks" : "docs"),
                 environments, repeats, sequential, Duration.ofSeconds(seconds), List.of(1, 4, 16),
-                smoke ? List.of(ColdStarts.VARIANTS.get(1)) : ColdStarts.VARIANTS, command);
+                variants(before), command);
+    }
+
+    private List<ColdStarts.Variant> variants(Revision before) {
+        List<ColdStarts.Variant> variants = new ArrayList<>(smoke ? List.of(ColdStarts.VARIANTS.get(1))
+                : ColdStarts.VARIANTS);
+        if (before != null) {
+            variants.add(ColdStarts.Variant.before(before));
+        }
+        return variants;
     }
 
     private int positive(String option, Integer value, int otherwise) {

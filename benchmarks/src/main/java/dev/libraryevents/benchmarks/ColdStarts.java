@@ -27,8 +27,20 @@ final class ColdStarts {
     private static final Pattern EVENT_ID =
             Pattern.compile("(eventId\\\\{0,3}\"\\s*:\\s*\\\\{0,3}\")([0-9a-fA-F-]{36})");
 
-    /** One way of starting the JVM. */
-    record Variant(String name, String description, List<String> jvmOptions, boolean classDataSharing) {}
+    /** One way of starting the JVM; with a revision, that revision's jars instead of this checkout's. */
+    record Variant(String name, String description, List<String> jvmOptions, boolean classDataSharing,
+                   Revision revision) {
+        Variant(String name, String description, List<String> jvmOptions, boolean classDataSharing) {
+            this(name, description, jvmOptions, classDataSharing, null);
+        }
+
+        /** Lambda's flags on {@code revision}'s jars: the "before" of a change, measured beside its "after". */
+        static Variant before(Revision revision) {
+            return new Variant("lambda@" + revision.name(), "Lambda's flags, the jars of " + revision.name()
+                    + " (" + revision.commit().substring(0, 12) + "), for before/after ratios",
+                    LocalCloud.LAMBDA_JVM_OPTIONS, false, revision);
+        }
+    }
 
     static final List<Variant> VARIANTS = List.of(
             new Variant("jvm-defaults", "no flags: C1 and C2 tiered compilation, G1", List.of(), false),
@@ -96,6 +108,11 @@ final class ColdStarts {
             }
             payloads.put(function, payload);
             jarBytes.put(function, Files.size(cloud.jarOf(function)));
+            for (Variant variant : variants) {
+                if (variant.revision() != null) {
+                    variant.revision().jarLike(cloud.jarOf(function));
+                }
+            }
         }
         Map<String, Map<String, Samples>> samples = new LinkedHashMap<>();
         List<String> all = new ArrayList<>();
@@ -117,7 +134,8 @@ final class ColdStarts {
                     if (variant.classDataSharing()) {
                         options.addAll(archiveOptions.get(function));
                     }
-                    LocalCloud.ColdStart start = start(function, payloads.get(function), options);
+                    LocalCloud.ColdStart start = start(function, payloads.get(function), options,
+                            variant.revision());
                     if (!start.succeeded()) {
                         throw new IllegalStateException(function + " failed its cold start under " + variant.name());
                     }
@@ -155,17 +173,20 @@ final class ColdStarts {
         List<String> options = new ArrayList<>(LocalCloud.LAMBDA_JVM_OPTIONS);
         options.add("-XX:ArchiveClassesAtExit=" + archive);
         options.add("-Xlog:class+load=info:file=" + archives.resolve(function + ".classes").toAbsolutePath());
-        start(function, payload, options);
+        start(function, payload, options, null);
         if (!Files.exists(archive)) {
             throw new IllegalStateException("the training run of " + function + " wrote no archive " + archive);
         }
         return List.of("-XX:SharedArchiveFile=" + archive);
     }
 
-    private LocalCloud.ColdStart start(String function, String payload, List<String> options) throws Exception {
+    /** @param revision whose jar to start, null for this checkout's */
+    private LocalCloud.ColdStart start(String function, String payload, List<String> options, Revision revision)
+            throws Exception {
         LocalCloud.ColdStart start = function.equals(BASELINE)
                 ? cloud.coldStart(baselineJar, BASELINE_HANDLER, 1024, "{}", options)
-                : cloud.coldStart(function, fresh(payload), options);
+                : revision == null ? cloud.coldStart(function, fresh(payload), options)
+                : cloud.coldStart(function, revision.jarLike(cloud.jarOf(function)), fresh(payload), options);
         // What a first invocation set off (events, other functions) settles before the next JVM starts.
         cloud.awaitQuiet(Duration.ofMillis(300), Duration.ofMinutes(1));
         return start;

@@ -129,18 +129,21 @@ final class Report {
         }
         if (coldStarts.variants().size() > 1) {
             md.append("Total (init + first invocation) under each JVM set-up, median ms, and the ratio to `")
-                    .append(main).append("`:\n\n| function |");
+                    .append(main).append("` (to another revision's jars: `").append(main)
+                    .append("` ÷ that, after ÷ before):\n\n| function |");
             coldStarts.variants().forEach(v -> md.append(' ').append(v.name()).append(" |"));
             coldStarts.variants().stream().filter(v -> !v.name().equals(main))
-                    .forEach(v -> md.append(' ').append(v.name()).append(" ÷ ").append(main).append(" |"));
+                    .forEach(v -> md.append(' ').append(v.revision() == null ? v.name() + " ÷ " + main
+                            : main + " ÷ " + v.name()).append(" |"));
             md.append("\n|---|").append("---|".repeat(2 * coldStarts.variants().size() - 1)).append('\n');
             for (String function : coldStarts.samples().keySet()) {
                 md.append("| ").append(function).append(" |");
                 coldStarts.variants().forEach(v -> md.append(String.format(Locale.ROOT, " %.0f |",
                         coldStarts.medianTotal(function, v.name()))));
-                coldStarts.variants().stream().filter(v -> !v.name().equals(main)).forEach(v -> md.append(
-                        String.format(Locale.ROOT, " %.2f |", coldStarts.medianTotal(function, v.name())
-                                / coldStarts.medianTotal(function, main))));
+                coldStarts.variants().stream().filter(v -> !v.name().equals(main)).forEach(v -> {
+                    double ratio = coldStarts.medianTotal(function, v.name()) / coldStarts.medianTotal(function, main);
+                    md.append(String.format(Locale.ROOT, " %.2f |", v.revision() == null ? ratio : 1 / ratio));
+                });
                 md.append('\n');
             }
             md.append('\n');

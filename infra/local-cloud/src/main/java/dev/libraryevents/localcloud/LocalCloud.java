@@ -220,6 +220,13 @@ public final class LocalCloud implements AutoCloseable {
         return coldStart(function.copy(function.name() + "-cold", COLD_START_TIMEOUT, jvmOptions), payload);
     }
 
+    /** The same with another jar for the function's handler: the same function as built from another revision. */
+    public ColdStart coldStart(String functionLogicalIdPrefix, Path jar, String payload, List<String> jvmOptions)
+            throws Exception {
+        LocalFunction function = function(functionLogicalIdPrefix);
+        return coldStart(function.copy(function.name() + "-cold", jar, COLD_START_TIMEOUT, jvmOptions), payload);
+    }
+
     /** The same for a handler that is not part of the template, such as a benchmark's do-nothing baseline. */
     public ColdStart coldStart(Path jar, String handler, int memoryMb, String payload, List<String> jvmOptions)
             throws Exception {

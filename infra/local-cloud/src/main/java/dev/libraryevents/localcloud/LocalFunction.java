@@ -141,7 +141,12 @@ final class LocalFunction implements Invocable, AutoCloseable {
      * variables, whose JVMs start with other flags: what a benchmark starts cold beside the running function.
      */
     LocalFunction copy(String copyName, Duration copyTimeout, List<String> jvmOptions) {
-        return new LocalFunction(copyName, jar, handler, memoryMb, copyTimeout, 1, environment(),
+        return copy(copyName, jar, copyTimeout, jvmOptions);
+    }
+
+    /** The same with another jar. */
+    LocalFunction copy(String copyName, Path otherJar, Duration copyTimeout, List<String> jvmOptions) {
+        return new LocalFunction(copyName, otherJar, handler, memoryMb, copyTimeout, 1, environment(),
                 Map.of(), logDirectory, jvmOptions, null);
     }
 
