@@ -171,8 +171,10 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     private List<ColdStarts.Variant> variants(Revision before) {
-        List<ColdStarts.Variant> variants = new ArrayList<>(smoke ? List.of(ColdStarts.VARIANTS.get(1))
-                : ColdStarts.VARIANTS);
+        List<ColdStarts.Variant> variants = new ArrayList<>(ColdStarts.VARIANTS);
+        if (smoke) { // Lambda's flags, with and without SnapStart's priming
+            variants.removeIf(v -> !v.name().startsWith("lambda") || v.classDataSharing());
+        }
         if (before != null) {
             variants.add(ColdStarts.Variant.before(before));
         }

@@ -27,32 +27,40 @@ final class ColdStarts {
     private static final Pattern EVENT_ID =
             Pattern.compile("(eventId\\\\{0,3}\"\\s*:\\s*\\\\{0,3}\")([0-9a-fA-F-]{36})");
 
-    /** One way of starting the JVM; with a revision, that revision's jars instead of this checkout's. */
+    /**
+     * One way of starting the JVM: its flags, with or without a class-data archive, initialized on demand or as a
+     * SnapStart version (the priming runs at the end of init), from this checkout's jars or a revision's.
+     */
     record Variant(String name, String description, List<String> jvmOptions, boolean classDataSharing,
-                   Revision revision) {
+                   boolean snapStart, Revision revision) {
         Variant(String name, String description, List<String> jvmOptions, boolean classDataSharing) {
-            this(name, description, jvmOptions, classDataSharing, null);
+            this(name, description, jvmOptions, classDataSharing, false, null);
         }
 
         /** Lambda's flags on {@code revision}'s jars: the "before" of a change, measured beside its "after". */
         static Variant before(Revision revision) {
             return new Variant("lambda@" + revision.name(), "Lambda's flags, the jars of " + revision.name()
                     + " (" + revision.commit().substring(0, 12) + "), for before/after ratios",
-                    LocalCloud.LAMBDA_JVM_OPTIONS, false, revision);
+                    LocalCloud.LAMBDA_JVM_OPTIONS, false, false, revision);
         }
     }
 
+    static final String SNAP_START = "lambda+snapstart";
+
     static final List<Variant> VARIANTS = List.of(
             new Variant("jvm-defaults", "no flags: C1 and C2 tiered compilation, G1", List.of(), false),
-            new Variant("lambda", "Lambda's Java runtime flags (C1 only, serial GC); what the local cloud uses",
-                    LocalCloud.LAMBDA_JVM_OPTIONS, false),
+            new Variant("lambda", "Lambda's Java runtime flags (C1 only, serial GC), initialized on demand (no "
+                    + "SnapStart); what the local cloud uses", LocalCloud.LAMBDA_JVM_OPTIONS, false),
             new Variant("lambda+appcds", "the same, plus an application class-data archive dumped by a training run",
-                    LocalCloud.LAMBDA_JVM_OPTIONS, true));
+                    LocalCloud.LAMBDA_JVM_OPTIONS, true),
+            new Variant(SNAP_START, "Lambda's flags, initialized as a SnapStart version: the runtime client runs "
+                    + "the functions' priming (beforeCheckpoint) at the end of init, where Lambda takes the snapshot "
+                    + "that each cold start then restores", LocalCloud.LAMBDA_JVM_OPTIONS, false, true, null));
 
     /** The samples of one function under one variant, in milliseconds. */
-    record Samples(List<Double> init, List<Double> invocation) {
+    record Samples(List<Double> init, List<Double> invocation, List<Double> warm) {
         Samples() {
-            this(new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         /** Init plus first invocation, sample by sample. */
@@ -134,8 +142,9 @@ final class ColdStarts {
                     if (variant.classDataSharing()) {
                         options.addAll(archiveOptions.get(function));
                     }
-                    LocalCloud.ColdStart start = start(function, payloads.get(function), options,
-                            variant.revision());
+                    LocalCloud.ColdStart start = start(function, payloads.get(function), new LocalCloud.ColdStartSetup(
+                            options, variant.revision() == null ? null
+                            : variant.revision().jarLike(cloud.jarOf(function)), variant.snapStart()));
                     if (!start.succeeded()) {
                         throw new IllegalStateException(function + " failed its cold start under " + variant.name());
                     }
@@ -143,6 +152,7 @@ final class ColdStarts {
                             .computeIfAbsent(variant.name(), v -> new Samples());
                     s.init().add((double) start.initMillis());
                     s.invocation().add((double) start.invocationMillis());
+                    s.warm().add((double) start.warmMillis());
                 }
             }
             System.out.printf("cold starts: round %d of %d done%n", round + 1, repeat);
@@ -173,20 +183,18 @@ final class ColdStarts {
         List<String> options = new ArrayList<>(LocalCloud.LAMBDA_JVM_OPTIONS);
         options.add("-XX:ArchiveClassesAtExit=" + archive);
         options.add("-Xlog:class+load=info:file=" + archives.resolve(function + ".classes").toAbsolutePath());
-        start(function, payload, options, null);
+        start(function, payload, new LocalCloud.ColdStartSetup(options, null, false));
         if (!Files.exists(archive)) {
             throw new IllegalStateException("the training run of " + function + " wrote no archive " + archive);
         }
         return List.of("-XX:SharedArchiveFile=" + archive);
     }
 
-    /** @param revision whose jar to start, null for this checkout's */
-    private LocalCloud.ColdStart start(String function, String payload, List<String> options, Revision revision)
+    private LocalCloud.ColdStart start(String function, String payload, LocalCloud.ColdStartSetup setup)
             throws Exception {
         LocalCloud.ColdStart start = function.equals(BASELINE)
-                ? cloud.coldStart(baselineJar, BASELINE_HANDLER, 1024, "{}", options)
-                : revision == null ? cloud.coldStart(function, fresh(payload), options)
-                : cloud.coldStart(function, revision.jarLike(cloud.jarOf(function)), fresh(payload), options);
+                ? cloud.coldStart(baselineJar, BASELINE_HANDLER, 1024, "{}", setup.jvmOptions())
+                : cloud.coldStart(function, fresh(payload), setup);
         // What a first invocation set off (events, other functions) settles before the next JVM starts.
         cloud.awaitQuiet(Duration.ofMillis(300), Duration.ofMinutes(1));
         return start;

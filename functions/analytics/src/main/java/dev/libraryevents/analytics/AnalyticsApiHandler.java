@@ -13,6 +13,6 @@ public class AnalyticsApiHandler extends ApiHandler {
     }
 
     public AnalyticsApiHandler(UsageCounters counters) {
-        super(AnalyticsRoutes.router(counters));
+        super(AnalyticsRoutes.router(counters), "GET /reports/usage");
     }
 }

@@ -20,6 +20,7 @@ public class AuditApiHandler extends ApiHandler {
     }
 
     public AuditApiHandler(AuditQueries queries, Snapshots snapshots, Clock clock) {
-        super(AuditRoutes.router(queries, snapshots, clock));
+        super(AuditRoutes.router(queries, snapshots, clock), "GET /audit/borrowings/" + randomId(),
+                "GET /audit/users/" + randomId() + "/state", "GET /traces/" + randomId());
     }
 }

@@ -12,6 +12,9 @@ public class LibraryApiHandler extends ApiHandler {
     }
 
     public LibraryApiHandler(LibraryService library) {
-        super(LibraryRoutes.router(library));
+        // Priming: reads of ids nothing has, a book the API refuses (400), a borrowing of a book no one has (404).
+        super(LibraryRoutes.router(library), "GET /books/" + randomId(), "GET /users/" + randomId(),
+                "GET /borrowings/" + randomId(), "POST /books {\"title\":\"\"}",
+                "POST /borrowings {\"userId\":\"" + randomId() + "\",\"bookId\":\"" + randomId() + "\"}");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.events.EventType;
 import dev.libraryevents.support.outbox.OutboxRelay;
 import dev.libraryevents.support.outbox.OutboxRelayHandler;
 import dev.libraryevents.testing.DynamoDbLocal;
@@ -38,7 +39,8 @@ class LibraryEventsReachTheBusTest {
                      .region(DynamoDbLocal.REGION).credentialsProvider(DynamoDbLocal.CREDENTIALS)
                      .httpClient(UrlConnectionHttpClient.create()).build()) {
             OutboxRelayHandler relay = new OutboxRelayHandler(
-                    new OutboxRelay(eventBridge, "library-events", EventCodec.shared(), 3, Duration.ZERO));
+                    new OutboxRelay(eventBridge, "library-events", EventCodec.shared(), 3, Duration.ZERO),
+                    EventType.Sources.LIBRARY);
             DynamodbEvent batch = new DynamodbEvent();
             batch.setRecords(new StreamRecords(LibraryApi.DYNAMODB).next(api.table));
 

@@ -12,6 +12,6 @@ public class NotificationApiHandler extends ApiHandler {
     }
 
     public NotificationApiHandler(NotificationService notifications) {
-        super(NotificationRoutes.router(notifications));
+        super(NotificationRoutes.router(notifications), "GET /users/" + randomId() + "/notifications");
     }
 }

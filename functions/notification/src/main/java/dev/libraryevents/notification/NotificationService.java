@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -96,6 +97,21 @@ public final class NotificationService implements EventEffects {
             }
         }
         return sent;
+    }
+
+    /**
+     * SnapStart's priming of the reminder run: its query, for loans due before 1970 (there are none), and the
+     * writes a reminder would make, built and not sent.
+     */
+    public void primeReminders() {
+        Instant now = now();
+        table.activeLoansDueBy(Instant.EPOCH);
+        ActiveLoan loan = new ActiveLoan(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "Priming",
+                now.plus(Notifications.REMINDER_WINDOW));
+        Notifications.reminder(loan, now).ifPresent(reminder -> {
+            table.reminderMark(loan.borrowingId(), LocalDate.ofInstant(now, ZoneOffset.UTC));
+            table.record(reminder, channel(), now);
+        });
     }
 
     public List<Notification> inbox(String userId) {

@@ -24,6 +24,11 @@ public class ReminderHandler extends JsonHandler<JsonNode, Map<String, Integer>>
     }
 
     @Override
+    protected void prime() {
+        notifications.primeReminders();
+    }
+
+    @Override
     public Map<String, Integer> handleRequest(JsonNode scheduledEvent, Context context) {
         return Map.of("sent", notifications.sendReminders());
     }

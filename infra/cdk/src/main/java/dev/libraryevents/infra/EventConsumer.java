@@ -10,7 +10,7 @@ import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.SqsQueue;
 import software.amazon.awscdk.services.lambda.Code;
-import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -46,7 +46,7 @@ public final class EventConsumer extends Construct {
 
     private final Queue queue;
     private final Queue deadLetters;
-    private final Function function;
+    private final Alias function;
     private final Rule rule;
 
     public EventConsumer(Construct scope, String id, Props props) {
@@ -81,7 +81,7 @@ public final class EventConsumer extends Construct {
 
         props.monitoring().queue(id, queue);
         props.monitoring().deadLetters(id + "DeadLetters", deadLetters);
-        props.monitoring().function(id, function);
+        props.monitoring().function(id, ServiceFunction.functionOf(function));
         props.monitoring().rule(id, rule);
     }
 
@@ -93,7 +93,8 @@ public final class EventConsumer extends Construct {
         return deadLetters;
     }
 
-    public Function function() {
+    /** The consumer's live alias, which its queue's event source mapping invokes. */
+    public Alias function() {
         return function;
     }
 

@@ -22,7 +22,7 @@ import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
-import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -101,7 +101,7 @@ public final class LibraryEventsStack extends Stack {
         consumers = Map.of("notification", notificationConsumer, "analytics", analyticsConsumer,
                 "audit", auditConsumer);
 
-        Function reminders = ServiceFunction.create(this, "NotificationReminders", notificationJar,
+        Alias reminders = ServiceFunction.create(this, "NotificationReminders", notificationJar,
                 "dev.libraryevents.notification.ReminderHandler", Sizing.SCHEDULED, notificationEnv);
         notification.table().grant(reminders, "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem");
         Queue missedReminders = Queue.Builder.create(this, "MissedReminders")
@@ -112,7 +112,7 @@ public final class LibraryEventsStack extends Stack {
                 .targets(List.of(new LambdaFunction(reminders, LambdaFunctionProps.builder()
                         .retryAttempts(2).deadLetterQueue(missedReminders).build())))
                 .build();
-        monitoring.function("NotificationReminders", reminders);
+        monitoring.function("NotificationReminders", ServiceFunction.functionOf(reminders));
         monitoring.deadLetters("MissedReminders", missedReminders);
         if (senderEmail != null) {
             PolicyStatement sendEmail = PolicyStatement.Builder.create().actions(List.of("ses:SendEmail"))
@@ -122,15 +122,15 @@ public final class LibraryEventsStack extends Stack {
             notificationConsumer.function().addToRolePolicy(sendEmail);
         }
 
-        Function libraryApi = apiFunction("LibraryApi", libraryJar, "dev.libraryevents.library.LibraryApiHandler",
+        Alias libraryApi = apiFunction("LibraryApi", libraryJar, "dev.libraryevents.library.LibraryApiHandler",
                 library, monitoring, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem");
-        Function notificationApi = apiFunction("NotificationApi", notificationJar,
+        Alias notificationApi = apiFunction("NotificationApi", notificationJar,
                 "dev.libraryevents.notification.NotificationApiHandler", notification, monitoring, "dynamodb:Query");
-        Function analyticsApi = apiFunction("AnalyticsApi", analyticsJar,
+        Alias analyticsApi = apiFunction("AnalyticsApi", analyticsJar,
                 "dev.libraryevents.analytics.AnalyticsApiHandler", analytics, monitoring, "dynamodb:GetItem",
                 "dynamodb:Query");
-        Function auditApi = apiFunction("AuditApi", auditJar, "dev.libraryevents.audit.AuditApiHandler", audit,
+        Alias auditApi = apiFunction("AuditApi", auditJar, "dev.libraryevents.audit.AuditApiHandler", audit,
                 monitoring, "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem");
 
         SignIn signIn = new SignIn(this, "SignIn", deletionProtection);
@@ -169,12 +169,12 @@ public final class LibraryEventsStack extends Stack {
         return consumers;
     }
 
-    private Function apiFunction(String id, Code code, String handler, ServiceTable table, Monitoring monitoring,
+    private Alias apiFunction(String id, Code code, String handler, ServiceTable table, Monitoring monitoring,
                                  String... actions) {
-        Function function = ServiceFunction.create(this, id, code, handler, Sizing.API,
+        Alias function = ServiceFunction.create(this, id, code, handler, Sizing.API,
                 Map.of("TABLE_NAME", table.table().getTableName()));
         table.table().grant(function, actions);
-        monitoring.function(id, function);
+        monitoring.function(id, ServiceFunction.functionOf(function));
         return function;
     }
 

@@ -17,7 +17,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.FilterCriteria;
 import software.amazon.awscdk.services.lambda.FilterRule;
-import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
@@ -42,7 +42,7 @@ public final class ServiceTable extends Construct {
                         boolean deletionProtection, Monitoring monitoring) {}
 
     private final Table table;
-    private final Function relay;
+    private final Alias relay;
 
     public ServiceTable(Construct scope, String id, Props props) {
         super(scope, id);
@@ -71,7 +71,7 @@ public final class ServiceTable extends Construct {
                 .build();
         relay = ServiceFunction.create(this, "OutboxRelay", props.code(),
                 "dev.libraryevents.support.outbox.OutboxRelayHandler", Sizing.RELAY,
-                Map.of("EVENT_BUS_NAME", props.bus().getEventBusName()));
+                Map.of("EVENT_BUS_NAME", props.bus().getEventBusName(), "EVENT_SOURCE", props.source()));
         // The relay speaks for its service alone: its role, and the bus's own policy, allow PutEvents only with the
         // service's source, so no service (nor anyone holding its credentials) can publish as another.
         PolicyStatement.Builder ownSource = PolicyStatement.Builder.create()
@@ -93,7 +93,7 @@ public final class ServiceTable extends Construct {
                         "eventName", FilterRule.isEqual("INSERT"),
                         "dynamodb", Map.of("Keys", Map.of("pk", Map.of("S", FilterRule.beginsWith("OUTBOX#"))))))))
                 .build());
-        props.monitoring().function(id + " relay", relay);
+        props.monitoring().function(id + " relay", ServiceFunction.functionOf(relay));
         props.monitoring().deadLetters(id + "RelayFailures", failed);
     }
 
@@ -101,7 +101,7 @@ public final class ServiceTable extends Construct {
         return table;
     }
 
-    public Function relay() {
+    public Alias relay() {
         return relay;
     }
 }

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpField;
@@ -81,6 +82,9 @@ final class ApiGateway implements AutoCloseable {
     private final Iam iam;
     private final CognitoIdp cognito;
     private final String restApiId;
+    private static final Set<String> INVOCABLE = Set.of("AWS::Lambda::Function", "AWS::Lambda::Version",
+            "AWS::Lambda::Alias");
+
     private final Server server;
     private final String stage;
     /** By response type; API Gateway's defaults unless the template has its own. */
@@ -97,9 +101,10 @@ final class ApiGateway implements AutoCloseable {
         for (Map.Entry<String, JsonNode> method : template.ofType("AWS::ApiGateway::Method").entrySet()) {
             JsonNode properties = method.getValue();
             String resourcePath = path(template, properties.path("ResourceId").path("Ref").asText());
-            String functionId = functionIn(template, properties.path("Integration").path("Uri"));
+            String targetId = invokedBy(template, properties.path("Integration").path("Uri"));
             routes.add(new Route(properties.path("HttpMethod").asText(), resourcePath.isEmpty() ? "/" : resourcePath,
-                    segments(resourcePath), functions.get(functionId), template.getAtt(functionId, "Arn"),
+                    segments(resourcePath), functions.get(template.functionBehind(targetId)),
+                    template.invocationArn(targetId),
                     authorizer(template, properties), new ConcurrentHashMap<>()));
         }
         routes.sort(MOST_SPECIFIC_FIRST);
@@ -431,14 +436,15 @@ final class ApiGateway implements AutoCloseable {
                 + resource.path("PathPart").asText();
     }
 
-    /** The function whose ARN the integration URI is built from. */
-    private static String functionIn(CloudTemplate template, JsonNode uri) {
-        if (uri.has("Fn::GetAtt") && template.typeOf(uri.get("Fn::GetAtt").get(0).asText())
-                .equals("AWS::Lambda::Function")) {
-            return uri.get("Fn::GetAtt").get(0).asText();
+    /** The function, version or alias whose ARN the integration URI is built from. */
+    private static String invokedBy(CloudTemplate template, JsonNode uri) {
+        String referenced = uri.has("Fn::GetAtt") ? uri.get("Fn::GetAtt").get(0).asText()
+                : uri.has("Ref") ? uri.get("Ref").asText() : null;
+        if (referenced != null && INVOCABLE.contains(template.typeOf(referenced))) {
+            return referenced;
         }
         for (JsonNode child : uri) {
-            String found = functionIn(template, child);
+            String found = invokedBy(template, child);
             if (found != null) {
                 return found;
             }

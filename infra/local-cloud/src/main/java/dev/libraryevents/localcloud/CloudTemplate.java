@@ -23,6 +23,8 @@ public final class CloudTemplate {
 
     public static final String REGION = "us-east-1";
     public static final String ACCOUNT = "000000000000";
+    /** Every stack deployment publishes one version of each function; locally it is always the first. */
+    static final String PUBLISHED_VERSION = "1";
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([^}!][^}]*)}");
@@ -186,10 +188,36 @@ public final class CloudTemplate {
         if (type.equals("AWS::Cognito::UserPoolClient")) {
             return userPoolClientId(logicalId);
         }
+        if (type.equals("AWS::Lambda::Version") || type.equals("AWS::Lambda::Alias")) {
+            return invocationArn(logicalId);
+        }
         if (type.equals("AWS::Cognito::UserPoolGroup")) {
             return properties(logicalId).path("GroupName").asText(logicalId);
         }
         return logicalId;
+    }
+
+    /**
+     * The function a function, version or alias runs. The local cloud runs one copy of each function, whatever
+     * version or alias is invoked: a stack publishes one version per deployment and points its alias at it.
+     */
+    public String functionBehind(String logicalId) {
+        return switch (typeOf(logicalId)) {
+            case "AWS::Lambda::Function" -> logicalId;
+            case "AWS::Lambda::Version", "AWS::Lambda::Alias" ->
+                    functionBehind(logicalIdOf(properties(logicalId).path("FunctionName")));
+            default -> throw new IllegalArgumentException(logicalId + " is not a function, version or alias");
+        };
+    }
+
+    /** What invoking a function, version ({@code …:function:Name:1}) or alias ({@code …:function:Name:live}) names. */
+    public String invocationArn(String logicalId) {
+        String function = functionBehind(logicalId);
+        return switch (typeOf(logicalId)) {
+            case "AWS::Lambda::Version" -> getAtt(function, "Arn") + ":" + PUBLISHED_VERSION;
+            case "AWS::Lambda::Alias" -> getAtt(function, "Arn") + ":" + properties(logicalId).path("Name").asText();
+            default -> getAtt(function, "Arn");
+        };
     }
 
     /** A user pool's id, shaped as Cognito's ({@code us-east-1_Ab3dE5gH7}) and the same at every start. */
@@ -223,6 +251,8 @@ public final class CloudTemplate {
             case "AWS::SQS::Queue.Arn" -> arn("sqs", logicalId);
             case "AWS::SQS::Queue.QueueName" -> logicalId;
             case "AWS::Lambda::Function.Arn" -> arn("lambda", "function:" + name);
+            case "AWS::Lambda::Version.Version" -> PUBLISHED_VERSION;
+            case "AWS::Lambda::Version.FunctionArn", "AWS::Lambda::Alias.AliasArn" -> invocationArn(logicalId);
             case "AWS::Events::EventBus.Arn" -> arn("events", "event-bus/" + name);
             case "AWS::Events::EventBus.Name" -> name;
             case "AWS::Events::Rule.Arn" -> ruleArn(busOfRule(logicalId), logicalId);

@@ -26,7 +26,7 @@ final class EventSourceMappings implements AutoCloseable {
         this.iam = iam;
         for (Map.Entry<String, JsonNode> entry : template.ofType("AWS::Lambda::EventSourceMapping").entrySet()) {
             JsonNode mapping = entry.getValue();
-            String functionId = CloudTemplate.logicalIdOf(mapping.path("FunctionName"));
+            String functionId = template.functionBehind(CloudTemplate.logicalIdOf(mapping.path("FunctionName")));
             LocalFunction function = functions.get(functionId);
             String source = CloudTemplate.logicalIdOf(mapping.path("EventSourceArn"));
             boolean fromQueue = template.typeOf(source).equals("AWS::SQS::Queue");

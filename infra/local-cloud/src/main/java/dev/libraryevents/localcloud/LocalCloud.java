@@ -69,7 +69,13 @@ public final class LocalCloud implements AutoCloseable {
     public static final List<String> LAMBDA_JVM_OPTIONS = LocalFunction.LAMBDA_JVM_OPTIONS;
 
     /** A fresh environment's init (JVM start to its first request for work) and its first invocation. */
-    public record ColdStart(long initMillis, long invocationMillis, boolean succeeded) {}
+    /**
+     * @param invocationMillis the first invocation's duration
+     * @param warmMillis       the quicker of the next two, with the same payload
+     */
+    public record ColdStart(long initMillis, long invocationMillis, long warmMillis, boolean succeeded) {}
+
+    private static final int WARM_INVOCATIONS = 2;
 
     private static final Duration COLD_START_TIMEOUT = Duration.ofMinutes(1);
 
@@ -211,20 +217,30 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /**
+     * How a benchmark starts a function cold: the JVM's flags, another jar for its handler (the same function built
+     * from another revision; null for its own), and whether it initializes as a SnapStart version (priming included)
+     * or on demand.
+     */
+    public record ColdStartSetup(List<String> jvmOptions, Path jar, boolean snapStart) {}
+
+    /**
      * Starts a fresh copy of a function (same jar, handler, memory and environment, the given JVM flags), invokes
-     * it once with {@code payload}, and stops it. The running function is not disturbed.
+     * it once with {@code payload}, then twice more, and stops it. The running function is not disturbed.
      */
     public ColdStart coldStart(String functionLogicalIdPrefix, String payload, List<String> jvmOptions)
             throws Exception {
         LocalFunction function = function(functionLogicalIdPrefix);
-        return coldStart(function.copy(function.name() + "-cold", COLD_START_TIMEOUT, jvmOptions), payload);
+        return coldStart(function.copy(function.name() + "-cold", function.jar(), COLD_START_TIMEOUT, jvmOptions,
+                Map.of()), payload);
     }
 
-    /** The same with another jar for the function's handler: the same function as built from another revision. */
-    public ColdStart coldStart(String functionLogicalIdPrefix, Path jar, String payload, List<String> jvmOptions)
+    /** The same, set up as {@code setup} says. */
+    public ColdStart coldStart(String functionLogicalIdPrefix, String payload, ColdStartSetup setup)
             throws Exception {
         LocalFunction function = function(functionLogicalIdPrefix);
-        return coldStart(function.copy(function.name() + "-cold", jar, COLD_START_TIMEOUT, jvmOptions), payload);
+        return coldStart(function.copy(function.name() + "-cold", setup.jar() == null ? function.jar() : setup.jar(),
+                COLD_START_TIMEOUT, setup.jvmOptions(), Map.of(LocalFunction.INITIALIZATION_TYPE,
+                        setup.snapStart() ? LocalFunction.SNAP_START : LocalFunction.ON_DEMAND)), payload);
     }
 
     /** The same for a handler that is not part of the template, such as a benchmark's do-nothing baseline. */
@@ -236,10 +252,14 @@ public final class LocalCloud implements AutoCloseable {
 
     private static ColdStart coldStart(LocalFunction fresh, String payload) throws Exception {
         try (fresh) {
-            LocalFunction.Result result = fresh.invoke(payload).get(2, TimeUnit.MINUTES);
+            LocalFunction.Result first = fresh.invoke(payload).get(2, TimeUnit.MINUTES);
+            long warm = Long.MAX_VALUE;
+            for (int i = 0; i < WARM_INVOCATIONS; i++) {
+                warm = Math.min(warm, fresh.invoke(payload).get(2, TimeUnit.MINUTES).millis());
+            }
             List<Long> init = fresh.initDurations();
-            return new ColdStart(init.isEmpty() ? -1 : init.get(0), result.millis(),
-                    result.outcome() == LocalFunction.Outcome.SUCCESS);
+            return new ColdStart(init.isEmpty() ? -1 : init.get(0), first.millis(), warm,
+                    first.outcome() == LocalFunction.Outcome.SUCCESS);
         }
     }
 
@@ -314,6 +334,11 @@ public final class LocalCloud implements AutoCloseable {
         String handler = properties.path("Handler").asText();
         Map<String, String> environment = environment(id, handler, memoryMb,
                 properties.path("LoggingConfig").path("LogFormat").asText("Text"));
+        if (properties.path("SnapStart").path("ApplyOn").asText().equals("PublishedVersions")) {
+            // What invoking the stack's alias of a published version does on AWS: init ends with the priming.
+            environment.put(LocalFunction.INITIALIZATION_TYPE, LocalFunction.SNAP_START);
+            environment.put("AWS_LAMBDA_FUNCTION_VERSION", CloudTemplate.PUBLISHED_VERSION);
+        }
         Map<String, String> variables = new LinkedHashMap<>();
         properties.path("Environment").path("Variables").fields()
                 .forEachRemaining(variable -> variables.put(variable.getKey(), template.resolve(variable.getValue())));
@@ -337,6 +362,7 @@ public final class LocalCloud implements AutoCloseable {
         environment.put("AWS_ENDPOINT_URL", awsEndpoint.uri().toString());
         environment.put("AWS_LAMBDA_FUNCTION_NAME", id);
         environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        environment.put(LocalFunction.INITIALIZATION_TYPE, LocalFunction.ON_DEMAND);
         environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
         environment.put("AWS_LAMBDA_LOG_FORMAT", logFormat);
         environment.put("_HANDLER", handler);
@@ -361,7 +387,8 @@ public final class LocalCloud implements AutoCloseable {
                 targets.add(new EventBridgeEmulator.Target(target.path("Id").asText(), arn,
                         switch (template.typeOf(targetId)) {
                             case "AWS::SQS::Queue" -> queueTarget(ruleId, ruleArn, targetId, arn);
-                            case "AWS::Lambda::Function" -> functionTarget(ruleId, ruleArn, targetId, arn);
+                            case "AWS::Lambda::Function", "AWS::Lambda::Version", "AWS::Lambda::Alias" ->
+                                    functionTarget(ruleId, ruleArn, template.functionBehind(targetId), arn);
                             default -> event -> log("rule " + ruleId + ": the local cloud does not deliver to "
                                     + arn);
                         }));

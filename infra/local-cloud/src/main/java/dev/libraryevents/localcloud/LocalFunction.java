@@ -11,6 +11,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -46,6 +48,15 @@ final class LocalFunction implements Invocable, AutoCloseable {
 
     private record Invocation(String requestId, String payload, int records, CompletableFuture<Result> result) {}
 
+    /**
+     * What Lambda's Java runtime sets in {@code AWS_LAMBDA_INITIALIZATION_TYPE} for a SnapStart version: its runtime
+     * client then runs the {@code org.crac} hooks' {@code beforeCheckpoint} (priming) at the end of init, asks the
+     * Runtime API for {@code restore/next} (where Lambda takes the snapshot), and runs {@code afterRestore}.
+     */
+    static final String SNAP_START = "snap-start";
+    static final String ON_DEMAND = "on-demand";
+    static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+
     /** The flags Lambda's Java runtimes start the JVM with for short-lived functions: C1 only, serial GC. */
     static final List<String> LAMBDA_JVM_OPTIONS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC");
@@ -56,6 +67,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
      * at a time across all functions: the next may start once the previous has asked for work (or ended).
      */
     private static final Semaphore STARTING = new Semaphore(1);
+    private static final String CREDENTIALS_PATH = "/2018-06-01/credentials";
     private static final ExecutorService STARTERS = Executors.newCachedThreadPool(LocalCloud.daemonThreads("starter"));
 
     /** Lambda allows 10 s of init; a JVM started on a busy two-core machine gets more before it counts as failed. */
@@ -122,6 +134,8 @@ final class LocalFunction implements Invocable, AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-Xmx" + Math.max(64, memoryMb * 85 / 100) + "m",
+                // As Lambda's runtime does: org.crac's hooks go to the runtime client's own CRaC context.
+                "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
                 "-cp", jar + File.pathSeparator + runtimeClasspath(), AWSLambda.class.getName(), handler));
         return command;
     }
@@ -137,16 +151,15 @@ final class LocalFunction implements Invocable, AutoCloseable {
     }
 
     /**
-     * A new, unmetered function of one environment with this one's jar, handler, memory and current environment
-     * variables, whose JVMs start with other flags: what a benchmark starts cold beside the running function.
+     * A new, unmetered function of one environment with this one's handler, memory and current environment
+     * variables (with some changed), whose JVMs start from a jar and with flags of their own: what a benchmark
+     * starts cold beside the running function.
      */
-    LocalFunction copy(String copyName, Duration copyTimeout, List<String> jvmOptions) {
-        return copy(copyName, jar, copyTimeout, jvmOptions);
-    }
-
-    /** The same with another jar. */
-    LocalFunction copy(String copyName, Path otherJar, Duration copyTimeout, List<String> jvmOptions) {
-        return new LocalFunction(copyName, otherJar, handler, memoryMb, copyTimeout, 1, environment(),
+    LocalFunction copy(String copyName, Path copyJar, Duration copyTimeout, List<String> jvmOptions,
+                       Map<String, String> environmentChanges) {
+        Map<String, String> copyEnvironment = environment();
+        copyEnvironment.putAll(environmentChanges);
+        return new LocalFunction(copyName, copyJar, handler, memoryMb, copyTimeout, 1, copyEnvironment,
                 Map.of(), logDirectory, jvmOptions, null);
     }
 
@@ -321,6 +334,8 @@ final class LocalFunction implements Invocable, AutoCloseable {
         private volatile Invocation current;
         private volatile long handedOverAt;
         private volatile boolean stopped;
+        private final String credentialsToken = UUID.randomUUID().toString();
+        private volatile String accessKey;
 
         Environment() {
             STARTING.acquireUninterruptibly();
@@ -329,9 +344,13 @@ final class LocalFunction implements Invocable, AutoCloseable {
                 runtimeApi = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
                 runtimeApi.setExecutor(threads);
                 runtimeApi.createContext("/2018-06-01/runtime/", this::handle);
+                runtimeApi.createContext(CREDENTIALS_PATH, this::credentials);
                 runtimeApi.start();
                 Map<String, String> env = environment();
                 env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getAddress().getPort());
+                if (SNAP_START.equals(env.get(INITIALIZATION_TYPE))) {
+                    containerCredentials(env);
+                }
                 ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
                 builder.environment().clear();
@@ -343,6 +362,20 @@ final class LocalFunction implements Invocable, AutoCloseable {
                 started();
                 throw new IllegalStateException("could not start an environment for " + name, e);
             }
+        }
+
+        /**
+         * A snapshot would freeze the access key variables, so Lambda sets none in a SnapStart environment: the SDK
+         * fetches credentials from a container credentials endpoint instead. This one serves the function's own
+         * access key (its logical id, which the local IAM and the metering go by) to the bearer of the token.
+         */
+        private void containerCredentials(Map<String, String> env) {
+            accessKey = env.remove("AWS_ACCESS_KEY_ID");
+            env.remove("AWS_SECRET_ACCESS_KEY");
+            env.remove("AWS_SESSION_TOKEN");
+            env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + runtimeApi.getAddress().getPort()
+                    + CREDENTIALS_PATH);
+            env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", credentialsToken);
         }
 
         /** Lets the next environment start; once per environment. */
@@ -416,7 +449,10 @@ final class LocalFunction implements Invocable, AutoCloseable {
                                 : Outcome.ERROR, body, millis));
                     }
                     respond(exchange, 202, "{\"status\":\"OK\"}");
-                } else if (path.endsWith("/init/error")) {
+                } else if (path.endsWith("/restore/next")) {
+                    // Lambda would take the snapshot here, after priming; the environment goes on as if restored.
+                    respond(exchange, 200, "");
+                } else if (path.endsWith("/init/error") || path.endsWith("/restore/error")) {
                     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                     Invocation failed = pending.poll();
                     if (failed != null) {
@@ -467,6 +503,19 @@ final class LocalFunction implements Invocable, AutoCloseable {
             headers.set("Lambda-Runtime-Client-Context", "");
             headers.set("Lambda-Runtime-Cognito-Identity", "");
             respond(exchange, 200, invocation.payload);
+        }
+
+        private void credentials(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                String token = exchange.getRequestHeaders().getFirst("Authorization");
+                if (accessKey == null || !credentialsToken.equals(token)) {
+                    respond(exchange, 403, "{\"message\":\"not this environment's token\"}");
+                    return;
+                }
+                respond(exchange, 200, "{\"AccessKeyId\":\"" + accessKey + "\",\"SecretAccessKey\":\"local\","
+                        + "\"Token\":\"local-session\",\"Expiration\":\""
+                        + Instant.now().plus(Duration.ofHours(6)).truncatedTo(ChronoUnit.SECONDS) + "\"}");
+            }
         }
 
         private void respond(HttpExchange exchange, int status, String body) throws IOException {

@@ -3,6 +3,8 @@ package dev.libraryevents.support.consumer;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.support.aws.CannedEvents;
 import dev.libraryevents.support.aws.JsonHandler;
 
 /** Every consumer function's Lambda entry: an SQS batch through {@link EventConsumer} to a service's effects. */
@@ -23,5 +25,11 @@ public abstract class ConsumerHandler extends JsonHandler<SQSEvent, SQSBatchResp
     @Override
     public final SQSBatchResponse handleRequest(SQSEvent batch, Context context) {
         return consumer.consume(batch, effects, summary);
+    }
+
+    @Override
+    protected void prime() {
+        consumer.prime(canned(CannedEvents.sqsBatch(CannedEvents.bookBorrowed(), EventCodec.shared())), effects,
+                summary);
     }
 }

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -95,6 +96,35 @@ public final class EventConsumer {
             publishSummary(processed, summary);
         }
         return new SQSBatchResponse(failures);
+    }
+
+    /**
+     * SnapStart's priming: what {@link #consume} does with a batch short of committing it (decoding, validation,
+     * the effects' reads and writes to be, the summary's event), then a put whose condition cannot hold, so that
+     * the SDK's whole write path has run too. Writes nothing.
+     */
+    public void prime(SQSEvent batch, EventEffects effects, BatchSummary summary) {
+        List<EventEnvelope> events = new ArrayList<>();
+        for (SQSEvent.SQSMessage message : batch.getRecords()) {
+            EventEnvelope event = decode(message.getBody());
+            effects.effects(event);
+            mark(event, effects);
+            events.add(event);
+        }
+        if (summary != null) {
+            summary.summarize(events).ifPresent(data -> outbox.append(EventEnvelope.create(data,
+                    summary.aggregateId(), 1, clock.instant().truncatedTo(ChronoUnit.MILLIS), "priming", null,
+                    EventEnvelope.Actor.SYSTEM)));
+        }
+        try {
+            dynamoDb.putItem(r -> r.tableName(tableName)
+                    .item(Map.of(Items.PARTITION_KEY, Items.s("PRIMING#" + UUID.randomUUID()),
+                            Items.SORT_KEY, Items.s("PRIMING")))
+                    .conditionExpression("attribute_exists(pk)"));
+            throw new IllegalStateException("a priming put found an item that cannot exist");
+        } catch (ConditionalCheckFailedException expected) {
+            // nothing was written
+        }
     }
 
     /** The envelope inside an EventBridge event (as a rule's SQS target delivers it), or a bare envelope. */

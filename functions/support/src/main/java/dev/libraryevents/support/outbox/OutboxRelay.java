@@ -73,6 +73,25 @@ public final class OutboxRelay {
         return poison == null ? new StreamsEventResponse(List.of()) : failure(poison);
     }
 
+    /**
+     * SnapStart's priming: what {@link #relay} does with a batch short of publishing it, then a PutEvents whose one
+     * entry, of the service's own {@code source}, the bus refuses (its detail is not JSON), so that the SDK's whole
+     * path has run too. Puts nothing on the bus.
+     */
+    public void prime(List<DynamodbStreamRecord> records, String source) {
+        for (DynamodbStreamRecord record : records) {
+            String json = outboxEvent(record);
+            if (json != null) {
+                toPending(record.getDynamodb().getSequenceNumber(), json);
+            }
+        }
+        PutEventsResponse response = eventBridge.putEvents(request -> request.entries(PutEventsRequestEntry.builder()
+                .eventBusName(busName).source(source).detailType("Priming").detail("not JSON: refused").build()));
+        if (response.failedEntryCount() != 1) {
+            throw new IllegalStateException("the bus took a priming entry it should have refused");
+        }
+    }
+
     /** The event JSON of a newly inserted outbox row; {@code null} for every other change to the table. */
     private static String outboxEvent(DynamodbStreamRecord record) {
         if (!"INSERT".equals(record.getEventName()) || record.getDynamodb() == null) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.aws.CannedEvents;
 import dev.libraryevents.support.aws.JsonHandler;
 import java.time.Duration;
 
@@ -15,15 +16,24 @@ import java.time.Duration;
 public class OutboxRelayHandler extends JsonHandler<DynamodbEvent, StreamsEventResponse> {
 
     private final OutboxRelay relay;
+    private final String source;
 
     public OutboxRelayHandler() {
         this(new OutboxRelay(AwsClients.eventBridge(), AwsClients.requiredEnv("EVENT_BUS_NAME"),
-                EventCodec.shared(), 4, Duration.ofMillis(100)));
+                EventCodec.shared(), 4, Duration.ofMillis(100)), AwsClients.requiredEnv("EVENT_SOURCE"));
     }
 
-    public OutboxRelayHandler(OutboxRelay relay) {
+    /** @param source the service's own event source, the only one its relay may put on the bus */
+    public OutboxRelayHandler(OutboxRelay relay, String source) {
         super(DynamodbEvent.class);
         this.relay = relay;
+        this.source = source;
+    }
+
+    @Override
+    protected void prime() {
+        relay.prime(canned(CannedEvents.streamBatch(CannedEvents.bookBorrowed(), EventCodec.shared())).getRecords(),
+                source);
     }
 
     @Override
