@@ -101,8 +101,11 @@ class LibraryEventsStackTest {
                 continue;
             }
             int visibility = resources.at("/" + source.path(0).asText() + "/Properties/VisibilityTimeout").asInt();
-            int timeout = resources.at("/" + mapping.at("/Properties/FunctionName/Ref").asText()
-                    + "/Properties/Timeout").asInt();
+            String alias = ofType("AWS::Lambda::Alias").keySet().stream()
+                    .filter(a -> mapping.at("/Properties/FunctionName").toString().contains("{\"Ref\":\"" + a + "\"}"))
+                    .findFirst().orElseThrow();
+            int timeout = resources.at("/" + functionBehind(alias) + "/Properties/Timeout").asInt();
+            assertThat(timeout).isPositive();
             assertThat(visibility).isGreaterThanOrEqualTo(6 * timeout);
         }
     }
@@ -214,6 +217,37 @@ class LibraryEventsStackTest {
                 "AccessLogSetting", Match.objectLike(Map.of("DestinationArn", Match.anyValue())),
                 "MethodSettings", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "ThrottlingRateLimit", 100, "ThrottlingBurstLimit", 200)))))));
+    }
+
+    @Test
+    void everyTriggerInvokesTheLiveAliasOfAPublishedSnapStartVersion() {
+        template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"))));
+        Map<String, JsonNode> aliases = ofType("AWS::Lambda::Alias");
+        assertThat(aliases).hasSize(12);
+        assertThat(aliases.values()).allSatisfy(alias -> {
+            assertThat(alias.at("/Properties/Name").asText()).isEqualTo(ServiceFunction.LIVE);
+            String version = alias.at("/Properties/FunctionVersion/Fn::GetAtt/0").asText();
+            assertThat(resources.at("/" + version + "/Type").asText()).isEqualTo("AWS::Lambda::Version");
+        });
+        assertThat(aliases.keySet().stream().map(this::functionBehind).distinct())
+                .containsExactlyInAnyOrderElementsOf(ofType("AWS::Lambda::Function").keySet());
+
+        // Whatever names a function to invoke names an alias: event source mappings, permissions, the schedule's
+        // target, the API's integrations.
+        List<JsonNode> invokers = new ArrayList<>();
+        ofType("AWS::Lambda::EventSourceMapping").values().forEach(m -> invokers.add(m.at("/Properties/FunctionName")));
+        ofType("AWS::Lambda::Permission").values().forEach(p -> invokers.add(p.at("/Properties/FunctionName")));
+        ofType("AWS::Events::Rule").values().forEach(rule -> rule.at("/Properties/Targets").forEach(target -> {
+            if (target.at("/Arn/Ref").isTextual()) { // a queue target's Arn is a Fn::GetAtt
+                invokers.add(target.path("Arn"));
+            }
+        }));
+        ofType("AWS::ApiGateway::Method").values().forEach(m -> invokers.add(m.at("/Properties/Integration/Uri")));
+        assertThat(invokers).hasSizeGreaterThan(30).allSatisfy(invoker -> assertThat(aliases.keySet())
+                .as("%s names an alias", invoker)
+                .anyMatch(alias -> invoker.toString().contains("{\"Ref\":\"" + alias + "\"}")));
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 7);
     }
 
     @Test
@@ -381,5 +415,16 @@ class LibraryEventsStackTest {
             event.set("detail", envelope);
             return event.toString();
         }
+    }
+
+    /** The function an alias or version points into, or the function itself. */
+    private String functionBehind(String logicalId) {
+        JsonNode resource = resources.path(logicalId);
+        return switch (resource.path("Type").asText()) {
+            case "AWS::Lambda::Alias" -> functionBehind(resource.at("/Properties/FunctionVersion/Fn::GetAtt/0")
+                    .asText());
+            case "AWS::Lambda::Version" -> functionBehind(resource.at("/Properties/FunctionName/Ref").asText());
+            default -> logicalId;
+        };
     }
 }

@@ -26,7 +26,8 @@ final class EventSourceMappings implements AutoCloseable {
         this.iam = iam;
         for (Map.Entry<String, JsonNode> entry : template.ofType("AWS::Lambda::EventSourceMapping").entrySet()) {
             JsonNode mapping = entry.getValue();
-            String functionId = template.functionBehind(CloudTemplate.logicalIdOf(mapping.path("FunctionName")));
+            // A name, a qualified name (the stack's mappings invoke an alias: Name:live) or an ARN.
+            String functionId = template.functionNamed(template.resolve(mapping.path("FunctionName")));
             LocalFunction function = functions.get(functionId);
             String source = CloudTemplate.logicalIdOf(mapping.path("EventSourceArn"));
             boolean fromQueue = template.typeOf(source).equals("AWS::SQS::Queue");

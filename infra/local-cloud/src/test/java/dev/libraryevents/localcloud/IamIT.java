@@ -93,7 +93,7 @@ class IamIT {
 
         assertThatThrownBy(() -> LocalCloud.start(new LocalCloud.Options(copy, 0, 0, null, logs, 1, null)).close())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("CREATE_FAILED AuditConsumerFunctionSqsEventSource")
+                .hasMessageStartingWith("CREATE_FAILED AuditConsumerFunctionLiveSqsEventSource")
                 .hasMessageContaining("sqs:ReceiveMessage");
     }
 

@@ -2,6 +2,8 @@ package dev.libraryevents.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.assertj.core.api.Condition;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +64,31 @@ class LocalCloudIT {
         assertThat(start.initMillis()).isPositive();
         assertThat(start.invocationMillis()).isPositive();
         assertThat(api.get("/books/" + bookId).status()).isEqualTo(200);
+    }
+
+    /**
+     * SnapStart as Lambda runs it: the runtime client runs the handler's priming at the end of init, where Lambda
+     * takes the snapshot, and the SDK gets the role's credentials from the container endpoint, as the environment
+     * has no access key variables (a snapshot would freeze them). Without SnapStart, no priming.
+     */
+    @Test
+    void shouldPrimeASnapStartFunctionAtTheEndOfInit_withCredentialsFromTheContainerEndpoint() throws Exception {
+        api.addBook("snap-start");
+        String payload = cloud.firstPayload("LibraryApi");
+        Path log = Path.of("target", "local-cloud-logs").resolve(cloud.functionNames().stream()
+                .filter(name -> name.startsWith("LibraryApi")).findFirst().orElseThrow() + "-cold.log");
+        Files.deleteIfExists(log);
+
+        LocalCloud.ColdStart onDemand = cloud.coldStart("LibraryApi", payload,
+                new LocalCloud.ColdStartSetup(LocalCloud.LAMBDA_JVM_OPTIONS, null, false));
+        assertThat(onDemand.succeeded()).isTrue();
+        assertThat(Files.readString(log)).doesNotContain("primed for the snapshot");
+
+        LocalCloud.ColdStart snapStart = cloud.coldStart("LibraryApi", payload,
+                new LocalCloud.ColdStartSetup(LocalCloud.LAMBDA_JVM_OPTIONS, null, true));
+        assertThat(snapStart.succeeded()).isTrue();
+        // Its reads went through the SDK with the container endpoint's credentials: a failure would be logged.
+        assertThat(Files.readString(log)).contains("primed for the snapshot").doesNotContain("priming failed");
     }
 
     private static Condition<String> key(String prefix, String suffix) {
