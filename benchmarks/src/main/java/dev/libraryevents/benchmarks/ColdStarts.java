@@ -142,9 +142,10 @@ final class ColdStarts {
                     if (variant.classDataSharing()) {
                         options.addAll(archiveOptions.get(function));
                     }
-                    LocalCloud.ColdStart start = start(function, payloads.get(function), new LocalCloud.ColdStartSetup(
-                            options, variant.revision() == null ? null
-                            : variant.revision().jarLike(cloud.jarOf(function)), variant.snapStart()));
+                    Path jar = variant.revision() == null || function.equals(BASELINE) ? null
+                            : variant.revision().jarLike(cloud.jarOf(function));
+                    LocalCloud.ColdStart start = start(function, payloads.get(function),
+                            new LocalCloud.ColdStartSetup(options, jar, variant.snapStart()));
                     if (!start.succeeded()) {
                         throw new IllegalStateException(function + " failed its cold start under " + variant.name());
                     }

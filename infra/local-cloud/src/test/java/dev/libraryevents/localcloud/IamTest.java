@@ -62,14 +62,18 @@ class IamTest {
     void shouldLetTheGatewayInvokeAFunction_onlyForItsOwnRoutes() {
         String api = logicalId("HttpApi");
         String stage = template.ref(logicalId("HttpApiDeploymentStagev1"));
-        String library = template.getAtt(logicalId("LibraryApi"), "Arn");
-        String notification = template.getAtt(logicalId("NotificationApi"), "Arn");
+        // Triggers invoke each function's live alias (SnapStart); the unqualified function is nobody's to invoke.
+        String library = template.ref(logicalId("LibraryApiLive"));
+        String notification = template.ref(logicalId("NotificationApiLive"));
         String booksRoute = CloudTemplate.executeApiArn(api, stage, "GET", "/books/123");
+        assertThat(library).endsWith(":live");
         assertThat(serviceDenial("apigateway.amazonaws.com", "lambda:InvokeFunction", library, booksRoute)).isNull();
         assertThat(serviceDenial("apigateway.amazonaws.com", "lambda:InvokeFunction", notification, booksRoute))
                 .isNotNull();
+        assertThat(serviceDenial("apigateway.amazonaws.com", "lambda:InvokeFunction",
+                template.getAtt(logicalId("LibraryApi"), "Arn"), booksRoute)).isNotNull();
         assertThat(serviceDenial("events.amazonaws.com", "lambda:InvokeFunction",
-                template.getAtt(logicalId("NotificationReminders"), "Arn"),
+                template.ref(logicalId("NotificationRemindersLive")),
                 template.getAtt(logicalId("DailyReminders"), "Arn"))).isNull();
     }
 
