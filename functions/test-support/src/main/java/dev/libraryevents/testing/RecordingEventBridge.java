@@ -75,8 +75,12 @@ public final class RecordingEventBridge implements AutoCloseable {
             ArrayNode results = response.putArray("Entries");
             int failed = 0;
             for (JsonNode entry : request.path("Entries")) {
-                boolean fail = failuresLeft > 0 && failWhen.test(entry);
-                if (fail) {
+                boolean malformed = !isJsonObject(entry.path("Detail").asText(""));
+                boolean fail = malformed || failuresLeft > 0 && failWhen.test(entry);
+                if (malformed) { // as EventBridge refuses it
+                    failed++;
+                    results.addObject().put("ErrorCode", "MalformedDetail").put("ErrorMessage", "Detail is malformed.");
+                } else if (fail) {
                     failuresLeft--;
                     failed++;
                     results.addObject().put("ErrorCode", "InternalFailure").put("ErrorMessage", "injected by test");
@@ -89,6 +93,14 @@ public final class RecordingEventBridge implements AutoCloseable {
             response.put("FailedEntryCount", failed);
             calls.add(call);
             respond(exchange, 200, response);
+        }
+    }
+
+    private static boolean isJsonObject(String text) {
+        try {
+            return JSON.readTree(text).isObject();
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.support.outbox.Outbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -47,8 +48,9 @@ public final class CannedEvents {
         ObjectNode batch = JSON.createObjectNode();
         ObjectNode record = batch.putArray("Records").addObject().put("eventName", "INSERT");
         ObjectNode image = record.putObject("dynamodb").put("SequenceNumber", "1").putObject("NewImage");
-        image.putObject(Items.PARTITION_KEY).put("S", "OUTBOX#" + event.aggregateType() + "#" + event.aggregateId());
-        image.putObject("event").put("S", codec.encode(event));
+        image.putObject(Items.PARTITION_KEY).put("S", Outbox.ROW_PREFIX + event.aggregateType() + "#"
+                + event.aggregateId());
+        image.putObject(Outbox.EVENT).put("S", codec.encode(event));
         return batch.toString();
     }
 }

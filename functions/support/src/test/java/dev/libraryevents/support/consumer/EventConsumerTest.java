@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.events.EventData;
+import dev.libraryevents.support.aws.CannedEvents;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.testing.DynamoDbLocal;
 import dev.libraryevents.testing.SqsMessages;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -147,6 +150,29 @@ class EventConsumerTest {
     /** The same aggregate version as the example BookBorrowed, as a forger or a re-sending producer would send it. */
     private static ObjectNode borrowedAgainUnderANewId() {
         return SqsMessages.example("BookBorrowed", "valid").put("eventId", "0f0e0d0c-0b0a-4908-8706-050403020100");
+    }
+
+    /** SnapStart's priming runs the consumer's whole path on a canned event, and the table stays as it was. */
+    @Test
+    void shouldPrimeWithoutWritingAnything() {
+        SQSEvent canned = SqsMessages.batch(EventCodec.shared().toJson(CannedEvents.bookBorrowed()));
+        BatchSummary summary = new BatchSummary() {
+            @Override
+            public String aggregateId() {
+                return "usage";
+            }
+
+            @Override
+            public Optional<EventData> summarize(List<dev.libraryevents.events.EventEnvelope> processed) {
+                return Optional.of(new EventData.AnalyticsUpdated(processed.size(), List.of("borrowings")));
+            }
+        };
+
+        consumer.prime(canned, counting, summary);
+        consumer.prime(canned, keyedByEvent, null);
+
+        assertThat(keys()).isEmpty();
+        assertThat(committed).isEmpty();
     }
 
     private List<String> keys() {

@@ -173,4 +173,12 @@ class OutboxRelayTest {
             assertThat(list).isEqualTo(sorted);
         });
     }
+
+    /** SnapStart's priming: the relay's path on a canned row, and a PutEvents the bus refuses. Nothing is published. */
+    @Test
+    void shouldPrimeWithoutPublishingAnything() {
+        new OutboxRelayHandler(relay, "library.service").prime(); // throws if the bus took the priming entry
+
+        assertThat(bus.accepted()).isEmpty();
+    }
 }
