@@ -48,7 +48,7 @@ final class ApiGateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GREEDY = "+}";
     private static final long IDLE_CONNECTION_MILLIS = 10 * 60 * 1000;
-    private static final java.util.Set<String> HTTP_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
+    private static final Set<String> HTTP_METHODS = Set.of("GET", "HEAD", "POST", "PUT",
             "PATCH", "DELETE", "OPTIONS");
 
     /** A {@code COGNITO_USER_POOLS} authorizer: the header its token comes in and the pools it trusts. */
@@ -79,12 +79,13 @@ final class ApiGateway implements AutoCloseable {
     };
 
     private final List<Route> routes = new ArrayList<>();
-    private final Iam iam;
-    private final CognitoIdp cognito;
-    private final String restApiId;
+    /** What an integration may invoke: a function, or one of its versions or aliases. */
     private static final Set<String> INVOCABLE = Set.of("AWS::Lambda::Function", "AWS::Lambda::Version",
             "AWS::Lambda::Alias");
 
+    private final Iam iam;
+    private final CognitoIdp cognito;
+    private final String restApiId;
     private final Server server;
     private final String stage;
     /** By response type; API Gateway's defaults unless the template has its own. */

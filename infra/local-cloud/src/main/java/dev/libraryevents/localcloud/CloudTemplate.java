@@ -212,16 +212,24 @@ public final class CloudTemplate {
 
     /** The function a name, a qualified name or an ARN names; a local function's name is its logical id. */
     public String functionNamed(String nameOrArn) {
-        String name = nameOrArn.contains("function:")
-                ? nameOrArn.substring(nameOrArn.indexOf("function:") + "function:".length()) : nameOrArn;
-        String function = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+        String function = functionName(nameOrArn);
         if (!typeOf(function).equals("AWS::Lambda::Function")) {
             throw new IllegalArgumentException(nameOrArn + " names no function of the template");
         }
         return function;
     }
 
-    /** What invoking a function, version ({@code …:function:Name:1}) or alias ({@code …:function:Name:live}) names. */
+    /** A function's name from its name, ARN or partial ARN, with or without a qualifier (a version, an alias). */
+    static String functionName(String nameOrArn) {
+        String name = nameOrArn.contains("function:")
+                ? nameOrArn.substring(nameOrArn.indexOf("function:") + "function:".length()) : nameOrArn;
+        return name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+    }
+
+    /**
+     * What invoking a function, a version ({@code …:function:Name:1}) or an alias ({@code …:function:Name:live})
+     * names.
+     */
     public String invocationArn(String logicalId) {
         String function = functionBehind(logicalId);
         return switch (typeOf(logicalId)) {

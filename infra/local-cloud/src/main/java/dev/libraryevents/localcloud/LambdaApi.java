@@ -237,14 +237,7 @@ final class LambdaApi {
 
     /** A function's name from its name, ARN or partial ARN (with or without a qualifier). */
     private String functionName(String given) {
-        String name = given;
-        int function = name.indexOf("function:");
-        if (function >= 0) {
-            name = name.substring(function + "function:".length());
-        }
-        if (name.contains(":")) {
-            name = name.substring(0, name.indexOf(':'));
-        }
+        String name = CloudTemplate.functionName(given);
         if (!functions.containsKey(name)) {
             throw new NotFound("Function not found: " + arn(name));
         }

@@ -68,8 +68,9 @@ public final class LocalCloud implements AutoCloseable {
     /** The flags Lambda's Java runtimes start the JVM with for short-lived functions: C1 only, serial GC. */
     public static final List<String> LAMBDA_JVM_OPTIONS = LocalFunction.LAMBDA_JVM_OPTIONS;
 
-    /** A fresh environment's init (JVM start to its first request for work) and its first invocation. */
     /**
+     * A fresh environment's init (JVM start to its first request for work), its first invocation and a warm one.
+     *
      * @param invocationMillis the first invocation's duration
      * @param warmMillis       the quicker of the next two, with the same payload
      */
@@ -224,17 +225,10 @@ public final class LocalCloud implements AutoCloseable {
     public record ColdStartSetup(List<String> jvmOptions, Path jar, boolean snapStart) {}
 
     /**
-     * Starts a fresh copy of a function (same jar, handler, memory and environment, the given JVM flags), invokes
-     * it once with {@code payload}, then twice more, and stops it. The running function is not disturbed.
+     * Starts a fresh copy of a function (same handler, memory and environment; the jar, JVM flags and
+     * initialization {@code setup} says), invokes it once with {@code payload}, then twice more, and stops it. The
+     * running function is not disturbed.
      */
-    public ColdStart coldStart(String functionLogicalIdPrefix, String payload, List<String> jvmOptions)
-            throws Exception {
-        LocalFunction function = function(functionLogicalIdPrefix);
-        return coldStart(function.copy(function.name() + "-cold", function.jar(), COLD_START_TIMEOUT, jvmOptions,
-                Map.of()), payload);
-    }
-
-    /** The same, set up as {@code setup} says. */
     public ColdStart coldStart(String functionLogicalIdPrefix, String payload, ColdStartSetup setup)
             throws Exception {
         LocalFunction function = function(functionLogicalIdPrefix);

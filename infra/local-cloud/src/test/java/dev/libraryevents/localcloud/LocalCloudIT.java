@@ -58,7 +58,8 @@ class LocalCloudIT {
         String bookId = api.addBook("cold-start");
         String payload = cloud.firstPayload("LibraryApi");
 
-        LocalCloud.ColdStart start = cloud.coldStart("LibraryApi", payload, LocalCloud.LAMBDA_JVM_OPTIONS);
+        LocalCloud.ColdStart start = cloud.coldStart("LibraryApi", payload,
+                new LocalCloud.ColdStartSetup(LocalCloud.LAMBDA_JVM_OPTIONS, null, false));
 
         assertThat(start.succeeded()).isTrue();
         assertThat(start.initMillis()).isPositive();

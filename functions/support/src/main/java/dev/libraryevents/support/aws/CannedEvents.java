@@ -1,6 +1,6 @@
 package dev.libraryevents.support.aws;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData.BookBorrowed;
@@ -18,8 +18,6 @@ import java.util.UUID;
  */
 public final class CannedEvents {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private CannedEvents() {}
 
     /** Every consumer takes BookBorrowed, the workflow's busiest event. */
@@ -33,11 +31,12 @@ public final class CannedEvents {
 
     /** An SQS batch of one message: the bus's event around {@code event}, as a rule's queue target delivers it. */
     public static String sqsBatch(EventEnvelope event, EventCodec codec) {
-        ObjectNode busEvent = JSON.createObjectNode().put("version", "0").put("id", UUID.randomUUID().toString())
+        ObjectNode busEvent = JsonNodeFactory.instance.objectNode().put("version", "0")
+                .put("id", UUID.randomUUID().toString())
                 .put("detail-type", event.eventType().wireName()).put("source", event.source())
                 .put("time", EventCodec.timestamp(event.occurredAt()));
         busEvent.set("detail", codec.toJson(event));
-        ObjectNode batch = JSON.createObjectNode();
+        ObjectNode batch = JsonNodeFactory.instance.objectNode();
         batch.putArray("Records").addObject().put("messageId", UUID.randomUUID().toString())
                 .put("eventSource", "aws:sqs").put("body", busEvent.toString());
         return batch.toString();
@@ -45,7 +44,7 @@ public final class CannedEvents {
 
     /** A stream batch of one record: the insert of {@code event}'s outbox row. */
     public static String streamBatch(EventEnvelope event, EventCodec codec) {
-        ObjectNode batch = JSON.createObjectNode();
+        ObjectNode batch = JsonNodeFactory.instance.objectNode();
         ObjectNode record = batch.putArray("Records").addObject().put("eventName", "INSERT");
         ObjectNode image = record.putObject("dynamodb").put("SequenceNumber", "1").putObject("NewImage");
         image.putObject(Items.PARTITION_KEY).put("S", Outbox.ROW_PREFIX + event.aggregateType() + "#"

@@ -3,7 +3,7 @@ package dev.libraryevents.support.http;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.support.auth.Caller;
 import dev.libraryevents.support.aws.JsonHandler;
@@ -12,8 +12,6 @@ import java.util.UUID;
 
 /** Every API function's Lambda entry: API Gateway's proxy event through {@link HttpApi} to a service's routes. */
 public abstract class ApiHandler extends JsonHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
-
-    private static final ObjectMapper PRIMING_JSON = new ObjectMapper();
 
     private final HttpApi api;
     private final List<String> primingRequests;
@@ -38,7 +36,8 @@ public abstract class ApiHandler extends JsonHandler<APIGatewayProxyRequestEvent
     protected void prime() {
         for (String request : primingRequests) {
             String[] parts = request.split(" ", 3);
-            ObjectNode event = PRIMING_JSON.createObjectNode().put("httpMethod", parts[0]).put("path", parts[1]);
+            ObjectNode event = JsonNodeFactory.instance.objectNode().put("httpMethod", parts[0])
+                    .put("path", parts[1]);
             event.putObject("headers").put(CorrelationIds.HEADER, "priming").put("Content-Type", "application/json");
             if (parts.length == 3) {
                 event.put("body", parts[2]);
