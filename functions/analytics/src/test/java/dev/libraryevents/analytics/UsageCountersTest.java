@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class UsageCountersTest {
@@ -36,8 +38,9 @@ class UsageCountersTest {
     private final TestClock clock = new TestClock(T0);
     private final String table = DYNAMODB.createServiceTable("analytics");
     private final UsageCounters counters = new UsageCounters(DYNAMODB.client(), table, clock);
+    private final Map<String, Integer> consumerRequests = new ConcurrentHashMap<>();
     private final AnalyticsConsumerHandler consumer = new AnalyticsConsumerHandler(
-            new EventConsumer(DYNAMODB.client(), table, CODEC, clock), counters);
+            new EventConsumer(DYNAMODB.countingClient(consumerRequests), table, CODEC, clock), counters);
 
     @Test
     void shouldCountTheExampleOfEveryConsumedEventType() {
@@ -65,6 +68,29 @@ class UsageCountersTest {
         assertThat(summaries()).singleElement().satisfies(summary ->
                 assertThat(summary.data()).isEqualTo(new EventData.AnalyticsUpdated(1,
                         List.of("totals.borrowings", "popularBooks", "totals.activeLoans"))));
+    }
+
+    @Test
+    void shouldCountABatchInOneTransaction_droppingDuplicatesFromBeforeAndWithinIt() {
+        String bookId = uuid();
+        EventEnvelope counted = borrowed(uuid(), bookId, "Dune");
+        deliver(List.of(json(counted)));
+        EventEnvelope first = borrowed(uuid(), bookId, "Dune");
+        EventEnvelope second = borrowed(uuid(), bookId, "Dune");
+        EventEnvelope forged = new EventEnvelope(uuid(), second.eventVersion(), second.occurredAt(),
+                second.correlationId(), null, second.aggregateId(), second.sequence(), second.data());
+        consumerRequests.clear();
+
+        deliver(List.of(json(counted), json(first), json(first), json(second), json(forged)));
+
+        assertThat(consumerRequests).as("the batch's marks and counters, cancelled by the duplicate's mark, then "
+                + "again without it; then the summary's number and row").containsExactlyInAnyOrderEntriesOf(
+                Map.of("TransactWriteItems", 3, "Query", 1));
+        assertThat(counters.report().totals().borrowings()).isEqualTo(3);
+        assertThat(counters.report().popularBooks()).singleElement()
+                .extracting(UsageReport.PopularBook::borrowCount).isEqualTo(3L);
+        assertThat(summaries()).extracting(summary -> ((EventData.AnalyticsUpdated) summary.data()).eventsProcessed())
+                .containsExactly(1, 2);
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.events.EventType;
 import dev.libraryevents.notification.domain.Notification;
 import dev.libraryevents.notification.store.NotificationTable;
 import dev.libraryevents.support.consumer.EventConsumer;
@@ -22,9 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 class NotificationServiceTest {
 
@@ -62,6 +66,25 @@ class NotificationServiceTest {
             assertThat(sent.correlationId()).isEqualTo(registered.correlationId());
             assertThat(sent.actor()).as("caused by an event").isEqualTo(EventEnvelope.Actor.SYSTEM);
         });
+    }
+
+    @Test
+    void shouldRecordAnEventWithOneConditionalPutPerItem_withoutATransactionOrARead() {
+        Map<String, Integer> requests = new ConcurrentHashMap<>();
+        DynamoDbClient counting = DYNAMODB.countingClient(requests);
+        NotificationService counted = new NotificationService(new NotificationTable(counting, table,
+                new Outbox(table, CODEC)), counting, Optional.empty(), clock);
+        NotificationConsumerHandler countedConsumer = new NotificationConsumerHandler(
+                new EventConsumer(counting, table, CODEC, clock), counted);
+        EventEnvelope borrowed = borrowed(UUID.randomUUID().toString(), userId, T0.plus(Duration.ofDays(14)), T0);
+
+        SQSBatchResponse response = countedConsumer.handleRequest(SqsMessages.batch(List.of(json(borrowed))), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(requests).as("the mark, the loan, the inbox row, the NotificationSent row")
+                .containsExactlyEntriesOf(Map.of("PutItem", 4));
+        assertThat(outbox()).singleElement().extracting(EventEnvelope::eventType)
+                .isEqualTo(EventType.NOTIFICATION_SENT);
     }
 
     @Test

@@ -8,9 +8,14 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -75,6 +80,20 @@ public final class DynamoDbLocal {
 
     public DynamoDbClient client() {
         return client;
+    }
+
+    /** A client of this server that counts its requests by operation ({@code "TransactWriteItems"}, …). */
+    public DynamoDbClient countingClient(Map<String, Integer> requestsByOperation) {
+        ExecutionInterceptor counter = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                requestsByOperation.merge(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), 1,
+                        Integer::sum);
+            }
+        };
+        return DynamoDbClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
     }
 
     public DynamoDbStreamsClient streams() {

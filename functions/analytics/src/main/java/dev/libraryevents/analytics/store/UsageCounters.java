@@ -17,9 +17,11 @@ import dev.libraryevents.support.consumer.EventEffects;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -52,18 +54,37 @@ public final class UsageCounters implements EventEffects, BatchSummary {
 
     @Override
     public List<TransactWriteItem> effects(EventEnvelope event) {
-        Map<String, Long> totals = UsageMetrics.totalsChangedBy(event.data());
+        return combinedEffects(List.of(event));
+    }
+
+    /** Counters add up: a batch's events are one update of the totals and one per book they name. */
+    @Override
+    public boolean combinesEffects() {
+        return true;
+    }
+
+    @Override
+    public List<TransactWriteItem> combinedEffects(List<EventEnvelope> events) {
+        Map<String, Long> totals = new TreeMap<>();
+        Map<String, Long> borrowsByBook = new LinkedHashMap<>();
+        Map<String, String> titleByBook = new HashMap<>();
+        for (EventEnvelope event : events) {
+            UsageMetrics.totalsChangedBy(event.data()).forEach((name, value) -> totals.merge(name, value, Long::sum));
+            if (event.data() instanceof BookAdded added) {
+                borrowsByBook.putIfAbsent(added.bookId(), 0L);
+                titleByBook.put(added.bookId(), added.title());
+            }
+            if (event.data() instanceof BookBorrowed borrowed) {
+                borrowsByBook.merge(borrowed.bookId(), 1L, Long::sum);
+                titleByBook.put(borrowed.bookId(), borrowed.bookTitle());
+            }
+        }
         List<TransactWriteItem> items = new ArrayList<>();
         if (!totals.isEmpty()) {
             items.add(add(TOTALS_KEY, totals, Map.of()));
         }
-        if (event.data() instanceof BookAdded added) {
-            items.add(add(key(BOOKS, added.bookId()), Map.of(), Map.of("title", added.title())));
-        }
-        if (event.data() instanceof BookBorrowed borrowed) {
-            items.add(add(key(BOOKS, borrowed.bookId()), Map.of("borrowCount", 1L),
-                    Map.of("title", borrowed.bookTitle())));
-        }
+        borrowsByBook.forEach((bookId, borrows) -> items.add(add(key(BOOKS, bookId),
+                borrows == 0 ? Map.of() : Map.of("borrowCount", borrows), Map.of("title", titleByBook.get(bookId)))));
         return items;
     }
 

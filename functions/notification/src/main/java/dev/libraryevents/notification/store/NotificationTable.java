@@ -73,10 +73,10 @@ public final class NotificationTable {
         return List.of(TransactionItems.putIfAbsent(tableName, item), outbox.append(sent));
     }
 
+    /** Written once, by the user's UserRegistered. */
     public TransactWriteItem profile(String userId, String name, String email) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(Map.of(
-                Items.PARTITION_KEY, s("USER#" + userId), Items.SORT_KEY, s("PROFILE"), "name", s(name),
-                "email", s(email))).build()).build();
+        return TransactionItems.putIfAbsent(tableName, Map.of(Items.PARTITION_KEY, s("USER#" + userId),
+                Items.SORT_KEY, s("PROFILE"), "name", s(name), "email", s(email)));
     }
 
     public Optional<String> email(String userId) {
@@ -85,18 +85,12 @@ public final class NotificationTable {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("email").s());
     }
 
-    /** The sequence of the newest event applied to this loan, if any. */
-    public Optional<Long> loanSequence(String borrowingId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tableName)
-                .key(loanKey(borrowingId)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(item.get("sequence").n()));
-    }
-
     /**
-     * The loan as of event {@code sequence}, replacing only the version that was read ({@code previous}), so a
-     * late BookBorrowed can never reopen a loan whose BookReturned came first.
+     * The loan as of event {@code sequence}, written only over an older version (or none): one conditional put
+     * that a late BookBorrowed cannot win over the BookReturned that came first, and that a redelivery repeats
+     * without effect. No read, no transaction.
      */
-    public TransactWriteItem loan(ActiveLoan loan, boolean active, long sequence, Optional<Long> previous) {
+    public TransactWriteItem loan(ActiveLoan loan, boolean active, long sequence) {
         Map<String, AttributeValue> item = new HashMap<>(loanKey(loan.borrowingId()));
         item.put("borrowingId", s(loan.borrowingId()));
         item.put("userId", s(loan.userId()));
@@ -108,14 +102,11 @@ public final class NotificationTable {
             item.put(DUE_INDEX + "Pk", s("ACTIVE"));
             item.put(DUE_INDEX + "Sk", s(EventCodec.timestamp(loan.dueAt()) + "#" + loan.borrowingId()));
         }
-        return previous.isEmpty()
-                ? TransactionItems.putIfAbsent(tableName, item)
-                : TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
-                        .conditionExpression("#sequence = :previous")
-                        .expressionAttributeNames(Map.of("#sequence", "sequence"))
-                        .expressionAttributeValues(Map.of(":previous",
-                                AttributeValue.fromN(Long.toString(previous.get()))))
-                        .build()).build();
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
+                .conditionExpression("attribute_not_exists(pk) OR #sequence < :sequence")
+                .expressionAttributeNames(Map.of("#sequence", "sequence"))
+                .expressionAttributeValues(Map.of(":sequence", AttributeValue.fromN(Long.toString(sequence))))
+                .build()).build();
     }
 
     /** Active loans due at or before {@code limit}, overdue ones included. */

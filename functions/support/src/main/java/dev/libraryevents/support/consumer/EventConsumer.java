@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,8 +40,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * second event for a version already taken into account, a forged or re-sent copy with a new id, changes nothing
  * either. Effects whose writes are idempotent by themselves ({@link EventEffects#idempotentWrites()}) skip the
  * transaction, which costs twice the write units: the mark is put first, alone (a redelivery of the same event finds
- * its own mark and goes on, so it completes a partial write), then each write if absent. A message that is invalid
- * or whose effect cannot be written is reported alone in {@code batchItemFailures}; the rest of the batch commits.
+ * its own mark and goes on, so it completes a partial write), then each write under its own condition. Effects that
+ * combine ({@link EventEffects#combinesEffects()}, counters) commit the whole batch in one transaction: every
+ * event's mark and the summed writes; a mark found taken drops its event and the rest commits again. A message that
+ * is invalid or whose effect cannot be written is reported alone in {@code batchItemFailures} (with combined
+ * effects: every message of its transaction); the rest of the batch commits.
  * Marks are never expired, so a replay from the bus archive, however old, is a duplicate too.
  *
  * <p>The only writes are conditional puts plus the effects' own items, so a table whose consumer may only
@@ -51,6 +55,8 @@ public final class EventConsumer {
     public static final String PROCESSED_PREFIX = "PROCESSED#";
     private static final String SUMMARY_PREFIX = "SUMMARY#";
     private static final int MAX_ATTEMPTS = 10;
+    /** Events per combined transaction: with their marks and counters well within DynamoDB's 100 items. */
+    private static final int MAX_COMBINED = 40;
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -75,6 +81,19 @@ public final class EventConsumer {
     public SQSBatchResponse consume(SQSEvent batch, EventEffects effects, BatchSummary summary) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         List<EventEnvelope> processed = new ArrayList<>();
+        if (effects.combinesEffects()) {
+            applyCombined(batch, effects, failures, processed);
+        } else {
+            applyEach(batch, effects, failures, processed);
+        }
+        if (!processed.isEmpty() && summary != null) {
+            publishSummary(processed, summary);
+        }
+        return new SQSBatchResponse(failures);
+    }
+
+    private void applyEach(SQSEvent batch, EventEffects effects, List<SQSBatchResponse.BatchItemFailure> failures,
+                           List<EventEnvelope> processed) {
         for (SQSEvent.SQSMessage message : batch.getRecords()) {
             try {
                 EventEnvelope event = decode(message.getBody());
@@ -92,10 +111,80 @@ public final class EventConsumer {
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
-        if (!processed.isEmpty() && summary != null) {
-            publishSummary(processed, summary);
+    }
+
+    /** An event and the message that carried it. */
+    private record Delivery(EventEnvelope event, String messageId) {}
+
+    /**
+     * The batch's events committed together, {@link #MAX_COMBINED} at a time: their marks, each written only if
+     * absent, and their combined effects, in one transaction. A mark found taken (a duplicate) cancels it; that
+     * event is dropped and the others commit again. Two messages of the batch for one aggregate version are one.
+     */
+    private void applyCombined(SQSEvent batch, EventEffects effects,
+                               List<SQSBatchResponse.BatchItemFailure> failures, List<EventEnvelope> processed) {
+        Map<String, Delivery> byVersion = new LinkedHashMap<>();
+        for (SQSEvent.SQSMessage message : batch.getRecords()) {
+            try {
+                EventEnvelope event = decode(message.getBody());
+                Delivery first = byVersion.putIfAbsent(markKey(event), new Delivery(event, message.getMessageId()));
+                if (first != null) {
+                    dropped(event, Map.of("eventId", Items.s(first.event().eventId())));
+                }
+            } catch (InvalidEventException e) {
+                Log.warn("rejected an invalid event").with("messageId", message.getMessageId())
+                        .with("detail", e.getMessage()).write();
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            }
         }
-        return new SQSBatchResponse(failures);
+        List<Delivery> deliveries = new ArrayList<>(byVersion.values());
+        for (int from = 0; from < deliveries.size(); from += MAX_COMBINED) {
+            List<Delivery> group = new ArrayList<>(deliveries.subList(from,
+                    Math.min(deliveries.size(), from + MAX_COMBINED)));
+            try {
+                commitTogether(group, effects);
+                group.forEach(delivery -> {
+                    processed.add(delivery.event());
+                    effects.afterCommit(delivery.event());
+                });
+            } catch (SdkException | ConflictPersisted e) {
+                Log.warn("could not record a batch of events; they will be retried")
+                        .with("messageIds", group.stream().map(Delivery::messageId).toList().toString())
+                        .with("detail", e.getMessage()).write();
+                group.forEach(delivery -> failures.add(new SQSBatchResponse.BatchItemFailure(delivery.messageId())));
+            }
+        }
+    }
+
+    /** Commits the group's marks and combined effects; removes from {@code group} every event whose mark was taken. */
+    private void commitTogether(List<Delivery> group, EventEffects effects) {
+        for (int attempt = 1; !group.isEmpty(); attempt++) {
+            List<TransactWriteItem> items = new ArrayList<>();
+            for (Delivery delivery : group) {
+                items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                        .item(mark(delivery.event(), effects)).conditionExpression("attribute_not_exists(pk)")
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
+                        .build());
+            }
+            items.addAll(effects.combinedEffects(group.stream().map(Delivery::event).toList()));
+            try {
+                dynamoDb.transactWriteItems(r -> r.transactItems(items));
+                return;
+            } catch (TransactionCanceledException e) {
+                boolean markTaken = false;
+                for (int i = group.size() - 1; i >= 0; i--) {
+                    var reason = e.hasCancellationReasons() && i < e.cancellationReasons().size()
+                            ? e.cancellationReasons().get(i) : null;
+                    if (reason != null && "ConditionalCheckFailed".equals(reason.code())) {
+                        dropped(group.remove(i).event(), reason.item());
+                        markTaken = true;
+                    }
+                }
+                if (!markTaken && attempt >= MAX_ATTEMPTS) {
+                    throw new ConflictPersisted(e.getMessage());
+                }
+            }
+        }
     }
 
     /**
@@ -110,6 +199,9 @@ public final class EventConsumer {
             effects.effects(event);
             mark(event, effects);
             events.add(event);
+        }
+        if (effects.combinesEffects()) {
+            effects.combinedEffects(events);
         }
         if (summary != null) {
             summary.summarize(events).ifPresent(data -> outbox.append(EventEnvelope.create(data,
@@ -147,7 +239,7 @@ public final class EventConsumer {
     /** @return true if the event took effect now, false if it (or another event of its aggregate version) had */
     private boolean apply(EventEnvelope event, EventEffects effects) {
         if (effects.idempotentWrites()) {
-            return claimVersion(event, effects) && putEachIfAbsent(effects.effects(event));
+            return claimVersion(event, effects) && putEachConditionally(effects.effects(event));
         }
         for (int attempt = 1; ; attempt++) {
             List<TransactWriteItem> items = new ArrayList<>();
@@ -212,12 +304,12 @@ public final class EventConsumer {
     }
 
     /**
-     * Writes each put unless its item exists: a retry after a partial write completes it, and a duplicate changes
-     * nothing.
+     * Writes each put under its condition (its item absent, or older): a retry after a partial write completes it,
+     * and a duplicate changes nothing.
      *
      * @return whether the last put wrote its item, that is, whether this delivery is the first to finish
      */
-    private boolean putEachIfAbsent(List<TransactWriteItem> writes) {
+    private boolean putEachConditionally(List<TransactWriteItem> writes) {
         boolean lastWritten = false;
         for (TransactWriteItem write : writes) {
             Put put = write.put();

@@ -22,13 +22,27 @@ public interface EventEffects {
     default void afterCommit(EventEnvelope event) {}
 
     /**
-     * True when every write is a put-if-absent of an item keyed by the event itself, so that writing it again
-     * changes nothing. {@link EventConsumer} then puts the mark alone first and the writes one by one, without a
+     * True when every write is a conditional put that changes nothing when repeated: an item keyed by the event
+     * put if absent, or a version put only over an older one. {@link EventConsumer} then puts the mark alone first and the writes one by one, without a
      * transaction: half the write units or less. The last write must be the one whose presence means that all the
      * others were written: it alone tells a first delivery that completed from a redelivery.
      */
     default boolean idempotentWrites() {
         return false;
+    }
+
+    /**
+     * True when the writes of several events can be combined into fewer (counters summed): {@link EventConsumer}
+     * then commits a whole batch in one transaction, every event's mark and {@link #combinedEffects} together,
+     * instead of a transaction per event.
+     */
+    default boolean combinesEffects() {
+        return false;
+    }
+
+    /** The writes of {@code events} combined; by default simply each event's. */
+    default List<TransactWriteItem> combinedEffects(List<EventEnvelope> events) {
+        return events.stream().flatMap(event -> effects(event).stream()).toList();
     }
 
     /**
