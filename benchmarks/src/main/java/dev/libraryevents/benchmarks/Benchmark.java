@@ -88,11 +88,12 @@ public final class Benchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = repositoryRoot();
         try (Revision before = against == null ? null : Revision.build(root, against)) {
-            return run(root, settings(before));
+            return run(root, settings(before), before);
         }
     }
 
-    private int run(Path root, Settings settings) throws Exception {
+    /** @param before the revision to compare with, or null */
+    private int run(Path root, Settings settings, Revision before) throws Exception {
         Path work = root.resolve("target").resolve("benchmarks");
         Path logs = work.resolve("logs");
         deleteRecursively(logs);
@@ -133,9 +134,29 @@ public final class Benchmark implements Callable<Integer> {
             }
             report.throughput(runs, cloud.metering().memoryMb());
         }
+        if (before != null) {
+            int clients = settings.clients().get(settings.clients().size() - 1);
+            System.out.println("throughput of " + before.name() + "'s code: " + clients + " clients for "
+                    + settings.window().toSeconds() + " s ...");
+            report.throughputBefore(before, throughputOf(before.cloudAssembly(settings.template()), settings, logs,
+                    clients));
+        }
         Path written = report.write(settings.output());
         System.out.println("written: " + root.relativize(written.toAbsolutePath()));
         return 0; // main exits: ElasticMQ's actor system and DynamoDB Local's server may linger after their stop
+    }
+
+    /** A throughput run, and what it cost, on a local cloud of its own started from {@code template}. */
+    private static Throughput.Run throughputOf(Path template, Settings settings, Path logs, int clients)
+            throws Exception {
+        LocalCloud.Options options = new LocalCloud.Options(template, 0, 0, null, logs.resolveSibling("logs-before"),
+                settings.concurrency(), null);
+        try (LocalCloud cloud = LocalCloud.start(options);
+             SignInAccounts accounts = SignInAccounts.at(cloud.awsEndpoint(), cloud.stackName())) {
+            LibraryClient client = new LibraryClient(cloud.apiUrl(), accounts.add("benchmark-librarian@example.org",
+                    SignInAccounts.newPassword(), true));
+            return new Throughput(cloud, client).measure(clients, settings.window());
+        }
     }
 
     /**

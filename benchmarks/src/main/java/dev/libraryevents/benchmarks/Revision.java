@@ -3,6 +3,7 @@ package dev.libraryevents.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -85,6 +86,24 @@ final class Revision implements AutoCloseable {
         }
         throw new IllegalStateException(asset + " is a copy of none of " + jars.keySet()
                 + ": build (mvn package) and synthesize (npx cdk synth) this checkout again");
+    }
+
+    /**
+     * A copy of the cloud assembly {@code template} is in, every function's asset replaced by this revision's jar
+     * of the same service: this checkout's topology running the revision's code (what a change of code alone
+     * changes; the template's own changes are not in it).
+     */
+    Path cloudAssembly(Path template) throws IOException {
+        Path assembly = checkout.resolve("cdk.out.benchmark");
+        Files.createDirectories(assembly);
+        Files.copy(template, assembly.resolve(template.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        try (var files = Files.list(template.getParent())) {
+            for (Path asset : files.filter(f -> f.getFileName().toString().startsWith("asset.")).toList()) {
+                Files.copy(jarLike(asset), assembly.resolve(asset.getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return assembly.resolve(template.getFileName());
     }
 
     /** Removes the worktree. */

@@ -94,6 +94,14 @@ class UsageCountersTest {
     }
 
     @Test
+    void shouldPrimeTheBatchTransaction_withoutCountingAnything() {
+        new EventConsumer(DYNAMODB.client(), table, CODEC, clock).prime(SqsMessages.batch(List.of(
+                json(borrowed(uuid(), BOOK, "Dune")), json(borrowed(uuid(), uuid(), "Emma")))), counters, counters);
+
+        assertThat(DYNAMODB.client().scan(r -> r.tableName(table)).items()).isEmpty();
+    }
+
+    @Test
     void shouldReachTheSameReport_inEveryDeliveryOrder_withDuplicates() {
         String borrowingId = UUID.randomUUID().toString();
         EventEnvelope borrowed = borrowed(borrowingId, BOOK, "Dune");

@@ -11,10 +11,20 @@ public class LibraryApiHandler extends ApiHandler {
         this(Wiring.service(AwsClients.dynamoDb()));
     }
 
+    private final LibraryService library;
+
     public LibraryApiHandler(LibraryService library) {
         // Priming: reads of ids nothing has, a book the API refuses (400), a borrowing of a book no one has (404).
         super(LibraryRoutes.router(library), "GET /books/" + randomId(), "GET /users/" + randomId(),
                 "GET /borrowings/" + randomId(), "POST /books {\"title\":\"\"}",
                 "POST /borrowings {\"userId\":\"" + randomId() + "\",\"bookId\":\"" + randomId() + "\"}");
+        this.library = library;
+    }
+
+    /** The requests above, then the write path, which no request can reach without writing. */
+    @Override
+    protected void prime() {
+        super.prime();
+        library.primeWrites();
     }
 }

@@ -68,6 +68,11 @@ final class LibraryApi {
         return new LibraryApi(this, caller);
     }
 
+    /** What SnapStart runs before the snapshot. */
+    void prime() {
+        handler.prime();
+    }
+
     Response post(String path, String json) {
         return send("POST", path, "application/json", json, Map.of());
     }

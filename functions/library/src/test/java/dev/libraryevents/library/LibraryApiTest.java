@@ -18,6 +18,13 @@ class LibraryApiTest {
 
     private final LibraryApi api = new LibraryApi();
 
+    @Test
+    void shouldPrimeEveryRouteAndTheWritePath_withoutWritingAnything() {
+        api.prime();
+
+        assertThat(LibraryApi.DYNAMODB.client().scan(r -> r.tableName(api.table)).items()).isEmpty();
+    }
+
     @Nested
     class Books {
 

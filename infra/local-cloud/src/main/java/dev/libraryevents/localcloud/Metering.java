@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.DoubleAdder;
  * {@link #snapshot()}s and subtracts them.
  *
  * <p>Keys are {@code kind|subject|detail}: {@code request|caller|DynamoDB.TransactWriteItems},
- * {@code dynamodb.wru|caller}, {@code dynamodb.rru|caller}, {@code sqs|queue|ReceiveMessage} (and
+ * {@code dynamodb.wru|caller} (of which {@code dynamodb.wru.single|caller} outside transactions),
+ * {@code dynamodb.rru|caller}, {@code sqs|queue|ReceiveMessage} (and
  * {@code ReceiveMessage.empty}), {@code events.entries|caller}, {@code lambda.invocations|function},
  * {@code lambda.records|function}, {@code lambda.billedMs|function}, {@code lambda.singleRecordInvocations|function},
  * {@code lambda.singleRecordMs|function}.
@@ -117,6 +118,9 @@ public final class Metering {
         };
         if (writeUnits > 0) {
             add("dynamodb.wru|" + caller, writeUnits);
+            if (!operation.equals("TransactWriteItems")) {
+                add("dynamodb.wru.single|" + caller, writeUnits);
+            }
         }
         if (response != null) {
             JsonNode consumed = response.path("ConsumedCapacity");

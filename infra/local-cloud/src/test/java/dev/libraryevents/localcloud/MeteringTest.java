@@ -24,7 +24,8 @@ class MeteringTest {
                   {"ConditionCheck": {"TableName": "Library", "Key": {"pk": {"S": "EMAIL#1"}}}}]}
                 """.formatted(bigValue)), null);
 
-        assertThat(metering.snapshot()).containsEntry("dynamodb.wru|LibraryApi", 2.0 * (2 + 1 + 1));
+        assertThat(metering.snapshot()).containsEntry("dynamodb.wru|LibraryApi", 2.0 * (2 + 1 + 1))
+                .as("writes outside transactions, apart").doesNotContainKey("dynamodb.wru.single|LibraryApi");
     }
 
     @Test
@@ -36,7 +37,8 @@ class MeteringTest {
         metering.dynamoDb("AuditConsumer", "PutItem", json("""
                 {"TableName": "Audit", "Item": {"pk": {"S": "BOOK#1"}}}"""), null);
 
-        assertThat(metering.snapshot()).containsEntry("dynamodb.wru|AuditConsumer", 3.0);
+        assertThat(metering.snapshot()).containsEntry("dynamodb.wru|AuditConsumer", 3.0)
+                .containsEntry("dynamodb.wru.single|AuditConsumer", 3.0);
     }
 
     @Test

@@ -66,6 +66,20 @@ public final class LibraryTable {
         write(put(LibraryItems.book(book)), outbox.append(added));
     }
 
+    /**
+     * SnapStart's priming: {@link #addBook}'s transaction with a condition that cannot hold, so that it is
+     * cancelled and writes nothing.
+     */
+    public void primeAddBook(Book book, EventEnvelope added) {
+        try {
+            write(put(LibraryItems.book(book)), outbox.append(added),
+                    TransactionItems.conditionThatCannotHold(tableName));
+            throw new IllegalStateException("a priming transaction met a condition that cannot hold");
+        } catch (ConcurrentChange expected) {
+            // nothing was written
+        }
+    }
+
     public void register(User user, EventEnvelope registered) {
         write(put(LibraryItems.user(user)), put(LibraryItems.email(user.email(), user.userId())),
                 outbox.append(registered));

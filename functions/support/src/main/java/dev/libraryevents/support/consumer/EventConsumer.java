@@ -189,33 +189,48 @@ public final class EventConsumer {
 
     /**
      * SnapStart's priming: what {@link #consume} does with a batch short of committing it (decoding, validation,
-     * the effects' reads and writes to be, the summary's event), then a put whose condition cannot hold, so that
-     * the SDK's whole write path has run too. Writes nothing.
+     * the effects' reads and writes to be, the summary's event), then the writes themselves as the effects would
+     * make them, refused: a put whose condition cannot hold, or a transaction of the marks and effects that a
+     * condition on a key nothing has cancels. Writes nothing.
      */
     public void prime(SQSEvent batch, EventEffects effects, BatchSummary summary) {
         List<EventEnvelope> events = new ArrayList<>();
+        List<TransactWriteItem> writes = new ArrayList<>();
         for (SQSEvent.SQSMessage message : batch.getRecords()) {
             EventEnvelope event = decode(message.getBody());
-            effects.effects(event);
-            mark(event, effects);
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(mark(event, effects))
+                    .conditionExpression("attribute_not_exists(pk)").build()).build());
+            if (!effects.combinesEffects()) {
+                writes.addAll(effects.effects(event));
+            }
             events.add(event);
         }
         if (effects.combinesEffects()) {
-            effects.combinedEffects(events);
+            writes.addAll(effects.combinedEffects(events));
         }
         if (summary != null) {
             summary.summarize(events).ifPresent(data -> outbox.append(EventEnvelope.create(data,
                     summary.aggregateId(), 1, clock.instant().truncatedTo(ChronoUnit.MILLIS), "priming", null,
                     EventEnvelope.Actor.SYSTEM)));
         }
-        try {
-            dynamoDb.putItem(r -> r.tableName(tableName)
-                    .item(Map.of(Items.PARTITION_KEY, Items.s("PRIMING#" + UUID.randomUUID()),
-                            Items.SORT_KEY, Items.s("PRIMING")))
-                    .conditionExpression("attribute_exists(pk)"));
-            throw new IllegalStateException("a priming put found an item that cannot exist");
-        } catch (ConditionalCheckFailedException expected) {
-            // nothing was written
+        if (effects.idempotentWrites()) {
+            try {
+                dynamoDb.putItem(r -> r.tableName(tableName)
+                        .item(Map.of(Items.PARTITION_KEY, Items.s("PRIMING#" + UUID.randomUUID()),
+                                Items.SORT_KEY, Items.s("PRIMING")))
+                        .conditionExpression("attribute_exists(pk)"));
+                throw new IllegalStateException("a priming put found an item that cannot exist");
+            } catch (ConditionalCheckFailedException expected) {
+                // nothing was written
+            }
+        } else {
+            writes.add(TransactionItems.conditionThatCannotHold(tableName));
+            try {
+                dynamoDb.transactWriteItems(r -> r.transactItems(writes));
+                throw new IllegalStateException("a priming transaction met a condition that cannot hold");
+            } catch (TransactionCanceledException expected) {
+                // nothing was written
+            }
         }
     }
 
