@@ -100,6 +100,7 @@ public final class Benchmark implements Callable<Integer> {
         Files.createDirectories(settings.output());
         LocalCloud.Options options = new LocalCloud.Options(settings.template(), 0, 0, null, logs,
                 settings.concurrency(), null);
+        Path templateBefore = before == null ? null : before.cloudAssembly(settings.template());
         Report report = new Report(settings);
         try (LocalCloud cloud = LocalCloud.start(options)) {
             report.bootMillis(cloud.bootMillis());
@@ -138,8 +139,7 @@ public final class Benchmark implements Callable<Integer> {
             int clients = settings.clients().get(settings.clients().size() - 1);
             System.out.println("throughput of " + before.name() + "'s code: " + clients + " clients for "
                     + settings.window().toSeconds() + " s ...");
-            report.throughputBefore(before, throughputOf(before.cloudAssembly(settings.template()), settings, logs,
-                    clients));
+            report.throughputBefore(before, throughputOf(templateBefore, settings, logs, clients));
         }
         Path written = report.write(settings.output());
         System.out.println("written: " + root.relativize(written.toAbsolutePath()));

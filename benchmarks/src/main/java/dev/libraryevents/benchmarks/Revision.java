@@ -1,12 +1,16 @@
 package dev.libraryevents.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Another revision of this repository, checked out beside it (a git worktree under {@code target/benchmarks}) with
@@ -97,11 +101,16 @@ final class Revision implements AutoCloseable {
         Path assembly = checkout.resolve("cdk.out.benchmark");
         Files.createDirectories(assembly);
         Files.copy(template, assembly.resolve(template.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        try (var files = Files.list(template.getParent())) {
-            for (Path asset : files.filter(f -> f.getFileName().toString().startsWith("asset.")).toList()) {
-                Files.copy(jarLike(asset), assembly.resolve(asset.getFileName()),
-                        StandardCopyOption.REPLACE_EXISTING);
+        Set<String> assets = new TreeSet<>(); // the ones the template names: cdk.out keeps older syntheses' too
+        for (JsonNode resource : new ObjectMapper().readTree(template.toFile()).path("Resources")) {
+            String asset = resource.path("Metadata").path("aws:asset:path").asText("");
+            if (!asset.isEmpty()) {
+                assets.add(asset);
             }
+        }
+        for (String asset : assets) {
+            Files.copy(jarLike(template.resolveSibling(asset)), assembly.resolve(asset),
+                    StandardCopyOption.REPLACE_EXISTING);
         }
         return assembly.resolve(template.getFileName());
     }

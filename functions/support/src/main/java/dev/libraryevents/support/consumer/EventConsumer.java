@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -214,11 +213,10 @@ public final class EventConsumer {
                     EventEnvelope.Actor.SYSTEM)));
         }
         if (effects.idempotentWrites()) {
+            Put refused = TransactionItems.conditionThatCannotHold(tableName).put();
             try {
-                dynamoDb.putItem(r -> r.tableName(tableName)
-                        .item(Map.of(Items.PARTITION_KEY, Items.s("PRIMING#" + UUID.randomUUID()),
-                                Items.SORT_KEY, Items.s("PRIMING")))
-                        .conditionExpression("attribute_exists(pk)"));
+                dynamoDb.putItem(r -> r.tableName(refused.tableName()).item(refused.item())
+                        .conditionExpression(refused.conditionExpression()));
                 throw new IllegalStateException("a priming put found an item that cannot exist");
             } catch (ConditionalCheckFailedException expected) {
                 // nothing was written
