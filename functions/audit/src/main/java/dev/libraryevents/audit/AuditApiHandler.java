@@ -23,4 +23,11 @@ public class AuditApiHandler extends ApiHandler {
         super(AuditRoutes.router(queries, snapshots, clock), "GET /audit/borrowings/" + randomId(),
                 "GET /audit/users/" + randomId() + "/state", "GET /traces/" + randomId());
     }
+
+    /** The reads above find nothing; what the routes do with what they find is primed apart. */
+    @Override
+    protected void prime() {
+        super.prime();
+        AuditRoutes.primeRendering();
+    }
 }
