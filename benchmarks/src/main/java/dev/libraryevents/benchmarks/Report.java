@@ -343,10 +343,11 @@ final class Report {
                 runBefore.usageWorkflows()));
         md.append("| per workflow | before | after | after ÷ before |\n|---|---|---|---|\n");
         beforeAfterRow(md, "`TransactWriteItems`", transactionsPerWorkflow(runBefore), transactionsPerWorkflow(after));
-        for (String service : CostModel.SERVICES) {
-            beforeAfterRow(md, service + ": " + CostModel.WRU, usageBefore.byService().get(service)
-                    .getOrDefault(CostModel.WRU, 0.0), usageAfter.byService().get(service)
-                    .getOrDefault(CostModel.WRU, 0.0));
+        for (String item : List.of(CostModel.WRU, CostModel.INVOCATIONS, CostModel.ENTRIES)) {
+            for (String service : CostModel.SERVICES) {
+                beforeAfterRow(md, service + ": " + item, usageBefore.byService().get(service)
+                        .getOrDefault(item, 0.0), usageAfter.byService().get(service).getOrDefault(item, 0.0));
+            }
         }
         beforeAfterRow(md, CostModel.WRU, usageBefore.total(CostModel.WRU), usageAfter.total(CostModel.WRU));
         beforeAfterRow(md, CostModel.RRU, usageBefore.total(CostModel.RRU), usageAfter.total(CostModel.RRU));
