@@ -9,6 +9,7 @@ import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.User;
 import dev.libraryevents.library.domain.LendingRules;
+import dev.libraryevents.support.aws.Priming;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.outbox.Outbox;
 import java.util.ArrayList;
@@ -71,13 +72,7 @@ public final class LibraryTable {
      * cancelled and writes nothing.
      */
     public void primeAddBook(Book book, EventEnvelope added) {
-        try {
-            write(put(LibraryItems.book(book)), outbox.append(added),
-                    TransactionItems.conditionThatCannotHold(tableName));
-            throw new IllegalStateException("a priming transaction met a condition that cannot hold");
-        } catch (ConcurrentChange expected) {
-            // nothing was written
-        }
+        Priming.cancelledTransaction(dynamoDb, tableName, List.of(put(LibraryItems.book(book)), outbox.append(added)));
     }
 
     public void register(User user, EventEnvelope registered) {

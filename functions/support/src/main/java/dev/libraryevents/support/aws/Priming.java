@@ -1,9 +1,18 @@
 package dev.libraryevents.support.aws;
 
 import dev.libraryevents.support.logging.Log;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * SnapStart's priming: Lambda snapshots a published version once its init ends, and every cold start restores that
@@ -31,6 +40,41 @@ public final class Priming implements Resource {
         Priming priming = new Priming(prime);
         Core.getGlobalContext().register(priming);
         return priming;
+    }
+
+    /**
+     * Runs {@code items} in one transaction together with a condition that cannot hold, so that the transaction's
+     * whole path runs (marshalling, the call, its cancellation) and nothing is written.
+     */
+    public static void cancelledTransaction(DynamoDbClient dynamoDb, String tableName, List<TransactWriteItem> items) {
+        List<TransactWriteItem> cancelled = new ArrayList<>(items);
+        cancelled.add(TransactWriteItem.builder().put(refusedPut(tableName)).build());
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(cancelled));
+            throw new IllegalStateException("a priming transaction met a condition that cannot hold");
+        } catch (TransactionCanceledException expected) {
+            // nothing was written
+        }
+    }
+
+    /** A conditional put that cannot succeed: its condition is that a random new key exists already. */
+    public static void refusedPut(DynamoDbClient dynamoDb, String tableName) {
+        Put refused = refusedPut(tableName);
+        try {
+            dynamoDb.putItem(r -> r.tableName(refused.tableName()).item(refused.item())
+                    .conditionExpression(refused.conditionExpression()));
+            throw new IllegalStateException("a priming put found an item that cannot exist");
+        } catch (ConditionalCheckFailedException expected) {
+            // nothing was written
+        }
+    }
+
+    /** A put, not a {@code ConditionCheck}: the functions that write may put, and need no other permission. */
+    private static Put refusedPut(String tableName) {
+        return Put.builder().tableName(tableName)
+                .item(Map.of(Items.PARTITION_KEY, Items.s("PRIMING#" + UUID.randomUUID()),
+                        Items.SORT_KEY, Items.s("PRIMING")))
+                .conditionExpression("attribute_exists(pk)").build();
     }
 
     @Override

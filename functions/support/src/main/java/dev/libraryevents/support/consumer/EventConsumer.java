@@ -10,6 +10,7 @@ import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.InvalidEventException;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.aws.Items;
+import dev.libraryevents.support.aws.Priming;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.logging.Log;
 import dev.libraryevents.support.outbox.Outbox;
@@ -101,15 +102,21 @@ public final class EventConsumer {
                     effects.afterCommit(event);
                 }
             } catch (InvalidEventException e) {
-                Log.warn("rejected an invalid event").with("messageId", message.getMessageId())
-                        .with("detail", e.getMessage()).write();
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                rejected(message, e, failures);
             } catch (SdkException | ConflictPersisted e) {
                 Log.warn("could not record an event; it will be retried").with("messageId", message.getMessageId())
                         .with("detail", e.getMessage()).write();
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
+    }
+
+    /** An invalid message fails alone; after its receives it waits in the DLQ with its body intact. */
+    private static void rejected(SQSEvent.SQSMessage message, InvalidEventException e,
+                                 List<SQSBatchResponse.BatchItemFailure> failures) {
+        Log.warn("rejected an invalid event").with("messageId", message.getMessageId())
+                .with("detail", e.getMessage()).write();
+        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
     }
 
     /** An event and the message that carried it. */
@@ -131,9 +138,7 @@ public final class EventConsumer {
                     dropped(event, Map.of("eventId", Items.s(first.event().eventId())));
                 }
             } catch (InvalidEventException e) {
-                Log.warn("rejected an invalid event").with("messageId", message.getMessageId())
-                        .with("detail", e.getMessage()).write();
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                rejected(message, e, failures);
             }
         }
         List<Delivery> deliveries = new ArrayList<>(byVersion.values());
@@ -160,10 +165,7 @@ public final class EventConsumer {
         for (int attempt = 1; !group.isEmpty(); attempt++) {
             List<TransactWriteItem> items = new ArrayList<>();
             for (Delivery delivery : group) {
-                items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                        .item(mark(delivery.event(), effects)).conditionExpression("attribute_not_exists(pk)")
-                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
-                        .build());
+                items.add(markWrite(delivery.event(), effects));
             }
             items.addAll(effects.combinedEffects(group.stream().map(Delivery::event).toList()));
             try {
@@ -197,38 +199,19 @@ public final class EventConsumer {
         List<TransactWriteItem> writes = new ArrayList<>();
         for (SQSEvent.SQSMessage message : batch.getRecords()) {
             EventEnvelope event = decode(message.getBody());
-            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(mark(event, effects))
-                    .conditionExpression("attribute_not_exists(pk)").build()).build());
-            if (!effects.combinesEffects()) {
-                writes.addAll(effects.effects(event));
-            }
+            writes.add(markWrite(event, effects));
             events.add(event);
         }
-        if (effects.combinesEffects()) {
-            writes.addAll(effects.combinedEffects(events));
-        }
+        writes.addAll(effects.combinedEffects(events)); // each event's effects, unless they combine
         if (summary != null) {
             summary.summarize(events).ifPresent(data -> outbox.append(EventEnvelope.create(data,
                     summary.aggregateId(), 1, clock.instant().truncatedTo(ChronoUnit.MILLIS), "priming", null,
                     EventEnvelope.Actor.SYSTEM)));
         }
         if (effects.idempotentWrites()) {
-            Put refused = TransactionItems.conditionThatCannotHold(tableName).put();
-            try {
-                dynamoDb.putItem(r -> r.tableName(refused.tableName()).item(refused.item())
-                        .conditionExpression(refused.conditionExpression()));
-                throw new IllegalStateException("a priming put found an item that cannot exist");
-            } catch (ConditionalCheckFailedException expected) {
-                // nothing was written
-            }
+            Priming.refusedPut(dynamoDb, tableName);
         } else {
-            writes.add(TransactionItems.conditionThatCannotHold(tableName));
-            try {
-                dynamoDb.transactWriteItems(r -> r.transactItems(writes));
-                throw new IllegalStateException("a priming transaction met a condition that cannot hold");
-            } catch (TransactionCanceledException expected) {
-                // nothing was written
-            }
+            Priming.cancelledTransaction(dynamoDb, tableName, writes);
         }
     }
 
@@ -256,10 +239,7 @@ public final class EventConsumer {
         }
         for (int attempt = 1; ; attempt++) {
             List<TransactWriteItem> items = new ArrayList<>();
-            items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(mark(event, effects))
-                    .conditionExpression("attribute_not_exists(pk)")
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
-                    .build());
+            items.add(markWrite(event, effects));
             items.addAll(effects.effects(event));
             try {
                 dynamoDb.transactWriteItems(r -> r.transactItems(items));
@@ -274,6 +254,13 @@ public final class EventConsumer {
                 }
             }
         }
+    }
+
+    /** The mark in a transaction: put only if absent; a taken one comes back in the cancellation reason. */
+    private TransactWriteItem markWrite(EventEnvelope event, EventEffects effects) {
+        Put put = TransactionItems.putIfAbsent(tableName, mark(event, effects)).put();
+        return TransactWriteItem.builder().put(put.toBuilder()
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
     }
 
     private Map<String, AttributeValue> mark(EventEnvelope event, EventEffects effects) {
