@@ -242,16 +242,14 @@ final class Report {
         md.append("\n![throughput](benchmarks-throughput.svg)\n\n");
         Throughput.Run last = runs.get(runs.size() - 1);
         double requests = 0;
-        double transactions = 0;
         for (var counter : last.usage().entrySet()) {
             String[] key = counter.getKey().split("\\|");
             if (key[0].equals("request") && !key[1].equals("Benchmark") && key[2].startsWith("DynamoDB.")) {
                 requests += counter.getValue();
-                transactions += key[2].equals("DynamoDB.TransactWriteItems") ? counter.getValue() : 0;
             }
         }
         requests /= last.usageWorkflows();
-        transactions = transactionsPerWorkflow(last);
+        double transactions = transactionsPerWorkflow(last);
         md.append(String.format(Locale.ROOT, "What one workflow asks of the storage (metered in the %d-client run): "
                 + "%.1f DynamoDB requests, %.1f of them `TransactWriteItems`, from %.1f Lambda invocations. "
                 + "If transactions alone bounded it, the ceiling would be %.0f ÷ %.1f = %.1f workflows/s.%n%n",

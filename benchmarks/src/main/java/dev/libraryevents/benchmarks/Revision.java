@@ -1,16 +1,14 @@
 package dev.libraryevents.benchmarks;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.libraryevents.localcloud.CloudTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Another revision of this repository, checked out beside it (a git worktree under {@code target/benchmarks}) with
@@ -101,16 +99,11 @@ final class Revision implements AutoCloseable {
         Path assembly = checkout.resolve("cdk.out.benchmark");
         Files.createDirectories(assembly);
         Files.copy(template, assembly.resolve(template.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        Set<String> assets = new TreeSet<>(); // the ones the template names: cdk.out keeps older syntheses' too
-        for (JsonNode resource : new ObjectMapper().readTree(template.toFile()).path("Resources")) {
-            String asset = resource.path("Metadata").path("aws:asset:path").asText("");
-            if (!asset.isEmpty()) {
-                assets.add(asset);
-            }
-        }
-        for (String asset : assets) {
-            Files.copy(jarLike(template.resolveSibling(asset)), assembly.resolve(asset),
-                    StandardCopyOption.REPLACE_EXISTING);
+        CloudTemplate functions = CloudTemplate.read(template);
+        List<Path> assets = functions.ofType("AWS::Lambda::Function").keySet().stream().map(functions::assetOf)
+                .distinct().toList(); // functions built from one jar share its asset
+        for (Path asset : assets) {
+            Files.copy(jarLike(asset), assembly.resolve(asset.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
         return assembly.resolve(template.getFileName());
     }
