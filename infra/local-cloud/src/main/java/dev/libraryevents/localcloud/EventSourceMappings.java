@@ -2,6 +2,7 @@ package dev.libraryevents.localcloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -57,7 +58,7 @@ final class EventSourceMappings implements AutoCloseable {
                         .asInt(function.maxConcurrency());
                 threads = Math.max(1, Math.min(threads, function.maxConcurrency()));
                 poller = new SqsPoller(sqs.client(), sqs.queueUrl(source), sourceArn, function, settings,
-                        mapping.path("MaximumBatchingWindowInSeconds").asInt(0),
+                        Duration.ofSeconds(mapping.path("MaximumBatchingWindowInSeconds").asInt(0)),
                         responseTypes.contains("ReportBatchItemFailures"));
             } else {
                 List<String> filters = new ArrayList<>();

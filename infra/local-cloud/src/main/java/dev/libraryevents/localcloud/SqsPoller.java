@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -14,9 +17,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * An SQS event source mapping, run by as many threads as batches may be in flight at once: receive up to the
- * batch size (waiting up to the batching window), invoke, delete what succeeded. With ReportBatchItemFailures the
- * failed items stay; on a function error or timeout the whole batch stays. What stays becomes visible again after
+ * An SQS event source mapping, run by as many threads as batches may be in flight at once: gather a batch, invoke,
+ * delete what succeeded. As on AWS, a mapping with a batching window keeps receiving after the first message until
+ * the batch is full or the window has passed; without one, a batch is what one receive returns (at most 10). With
+ * ReportBatchItemFailures the failed items stay; on a function error or timeout the whole batch stays. What stays becomes visible again after
  * the queue's visibility timeout, and the queue's redrive policy moves it to the DLQ after maxReceiveCount
  * receives, exactly as on AWS.
  */
@@ -24,23 +28,32 @@ final class SqsPoller implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** SQS's most messages per receive. */
+    private static final int MAX_PER_RECEIVE = 10;
+    /** SQS's longest wait of a receive. */
+    private static final int MAX_WAIT_SECONDS = 20;
+    /** How long an idle poller's receive waits (a long poll): short, so that disabling or stopping acts soon. */
+    private static final int IDLE_WAIT_SECONDS = 1;
+    /** While a window is open but less than a second of it remains: the pause between short receives. */
+    private static final long SHORT_POLL_PAUSE_MILLIS = 20;
+
     private final SqsClient sqs;
     private final String queueUrl;
     private final String queueArn;
     private final Invocable function;
     private final EventSourceMapping mapping;
-    private final int waitSeconds;
+    private final Duration batchingWindow;
     private final boolean reportsItemFailures;
 
     /** @param mapping its settings; while it is disabled, messages wait in the queue */
     SqsPoller(SqsClient sqs, String queueUrl, String queueArn, Invocable function, EventSourceMapping mapping,
-              int waitSeconds, boolean reportsItemFailures) {
+              Duration batchingWindow, boolean reportsItemFailures) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
         this.function = function;
         this.mapping = mapping;
-        this.waitSeconds = waitSeconds;
+        this.batchingWindow = batchingWindow;
         this.reportsItemFailures = reportsItemFailures;
     }
 
@@ -52,9 +65,7 @@ final class SqsPoller implements Runnable {
                     Thread.sleep(200);
                     continue;
                 }
-                List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
-                        .maxNumberOfMessages(mapping.batchSize()).waitTimeSeconds(Math.max(1, waitSeconds))
-                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+                List<Message> messages = gather();
                 if (!messages.isEmpty()) {
                     deliver(messages);
                 }
@@ -69,6 +80,44 @@ final class SqsPoller implements Runnable {
         }
     }
 
+    /**
+     * A batch: what the first receive returns, then, while a batching window is open (from the first message) and
+     * the batch is not full, what further receives return. Without a window Lambda invokes with the first receive's
+     * messages, which is why a window of 0 keeps latency low and a window makes batches large.
+     */
+    private List<Message> gather() throws InterruptedException {
+        int batchSize = mapping.batchSize();
+        List<Message> batch = new ArrayList<>(receive(Math.min(batchSize, MAX_PER_RECEIVE), IDLE_WAIT_SECONDS));
+        if (batch.isEmpty() || batchingWindow.isZero()) {
+            return batch;
+        }
+        long closesAt = System.nanoTime() + batchingWindow.toNanos();
+        long remaining;
+        try {
+            while (batch.size() < batchSize && (remaining = closesAt - System.nanoTime()) > 0) {
+                // SQS waits whole seconds, 20 at most.
+                int waitSeconds = (int) Math.min(MAX_WAIT_SECONDS, TimeUnit.NANOSECONDS.toSeconds(remaining));
+                List<Message> more = receive(Math.min(batchSize - batch.size(), MAX_PER_RECEIVE), waitSeconds);
+                if (more.isEmpty() && waitSeconds == 0) {
+                    Thread.sleep(Math.min(SHORT_POLL_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(remaining) + 1));
+                }
+                batch.addAll(more);
+            }
+        } catch (InterruptedException e) {
+            handBack(batch);
+            throw e;
+        } catch (RuntimeException e) {
+            // A failed receive ends the gathering, not the batch: what came in goes to the function.
+            LocalCloud.log("sqs poller for " + function.name() + ": " + e.getMessage());
+        }
+        return batch;
+    }
+
+    private List<Message> receive(int atMost, int waitSeconds) {
+        return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(atMost).waitTimeSeconds(waitSeconds)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+    }
+
     private void deliver(List<Message> messages) throws InterruptedException {
         LocalFunction.Result result;
         try {
@@ -76,10 +125,7 @@ final class SqsPoller implements Runnable {
         } catch (java.util.concurrent.ExecutionException e) {
             return;
         } catch (InterruptedException e) {
-            // Stopping: hand the batch back at once rather than after the visibility timeout, so it can be saved.
-            sqs.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl).entries(messages.stream()
-                    .map(m -> ChangeMessageVisibilityBatchRequestEntry.builder().id(m.messageId())
-                            .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build()).toList()));
+            handBack(messages);
             throw e;
         }
         if (result.outcome() != LocalFunction.Outcome.SUCCESS) {
@@ -99,9 +145,27 @@ final class SqsPoller implements Runnable {
                 .map(message -> DeleteMessageBatchRequestEntry.builder().id(message.messageId())
                         .receiptHandle(message.receiptHandle()).build())
                 .toList();
-        if (!done.isEmpty()) {
-            sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(done));
+        for (List<DeleteMessageBatchRequestEntry> chunk : chunks(done)) {
+            sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(chunk));
         }
+    }
+
+    /** Stopping: the batch goes back at once rather than after the visibility timeout, so it can be saved. */
+    private void handBack(List<Message> messages) {
+        for (List<Message> chunk : chunks(messages)) {
+            sqs.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl).entries(chunk.stream()
+                    .map(m -> ChangeMessageVisibilityBatchRequestEntry.builder().id(m.messageId())
+                            .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build()).toList()));
+        }
+    }
+
+    /** SQS's batch requests take at most 10 entries; a gathered batch may hold more. */
+    private static <T> List<List<T>> chunks(List<T> items) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += MAX_PER_RECEIVE) {
+            chunks.add(items.subList(from, Math.min(items.size(), from + MAX_PER_RECEIVE)));
+        }
+        return chunks;
     }
 
     private JsonNode event(List<Message> messages) {

@@ -1,0 +1,157 @@
+package dev.libraryevents.localcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * The SQS mapping's batches on a real queue (ElasticMQ): without a batching window a batch is what one receive
+ * finds; with one, Lambda keeps gathering until the batch is full or the window has passed (AWS's semantics, which
+ * decide how many invocations, and so how many summaries and transactions, a consumer pays for). The function is
+ * scripted: it records the bodies of each batch it is given.
+ */
+class SqsPollerTest {
+
+    private static SqsEmulator sqs;
+    private String queueUrl;
+    private final List<Thread> pollers = new ArrayList<>();
+
+    /** Records each batch's bodies; every batch succeeds. */
+    private static final class Recording implements Invocable {
+        final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public String name() {
+            return "Recording";
+        }
+
+        @Override
+        public CompletableFuture<LocalFunction.Result> invoke(String payload, int records) {
+            List<String> bodies = new ArrayList<>();
+            try {
+                for (JsonNode record : CloudTemplate.JSON.readTree(payload).path("Records")) {
+                    bodies.add(record.path("body").asText());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            batches.add(bodies);
+            return CompletableFuture.completedFuture(new LocalFunction.Result(LocalFunction.Outcome.SUCCESS, "{}"));
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        sqs = new SqsEmulator(new Metering(), URI.create("http://127.0.0.1:4566"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        sqs.close();
+    }
+
+    @BeforeEach
+    void createQueue() {
+        queueUrl = sqs.client().createQueue(r -> r.queueName("Q" + UUID.randomUUID().toString().substring(0, 8)))
+                .queueUrl();
+    }
+
+    @AfterEach
+    void stopThePollers() throws InterruptedException {
+        for (Thread poller : pollers) {
+            poller.interrupt();
+            poller.join(10_000);
+        }
+    }
+
+    @Test
+    void shouldInvokeWithWhatOneReceiveFinds_withoutABatchingWindow() {
+        Recording function = new Recording();
+        poll(function, 10, Duration.ZERO);
+
+        send(IntStream.rangeClosed(1, 25).toArray());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered(function) == 25);
+        assertThat(function.batches.size()).isGreaterThanOrEqualTo(3); // a receive returns 10 at most
+        assertThat(function.batches).allSatisfy(batch -> assertThat(batch).hasSizeBetween(1, 10));
+        assertThat(queueDepth()).isZero();
+    }
+
+    @Test
+    void shouldGatherWhatArrivesWithinTheWindow_intoOneBatchOfMoreThanOneReceive() {
+        Recording function = new Recording();
+        poll(function, 100, Duration.ofSeconds(2));
+
+        send(1);
+        send(IntStream.rangeClosed(2, 25).toArray());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered(function) == 25);
+        assertThat(function.batches).hasSize(1);
+        assertThat(function.batches.get(0)).hasSize(25).contains("m1", "m25");
+        assertThat(queueDepth()).isZero();
+    }
+
+    @Test
+    void shouldInvokeAsSoonAsTheBatchIsFull_beforeTheWindowCloses() {
+        Recording function = new Recording();
+        poll(function, 12, Duration.ofSeconds(30));
+
+        send(IntStream.rangeClosed(1, 30).toArray());
+
+        // The window would hold a batch for 30 s; two full ones go at once, the last six wait.
+        await().atMost(Duration.ofSeconds(10)).until(() -> function.batches.size() == 2);
+        assertThat(function.batches).allSatisfy(batch -> assertThat(batch).hasSize(12));
+        await().atMost(Duration.ofSeconds(10)).until(() -> queueDepth() == 6);
+    }
+
+    private void poll(Invocable function, int batchSize, Duration window) {
+        EventSourceMapping mapping = new EventSourceMapping("Mapping", function.name(), SqsEmulator.queueArn(queueUrl),
+                true, batchSize, (int) window.toSeconds(), List.of("ReportBatchItemFailures"), null);
+        Thread poller = new Thread(new SqsPoller(sqs.client(), queueUrl, SqsEmulator.queueArn(queueUrl), function,
+                mapping, window, true), "test-poller");
+        poller.setDaemon(true);
+        poller.start();
+        pollers.add(poller);
+    }
+
+    private void send(int... numbers) {
+        for (int from = 0; from < numbers.length; from += 10) {
+            List<SendMessageBatchRequestEntry> entries = IntStream.range(from, Math.min(numbers.length, from + 10))
+                    .mapToObj(i -> SendMessageBatchRequestEntry.builder().id("e" + i).messageBody("m" + numbers[i])
+                            .build())
+                    .toList();
+            sqs.client().sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+        }
+    }
+
+    private static int delivered(Recording function) {
+        synchronized (function.batches) {
+            return function.batches.stream().mapToInt(List::size).sum();
+        }
+    }
+
+    /** Messages in the queue, visible or in flight: what the poller has not yet deleted. */
+    private int queueDepth() {
+        var attributes = sqs.client().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+}
