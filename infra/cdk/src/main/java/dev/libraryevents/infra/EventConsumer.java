@@ -28,16 +28,39 @@ public final class EventConsumer extends Construct {
     public static final int VISIBILITY_TIMEOUT_FACTOR = 6;
 
     /**
+     * How the queue's messages are handed to the function. Lambda invokes as soon as a receive returns messages
+     * unless there is a window: then it keeps gathering until the batch is full or the window has passed. A window
+     * buys fewer invocations, and fewer per-batch writes (summaries, transactions), with up to its length in latency.
+     *
+     * @param windowSeconds 0 to invoke at once; a batch of more than 10 needs a window (Lambda's rule)
+     */
+    public record Batching(int size, int windowSeconds) {
+        /** Invoke with what one receive returns: the least latency, for effects somebody waits to read. */
+        public static final Batching PROMPT = new Batching(10, 0);
+        /** Gather for a second, up to 100 messages: for effects nobody waits on, where batches save writes. */
+        public static final Batching GATHERED = new Batching(100, 1);
+
+        public Batching {
+            if (windowSeconds < 0 || windowSeconds > 300) {
+                throw new IllegalArgumentException("a batching window is 0 to 300 s, was " + windowSeconds);
+            }
+            int largest = windowSeconds == 0 ? 10 : 10_000;
+            if (size < 1 || size > largest) {
+                throw new IllegalArgumentException("batch size must be 1 to " + largest + " with a window of "
+                        + windowSeconds + " s, was " + size);
+            }
+        }
+    }
+
+    /**
      * @param tableActions the DynamoDB actions the consumer needs on its own table, and no more
      */
     public record Props(IEventBus bus, EventPattern pattern, Code code, String handler, ITable table,
-                        List<String> tableActions, Map<String, String> environment, int batchSize,
+                        List<String> tableActions, Map<String, String> environment, Batching batching,
                         Monitoring monitoring) {
         public Props {
             Objects.requireNonNull(pattern, "pattern");
-            if (batchSize < 1 || batchSize > 10) {
-                throw new IllegalArgumentException("batch size must be 1 to 10 for a standard queue, was " + batchSize);
-            }
+            Objects.requireNonNull(batching, "batching");
             if (tableActions.isEmpty()) {
                 throw new IllegalArgumentException("a consumer records its effects: name its table actions");
             }
@@ -73,8 +96,8 @@ public final class EventConsumer extends Construct {
                 .targets(List.of(new SqsQueue(queue)))
                 .build();
         function.addEventSource(SqsEventSource.Builder.create(queue)
-                .batchSize(props.batchSize())
-                .maxBatchingWindow(Duration.seconds(1))
+                .batchSize(props.batching().size())
+                .maxBatchingWindow(Duration.seconds(props.batching().windowSeconds()))
                 .reportBatchItemFailures(true)
                 .build());
         props.table().grant(function, props.tableActions().toArray(String[]::new));

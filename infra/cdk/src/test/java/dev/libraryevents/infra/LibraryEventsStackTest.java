@@ -1,6 +1,7 @@
 package dev.libraryevents.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -91,6 +92,30 @@ class LibraryEventsStackTest {
                 "StartingPosition", Match.anyValue(), "BisectBatchOnFunctionError", true,
                 "DestinationConfig", Match.objectLike(Map.of("OnFailure", Match.objectLike(Map.of(
                         "Destination", Match.anyValue())))))), 4);
+    }
+
+    @Test
+    void consumersWhoseEffectsAreReadAtOnceTakeTheirBatchAtOnce_analyticsGathersForASecond() {
+        Map<String, String> batching = new TreeMap<>();
+        for (JsonNode mapping : ofType("AWS::Lambda::EventSourceMapping").values()) {
+            String source = mapping.at("/Properties/EventSourceArn/Fn::GetAtt").path(0).asText();
+            if (source.contains("ConsumerQueue")) {
+                batching.put(source.substring(0, source.indexOf("ConsumerQueue")),
+                        mapping.at("/Properties/BatchSize").asInt() + " within "
+                                + mapping.at("/Properties/MaximumBatchingWindowInSeconds").asInt() + " s");
+            }
+        }
+        assertThat(batching).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "Notification", "10 within 0 s", "Audit", "10 within 0 s", "Analytics", "100 within 1 s"));
+    }
+
+    @Test
+    void aBatchOfMoreThanTenNeedsABatchingWindow() {
+        assertThat(new EventConsumer.Batching(10, 0).size()).isEqualTo(10);
+        assertThatThrownBy(() -> new EventConsumer.Batching(11, 0))
+                .hasMessageContaining("1 to 10 with a window of 0 s");
+        assertThatThrownBy(() -> new EventConsumer.Batching(10, 301))
+                .hasMessageContaining("0 to 300 s");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.libraryevents.localcloud;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -59,6 +60,21 @@ final class EventSourceMapping {
 
     int batchSize() {
         return batchSize;
+    }
+
+    /** How long a poller gathers records for one batch once the first has come (0: it invokes with the first). */
+    Duration batchingWindow() {
+        return Duration.ofSeconds(batchingWindowSeconds);
+    }
+
+    /** Lambda's rule: a batch of more than 10 records needs a batching window of at least a second. */
+    String refusedBatchSize(int size) {
+        if (size < 1 || size > 10_000) {
+            return "BatchSize must be between 1 and 10000";
+        }
+        return size > 10 && batchingWindowSeconds == 0
+                ? "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
+                : null;
     }
 
     /** @param newEnabled null to keep it; likewise the batch size */

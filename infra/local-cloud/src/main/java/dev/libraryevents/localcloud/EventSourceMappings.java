@@ -2,7 +2,6 @@ package dev.libraryevents.localcloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -58,7 +57,6 @@ final class EventSourceMappings implements AutoCloseable {
                         .asInt(function.maxConcurrency());
                 threads = Math.max(1, Math.min(threads, function.maxConcurrency()));
                 poller = new SqsPoller(sqs.client(), sqs.queueUrl(source), sourceArn, function, settings,
-                        Duration.ofSeconds(mapping.path("MaximumBatchingWindowInSeconds").asInt(0)),
                         responseTypes.contains("ReportBatchItemFailures"));
             } else {
                 List<String> filters = new ArrayList<>();

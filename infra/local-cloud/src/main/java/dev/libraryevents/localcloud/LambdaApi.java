@@ -96,8 +96,9 @@ final class LambdaApi {
                         authorize(call, "UpdateEventSourceMapping", mappingArn);
                         JsonNode update = CloudTemplate.JSON.readTree(call.body());
                         Integer batchSize = update.has("BatchSize") ? update.path("BatchSize").asInt() : null;
-                        if (batchSize != null && (batchSize < 1 || batchSize > 10_000)) {
-                            throw new InvalidParameter("BatchSize must be between 1 and 10000");
+                        String refused = batchSize == null ? null : found.refusedBatchSize(batchSize);
+                        if (refused != null) {
+                            throw new InvalidParameter(refused);
                         }
                         found.update(update.has("Enabled") ? update.path("Enabled").asBoolean() : null, batchSize);
                         LocalCloud.log("event source mapping " + found.logicalId() + ": "

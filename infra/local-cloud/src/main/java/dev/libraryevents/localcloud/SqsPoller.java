@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,18 +41,16 @@ final class SqsPoller implements Runnable {
     private final String queueArn;
     private final Invocable function;
     private final EventSourceMapping mapping;
-    private final Duration batchingWindow;
     private final boolean reportsItemFailures;
 
     /** @param mapping its settings; while it is disabled, messages wait in the queue */
     SqsPoller(SqsClient sqs, String queueUrl, String queueArn, Invocable function, EventSourceMapping mapping,
-              Duration batchingWindow, boolean reportsItemFailures) {
+              boolean reportsItemFailures) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
         this.function = function;
         this.mapping = mapping;
-        this.batchingWindow = batchingWindow;
         this.reportsItemFailures = reportsItemFailures;
     }
 
@@ -88,10 +85,10 @@ final class SqsPoller implements Runnable {
     private List<Message> gather() throws InterruptedException {
         int batchSize = mapping.batchSize();
         List<Message> batch = new ArrayList<>(receive(Math.min(batchSize, MAX_PER_RECEIVE), IDLE_WAIT_SECONDS));
-        if (batch.isEmpty() || batchingWindow.isZero()) {
+        if (batch.isEmpty() || mapping.batchingWindow().isZero()) {
             return batch;
         }
-        long closesAt = System.nanoTime() + batchingWindow.toNanos();
+        long closesAt = System.nanoTime() + mapping.batchingWindow().toNanos();
         long remaining;
         try {
             while (batch.size() < batchSize && (remaining = closesAt - System.nanoTime()) > 0) {

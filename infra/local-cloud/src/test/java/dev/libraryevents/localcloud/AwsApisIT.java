@@ -81,17 +81,24 @@ class AwsApisIT {
     }
 
     @Test
-    void shouldChangeAMappingsBatchSize() {
+    void shouldChangeAMappingsBatchSize_butNotAboveTenWithoutABatchingWindow() {
         String consumer = deployment.function("AnalyticsConsumerFunction");
-        String uuid = deployment.lambda.listEventSourceMappings(r -> r.functionName(consumer)).eventSourceMappings()
-                .get(0).uuid();
+        var mapping = deployment.lambda.listEventSourceMappings(r -> r.functionName(consumer)).eventSourceMappings()
+                .get(0);
+        assertThat(mapping.batchSize()).isEqualTo(100);
+        assertThat(mapping.maximumBatchingWindowInSeconds()).isEqualTo(1);
         try {
-            assertThat(deployment.lambda.updateEventSourceMapping(r -> r.uuid(uuid).batchSize(5)).batchSize())
-                    .isEqualTo(5);
-            assertThat(deployment.lambda.getEventSourceMapping(r -> r.uuid(uuid)).batchSize()).isEqualTo(5);
+            assertThat(deployment.lambda.updateEventSourceMapping(r -> r.uuid(mapping.uuid()).batchSize(5))
+                    .batchSize()).isEqualTo(5);
+            assertThat(deployment.lambda.getEventSourceMapping(r -> r.uuid(mapping.uuid())).batchSize()).isEqualTo(5);
         } finally {
-            deployment.lambda.updateEventSourceMapping(r -> r.uuid(uuid).batchSize(10));
+            deployment.lambda.updateEventSourceMapping(r -> r.uuid(mapping.uuid()).batchSize(mapping.batchSize()));
         }
+        String audit = deployment.lambda.listEventSourceMappings(r -> r.functionName(
+                deployment.function("AuditConsumerFunction"))).eventSourceMappings().get(0).uuid();
+        assertThatThrownBy(() -> deployment.lambda.updateEventSourceMapping(r -> r.uuid(audit).batchSize(11)))
+                .isInstanceOf(InvalidParameterValueException.class)
+                .hasMessageContaining("batch window");
     }
 
     @Test

@@ -124,7 +124,7 @@ class SqsPollerTest {
         EventSourceMapping mapping = new EventSourceMapping("Mapping", function.name(), SqsEmulator.queueArn(queueUrl),
                 true, batchSize, (int) window.toSeconds(), List.of("ReportBatchItemFailures"), null);
         Thread poller = new Thread(new SqsPoller(sqs.client(), queueUrl, SqsEmulator.queueArn(queueUrl), function,
-                mapping, window, true), "test-poller");
+                mapping, true), "test-poller");
         poller.setDaemon(true);
         poller.start();
         pollers.add(poller);
