@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class UsageCountersTest {
 
@@ -84,13 +85,29 @@ class UsageCountersTest {
         deliver(List.of(json(counted), json(first), json(first), json(second), json(forged)));
 
         assertThat(consumerRequests).as("the batch's marks and counters, cancelled by the duplicate's mark, then "
-                + "again without it; then the summary's number and row").containsExactlyInAnyOrderEntriesOf(
-                Map.of("TransactWriteItems", 3, "Query", 1));
+                + "again without it; then the newest summary's number, and the summary's row")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("TransactWriteItems", 2, "Query", 1, "PutItem", 1));
         assertThat(counters.report().totals().borrowings()).isEqualTo(3);
         assertThat(counters.report().popularBooks()).singleElement()
                 .extracting(UsageReport.PopularBook::borrowCount).isEqualTo(3L);
         assertThat(summaries()).extracting(summary -> ((EventData.AnalyticsUpdated) summary.data()).eventsProcessed())
                 .containsExactly(1, 2);
+    }
+
+    @Test
+    void shouldNumberSummariesOnFromTheNewestKeptRow_orFromAnOldNumberingRow() {
+        // A table written when summaries were numbered by SUMMARY# rows, its summary outbox rows since expired.
+        DYNAMODB.client().putItem(r -> r.tableName(table).item(Map.of("pk", AttributeValue.fromS("SUMMARY#usage"),
+                "sk", AttributeValue.fromS(String.format("%019d", 41)), "eventId", AttributeValue.fromS(uuid()))));
+
+        deliver(List.of(json(borrowed(uuid(), BOOK, "Dune"))));
+        deliver(List.of(json(borrowed(uuid(), BOOK, "Dune"))));
+
+        assertThat(summaries()).extracting(EventEnvelope::sequence).containsExactly(42L, 43L);
+        assertThat(DYNAMODB.client().scanPaginator(r -> r.tableName(table)).items().stream()
+                .filter(item -> item.get("pk").s().startsWith(Outbox.ROW_PREFIX)))
+                .as("kept: the newest tells the next number").allSatisfy(row ->
+                        assertThat(row).doesNotContainKey(Outbox.EXPIRES_AT));
     }
 
     @Test

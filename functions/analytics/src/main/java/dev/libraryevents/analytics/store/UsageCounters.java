@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * METRICS   TOTALS     one counter per attribute (booksAdded, borrowings, loanMillis, …)
  * BOOKS     {bookId}   title and borrowCount
  * </pre>
- * plus the consumer's dedupe marks, summary numbers and outbox rows (see EventConsumer and Outbox).
+ * plus the consumer's dedupe marks and outbox rows, summaries among them (see EventConsumer and Outbox).
  */
 public final class UsageCounters implements EventEffects, BatchSummary {
 

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {ENTITY}#{id}                               {occurredAt}#{eventId}   the entity's trail, oldest first in key order
  * SNAPSHOT#{id}                               SNAPSHOT                 a rebuilt state of the whole system (API)
  * </pre>
- * plus the consumer's summary numbers and outbox rows (see EventConsumer and Outbox). Every row holds the whole
+ * plus the consumer's outbox rows, summaries among them (see EventConsumer and Outbox). Every row holds the whole
  * event as JSON in {@code event}, so that a trail or a trace reads it back from the one row.
  */
 public final class AuditItems {

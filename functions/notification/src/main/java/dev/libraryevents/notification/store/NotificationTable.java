@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * USER#{userId}        NOTIFICATION#{createdAt}#{id}        the inbox, newest last in key order
  * LOAN#{borrowingId}   LOAN                                 the loan as of its highest sequence seen
  * REMINDER#{id}#{day}  REMINDER                             a reminder was sent for this loan that day
- * PROCESSED#{aggregateType}#{aggregateId}#{sequence}, SUMMARY#…, OUTBOX#…   see EventConsumer and Outbox
+ * PROCESSED#{aggregateType}#{aggregateId}#{sequence}, OUTBOX#…              see EventConsumer and Outbox
  * </pre>
  * Index {@code byDue} ({@code byDuePk} = ACTIVE, {@code byDueSk} = dueAt#borrowingId) holds only active loans:
  * the attributes are left out once a loan is returned, so the daily reminder run reads just what is out.

@@ -53,7 +53,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 public final class EventConsumer {
 
     public static final String PROCESSED_PREFIX = "PROCESSED#";
-    private static final String SUMMARY_PREFIX = "SUMMARY#";
+    /** Where summaries were numbered before they were kept outbox rows; read, never written. */
+    private static final String LEGACY_SUMMARY_PREFIX = "SUMMARY#";
     private static final int MAX_ATTEMPTS = 10;
     /** Events per combined transaction: with their marks and counters well within DynamoDB's 100 items. */
     private static final int MAX_COMBINED = 40;
@@ -204,7 +205,7 @@ public final class EventConsumer {
         }
         writes.addAll(effects.combinedEffects(events)); // each event's effects, unless they combine
         if (summary != null) {
-            summary.summarize(events).ifPresent(data -> outbox.append(EventEnvelope.create(data,
+            summary.summarize(events).ifPresent(data -> outbox.appendKept(EventEnvelope.create(data,
                     summary.aggregateId(), 1, clock.instant().truncatedTo(ChronoUnit.MILLIS), "priming", null,
                     EventEnvelope.Actor.SYSTEM)));
         }
@@ -317,12 +318,7 @@ public final class EventConsumer {
                 throw new IllegalStateException("idempotent effects are conditional puts only");
             }
             try {
-                dynamoDb.putItem(r -> r.tableName(put.tableName()).item(put.item())
-                        .conditionExpression(put.conditionExpression())
-                        .expressionAttributeNames(put.hasExpressionAttributeNames() ? put.expressionAttributeNames()
-                                : null)
-                        .expressionAttributeValues(put.hasExpressionAttributeValues()
-                                ? put.expressionAttributeValues() : null));
+                putAlone(put);
                 lastWritten = true;
             } catch (ConditionalCheckFailedException alreadyWritten) {
                 lastWritten = false;
@@ -331,9 +327,18 @@ public final class EventConsumer {
         return lastWritten;
     }
 
+    /** A transaction's put as a request of its own, condition and all. */
+    private void putAlone(Put put) {
+        dynamoDb.putItem(r -> r.tableName(put.tableName()).item(put.item())
+                .conditionExpression(put.conditionExpression())
+                .expressionAttributeNames(put.hasExpressionAttributeNames() ? put.expressionAttributeNames() : null)
+                .expressionAttributeValues(put.hasExpressionAttributeValues() ? put.expressionAttributeValues()
+                        : null));
+    }
+
     /**
-     * Summaries are numbered per service by appending {@code SUMMARY#<aggregate>/<sequence>} rows; two consumers
-     * that pick the same number collide on the row and the loser retries with the next.
+     * A summary is one outbox row, put alone if absent and kept ({@link Outbox#appendKept}); its number is the
+     * newest row's plus one. Two consumers that pick the same number collide on the row; the loser reads again.
      */
     private void publishSummary(List<EventEnvelope> processed, BatchSummary summary) {
         Optional<EventData> data = summary.summarize(processed);
@@ -341,21 +346,16 @@ public final class EventConsumer {
             return;
         }
         EventEnvelope first = processed.get(0);
-        String partition = SUMMARY_PREFIX + summary.aggregateId();
+        String partition = Outbox.partitionOf(data.get().type().aggregateType(), summary.aggregateId());
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            long sequence = lastSummarySequence(partition) + 1;
+            long sequence = lastSummarySequence(partition, summary) + 1;
             EventEnvelope event = EventEnvelope.create(data.get(), summary.aggregateId(), sequence,
                     clock.instant().truncatedTo(ChronoUnit.MILLIS), first.correlationId(), first.eventId(),
                     EventEnvelope.Actor.SYSTEM);
             try {
-                dynamoDb.transactWriteItems(r -> r.transactItems(
-                        TransactionItems.putIfAbsent(tableName, Map.of(
-                                Items.PARTITION_KEY, Items.s(partition),
-                                Items.SORT_KEY, Items.s(String.format("%019d", sequence)),
-                                "eventId", Items.s(event.eventId()))),
-                        outbox.append(event)));
+                putAlone(outbox.appendKept(event).put());
                 return;
-            } catch (TransactionCanceledException e) {
+            } catch (ConditionalCheckFailedException e) {
                 // another instance took this number: read again
             }
         }
@@ -364,14 +364,23 @@ public final class EventConsumer {
                 .eventId(first.eventId()).with("detail", partition + ", batch of " + processed.size()).write();
     }
 
-    private long lastSummarySequence(String partition) {
+    /**
+     * The newest summary's number. A table written before summaries were kept outbox rows numbered them in
+     * {@code SUMMARY#<aggregate>} rows instead, and its summary outbox rows expire: while no kept row exists, the
+     * old numbering row says where to go on, so that no number is used twice.
+     */
+    private long lastSummarySequence(String partition, BatchSummary summary) {
+        long last = lastSortKey(partition);
+        return last > 0 ? last : lastSortKey(LEGACY_SUMMARY_PREFIX + summary.aggregateId());
+    }
+
+    private long lastSortKey(String partition) {
         QueryResponse last = dynamoDb.query(r -> r.tableName(tableName)
                 .keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", Items.s(partition)))
                 .scanIndexForward(false).limit(1).consistentRead(true));
         return last.items().isEmpty() ? 0 : Long.parseLong(last.items().get(0).get(Items.SORT_KEY).s());
     }
-
 
     /** An effect kept losing races for the same items; the message is retried later. */
     private static final class ConflictPersisted extends RuntimeException {

@@ -7,6 +7,7 @@ import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.aws.TransactionItems;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -36,15 +37,33 @@ public final class Outbox {
         this.codec = codec;
     }
 
+    /** The partition of an aggregate's outbox rows; their sort key is the sequence, so the newest is last. */
+    public static String partitionOf(String aggregateType, String aggregateId) {
+        return ROW_PREFIX + aggregateType + "#" + aggregateId;
+    }
+
     /** @throws dev.libraryevents.events.InvalidEventException if the event breaks its schema: it never reaches a row */
     public TransactWriteItem append(EventEnvelope event) {
-        Map<String, AttributeValue> row = Map.of(
-                Items.PARTITION_KEY, s(ROW_PREFIX + event.aggregateType() + "#" + event.aggregateId()),
+        Map<String, AttributeValue> row = new HashMap<>(keptRow(event));
+        row.put(EXPIRES_AT, Items.epochSeconds(event.occurredAt().plus(RETENTION)));
+        return TransactionItems.putIfAbsent(tableName, row);
+    }
+
+    /**
+     * The row of an event that nothing else numbers (a consumer's per-batch summary): written alone, if absent,
+     * and never expired, so that the aggregate's newest row always tells the next number; two writers that pick
+     * the same number collide on it. One put instead of a transaction of a numbering row and an outbox row.
+     */
+    public TransactWriteItem appendKept(EventEnvelope event) {
+        return TransactionItems.putIfAbsent(tableName, keptRow(event));
+    }
+
+    private Map<String, AttributeValue> keptRow(EventEnvelope event) {
+        return Map.of(
+                Items.PARTITION_KEY, s(partitionOf(event.aggregateType(), event.aggregateId())),
                 Items.SORT_KEY, s(String.format("%019d", event.sequence())),
                 "eventId", s(event.eventId()),
                 "eventType", s(event.eventType().wireName()),
-                EVENT, s(codec.encodeValidated(event)),
-                EXPIRES_AT, Items.epochSeconds(event.occurredAt().plus(RETENTION)));
-        return TransactionItems.putIfAbsent(tableName, row);
+                EVENT, s(codec.encodeValidated(event)));
     }
 }
