@@ -29,6 +29,11 @@ public class ReminderHandler extends JsonHandler<JsonNode, Map<String, Integer>>
     }
 
     @Override
+    protected Map<String, Integer> sampleAnswer() {
+        return Map.of("sent", 0);
+    }
+
+    @Override
     public Map<String, Integer> handleRequest(JsonNode scheduledEvent, Context context) {
         return Map.of("sent", notifications.sendReminders());
     }

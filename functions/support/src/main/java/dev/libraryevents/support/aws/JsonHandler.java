@@ -37,7 +37,10 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     private final Class<I> eventType;
     @SuppressWarnings("unused") // held: CRaC contexts hold their resources weakly
-    private final Priming priming = Priming.register(this::prime);
+    private final Priming priming = Priming.register(() -> {
+        prime();
+        primeAnswer();
+    });
 
     protected JsonHandler(Class<I> eventType) {
         this.eventType = eventType;
@@ -50,6 +53,15 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
      * the snapshot. None by default.
      */
     protected void prime() {}
+
+    /**
+     * For priming: an answer shaped like a real one, written to nowhere after {@link #prime()} so that the first
+     * real answer finds its serializers built (list an item in every list: an empty list builds no serializer for
+     * its elements). Null when {@code prime} already wrote one (through {@link #handleCanned}).
+     */
+    protected O sampleAnswer() {
+        return null;
+    }
 
     /** Lambda's event JSON as the runtime would hand it over, mapped as every real event is. */
     protected final I canned(String eventJson) {
@@ -73,5 +85,17 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         EVENTS.writeValue(output, handleRequest(EVENTS.readValue(input, eventType), context));
+    }
+
+    private void primeAnswer() {
+        O sample = sampleAnswer();
+        if (sample == null) {
+            return;
+        }
+        try {
+            EVENTS.writeValue(OutputStream.nullOutputStream(), sample);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

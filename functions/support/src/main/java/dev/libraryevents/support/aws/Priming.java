@@ -26,6 +26,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 public final class Priming implements Resource {
 
+    /** Where Lambda's Java runtime puts the invocation's X-Ray trace header, and the AWS SDK looks for it. */
+    private static final String TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";
+
     private final Runnable prime;
 
     private Priming(Runnable prime) {
@@ -80,12 +83,22 @@ public final class Priming implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         long started = System.nanoTime();
+        // During an invocation Lambda's runtime sets the X-Ray trace header, and the SDK copies it onto each
+        // request: set one while priming, so that that path is in the snapshot too.
+        String traceHeader = System.getProperty(TRACE_HEADER_PROPERTY);
+        System.setProperty(TRACE_HEADER_PROPERTY, "Root=1-00000000-000000000000000000000000;Sampled=0");
         try {
             prime.run();
             Log.info("primed for the snapshot")
                     .with("durationMs", Long.toString((System.nanoTime() - started) / 1_000_000)).write();
         } catch (RuntimeException e) {
             Log.warn("priming failed; the snapshot is taken without it").with("detail", e.toString()).write();
+        } finally {
+            if (traceHeader == null) {
+                System.clearProperty(TRACE_HEADER_PROPERTY);
+            } else {
+                System.setProperty(TRACE_HEADER_PROPERTY, traceHeader);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.aws.CannedEvents;
 import dev.libraryevents.support.aws.JsonHandler;
+import java.util.List;
 
 /** Every consumer function's Lambda entry: an SQS batch through {@link EventConsumer} to a service's effects. */
 public abstract class ConsumerHandler extends JsonHandler<SQSEvent, SQSBatchResponse> {
@@ -31,5 +32,10 @@ public abstract class ConsumerHandler extends JsonHandler<SQSEvent, SQSBatchResp
     protected void prime() {
         consumer.prime(canned(CannedEvents.sqsBatch(CannedEvents.bookBorrowed(), EventCodec.shared())), effects,
                 summary);
+    }
+
+    @Override
+    protected SQSBatchResponse sampleAnswer() {
+        return new SQSBatchResponse(List.of(new SQSBatchResponse.BatchItemFailure("priming")));
     }
 }
