@@ -4,7 +4,8 @@ import software.amazon.awscdk.Duration;
 
 /**
  * Memory and timeout by role rather than by number at each function. Java functions get more CPU with more memory,
- * which matters most on a cold start; consumers get time for a batch of ten, each a DynamoDB transaction.
+ * which matters most on a cold start; consumers get time for their largest batch (100 events for Analytics, summed
+ * into a few transactions; 10 for the others, a few conditional puts each).
  */
 public enum Sizing {
     API(1024, Duration.seconds(10)),
