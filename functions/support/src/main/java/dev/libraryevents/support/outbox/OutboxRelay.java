@@ -74,20 +74,22 @@ public final class OutboxRelay {
     }
 
     /**
-     * SnapStart's priming: what {@link #relay} does with a batch short of publishing it, then a PutEvents whose one
-     * entry, of the service's own {@code source}, the bus refuses (its detail is not JSON), so that the SDK's whole
-     * path has run too. Puts nothing on the bus.
+     * SnapStart's priming: what {@link #relay} does with a batch short of publishing it, then the same PutEvents
+     * call with one entry, of the service's own {@code source}, that the bus refuses (its detail is not JSON), so
+     * that the SDK's whole path and the reading of its answer have run too. Puts nothing on the bus.
      */
     public void prime(List<DynamodbStreamRecord> records, String source) {
+        List<Pending> pending = new ArrayList<>();
         for (DynamodbStreamRecord record : records) {
             String json = outboxEvent(record);
             if (json != null) {
-                toPending(record.getDynamodb().getSequenceNumber(), json);
+                pending.add(toPending(record.getDynamodb().getSequenceNumber(), json));
             }
         }
-        PutEventsResponse response = eventBridge.putEvents(request -> request.entries(PutEventsRequestEntry.builder()
-                .eventBusName(busName).source(source).detailType("Priming").detail("not JSON: refused").build()));
-        if (response.failedEntryCount() != 1) {
+        calls(pending);
+        PutEventsRequestEntry refused = PutEventsRequestEntry.builder().eventBusName(busName).source(source)
+                .detailType("Priming").detail("not JSON: refused").build();
+        if (put(List.of(new Pending("priming", refused, entrySize(refused)))).size() != 1) {
             throw new IllegalStateException("the bus took a priming entry it should have refused");
         }
     }
