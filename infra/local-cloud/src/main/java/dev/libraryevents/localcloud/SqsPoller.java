@@ -29,10 +29,8 @@ final class SqsPoller implements Runnable {
 
     /** SQS's most messages per receive. */
     private static final int MAX_PER_RECEIVE = 10;
-    /** SQS's longest wait of a receive. */
-    private static final int MAX_WAIT_SECONDS = 20;
-    /** How long an idle poller's receive waits (a long poll): short, so that disabling or stopping acts soon. */
-    private static final int IDLE_WAIT_SECONDS = 1;
+    /** How long a receive waits (a long poll): short, so that disabling or stopping acts soon. */
+    private static final int RECEIVE_WAIT_SECONDS = 1;
     /** While a window is open but less than a second of it remains: the pause between short receives. */
     private static final long SHORT_POLL_PAUSE_MILLIS = 20;
 
@@ -84,7 +82,7 @@ final class SqsPoller implements Runnable {
      */
     private List<Message> gather() throws InterruptedException {
         int batchSize = mapping.batchSize();
-        List<Message> batch = new ArrayList<>(receive(Math.min(batchSize, MAX_PER_RECEIVE), IDLE_WAIT_SECONDS));
+        List<Message> batch = new ArrayList<>(receive(Math.min(batchSize, MAX_PER_RECEIVE), RECEIVE_WAIT_SECONDS));
         if (batch.isEmpty() || mapping.batchingWindow().isZero()) {
             return batch;
         }
@@ -92,8 +90,11 @@ final class SqsPoller implements Runnable {
         long remaining;
         try {
             while (batch.size() < batchSize && (remaining = closesAt - System.nanoTime()) > 0) {
-                // SQS waits whole seconds, 20 at most.
-                int waitSeconds = (int) Math.min(MAX_WAIT_SECONDS, TimeUnit.NANOSECONDS.toSeconds(remaining));
+                if (Thread.interrupted()) { // a blocked receive does not see it: look between receives
+                    throw new InterruptedException();
+                }
+                // SQS waits whole seconds; a second at most, so that stopping is noticed within one.
+                int waitSeconds = (int) Math.min(RECEIVE_WAIT_SECONDS, TimeUnit.NANOSECONDS.toSeconds(remaining));
                 List<Message> more = receive(Math.min(batchSize - batch.size(), MAX_PER_RECEIVE), waitSeconds);
                 if (more.isEmpty() && waitSeconds == 0) {
                     Thread.sleep(Math.min(SHORT_POLL_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(remaining) + 1));
