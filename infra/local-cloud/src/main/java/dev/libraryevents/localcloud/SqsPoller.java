@@ -19,16 +19,16 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * An SQS event source mapping, run by as many threads as batches may be in flight at once: gather a batch, invoke,
  * delete what succeeded. As on AWS, a mapping with a batching window keeps receiving after the first message until
  * the batch is full or the window has passed; without one, a batch is what one receive returns (at most 10). With
- * ReportBatchItemFailures the failed items stay; on a function error or timeout the whole batch stays. What stays becomes visible again after
- * the queue's visibility timeout, and the queue's redrive policy moves it to the DLQ after maxReceiveCount
- * receives, exactly as on AWS.
+ * ReportBatchItemFailures the failed items stay; on a function error or timeout the whole batch stays. What stays
+ * becomes visible again after the queue's visibility timeout, and the queue's redrive policy moves it to the DLQ
+ * after maxReceiveCount receives, exactly as on AWS.
  */
 final class SqsPoller implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** SQS's most messages per receive. */
-    private static final int MAX_PER_RECEIVE = 10;
+    /** SQS's most messages per receive, and most entries per batch request (delete, change visibility). */
+    private static final int MAX_PER_REQUEST = 10;
     /** How long a receive waits (a long poll): short, so that disabling or stopping acts soon. */
     private static final int RECEIVE_WAIT_SECONDS = 1;
     /** While a window is open but less than a second of it remains: the pause between short receives. */
@@ -82,7 +82,7 @@ final class SqsPoller implements Runnable {
      */
     private List<Message> gather() throws InterruptedException {
         int batchSize = mapping.batchSize();
-        List<Message> batch = new ArrayList<>(receive(Math.min(batchSize, MAX_PER_RECEIVE), RECEIVE_WAIT_SECONDS));
+        List<Message> batch = new ArrayList<>(receive(Math.min(batchSize, MAX_PER_REQUEST), RECEIVE_WAIT_SECONDS));
         if (batch.isEmpty() || mapping.batchingWindow().isZero()) {
             return batch;
         }
@@ -95,7 +95,7 @@ final class SqsPoller implements Runnable {
                 }
                 // SQS waits whole seconds; a second at most, so that stopping is noticed within one.
                 int waitSeconds = (int) Math.min(RECEIVE_WAIT_SECONDS, TimeUnit.NANOSECONDS.toSeconds(remaining));
-                List<Message> more = receive(Math.min(batchSize - batch.size(), MAX_PER_RECEIVE), waitSeconds);
+                List<Message> more = receive(Math.min(batchSize - batch.size(), MAX_PER_REQUEST), waitSeconds);
                 if (more.isEmpty() && waitSeconds == 0) {
                     Thread.sleep(Math.min(SHORT_POLL_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(remaining) + 1));
                 }
@@ -160,8 +160,8 @@ final class SqsPoller implements Runnable {
     /** SQS's batch requests take at most 10 entries; a gathered batch may hold more. */
     private static <T> List<List<T>> chunks(List<T> items) {
         List<List<T>> chunks = new ArrayList<>();
-        for (int from = 0; from < items.size(); from += MAX_PER_RECEIVE) {
-            chunks.add(items.subList(from, Math.min(items.size(), from + MAX_PER_RECEIVE)));
+        for (int from = 0; from < items.size(); from += MAX_PER_REQUEST) {
+            chunks.add(items.subList(from, Math.min(items.size(), from + MAX_PER_REQUEST)));
         }
         return chunks;
     }

@@ -47,8 +47,7 @@ public final class CannedEvents {
         ObjectNode batch = JsonNodeFactory.instance.objectNode();
         ObjectNode record = batch.putArray("Records").addObject().put("eventName", "INSERT");
         ObjectNode image = record.putObject("dynamodb").put("SequenceNumber", "1").putObject("NewImage");
-        image.putObject(Items.PARTITION_KEY).put("S", Outbox.ROW_PREFIX + event.aggregateType() + "#"
-                + event.aggregateId());
+        image.putObject(Items.PARTITION_KEY).put("S", Outbox.partitionOf(event.aggregateType(), event.aggregateId()));
         image.putObject(Outbox.EVENT).put("S", codec.encode(event));
         return batch.toString();
     }

@@ -62,10 +62,8 @@ public final class Priming implements Resource {
 
     /** A conditional put that cannot succeed: its condition is that a random new key exists already. */
     public static void refusedPut(DynamoDbClient dynamoDb, String tableName) {
-        Put refused = refusedPut(tableName);
         try {
-            dynamoDb.putItem(r -> r.tableName(refused.tableName()).item(refused.item())
-                    .conditionExpression(refused.conditionExpression()));
+            TransactionItems.putAlone(dynamoDb, refusedPut(tableName));
             throw new IllegalStateException("a priming put found an item that cannot exist");
         } catch (ConditionalCheckFailedException expected) {
             // nothing was written

@@ -257,7 +257,9 @@ public final class EventConsumer {
         }
     }
 
-    /** The mark in a transaction: put only if absent; a taken one comes back in the cancellation reason. */
+    /**
+     * The mark's write: put only if absent; a taken one comes back (in a transaction, in the cancellation reason).
+     */
     private TransactWriteItem markWrite(EventEnvelope event, EventEffects effects) {
         Put put = TransactionItems.putIfAbsent(tableName, mark(event, effects)).put();
         return TransactWriteItem.builder().put(put.toBuilder()
@@ -281,9 +283,7 @@ public final class EventConsumer {
      */
     private boolean claimVersion(EventEnvelope event, EventEffects effects) {
         try {
-            dynamoDb.putItem(r -> r.tableName(tableName).item(mark(event, effects))
-                    .conditionExpression("attribute_not_exists(pk)")
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            TransactionItems.putAlone(dynamoDb, markWrite(event, effects).put());
             return true;
         } catch (ConditionalCheckFailedException e) {
             if (e.hasItem() && event.eventId().equals(e.item().get("eventId").s())) {
@@ -318,22 +318,13 @@ public final class EventConsumer {
                 throw new IllegalStateException("idempotent effects are conditional puts only");
             }
             try {
-                putAlone(put);
+                TransactionItems.putAlone(dynamoDb, put);
                 lastWritten = true;
             } catch (ConditionalCheckFailedException alreadyWritten) {
                 lastWritten = false;
             }
         }
         return lastWritten;
-    }
-
-    /** A transaction's put as a request of its own, condition and all. */
-    private void putAlone(Put put) {
-        dynamoDb.putItem(r -> r.tableName(put.tableName()).item(put.item())
-                .conditionExpression(put.conditionExpression())
-                .expressionAttributeNames(put.hasExpressionAttributeNames() ? put.expressionAttributeNames() : null)
-                .expressionAttributeValues(put.hasExpressionAttributeValues() ? put.expressionAttributeValues()
-                        : null));
     }
 
     /**
@@ -353,7 +344,7 @@ public final class EventConsumer {
                     clock.instant().truncatedTo(ChronoUnit.MILLIS), first.correlationId(), first.eventId(),
                     EventEnvelope.Actor.SYSTEM);
             try {
-                putAlone(outbox.appendKept(event).put());
+                TransactionItems.putAlone(dynamoDb, outbox.appendKept(event).put());
                 return;
             } catch (ConditionalCheckFailedException e) {
                 // another instance took this number: read again

@@ -24,8 +24,9 @@ public interface EventEffects {
     /**
      * True when every write is a conditional put that changes nothing when repeated: an item keyed by the event
      * put if absent, or a version put only over an older one. {@link EventConsumer} then puts the mark alone first
-     * and the writes one by one, without a transaction: half the write units or less. The last write must be the one whose presence means that all the
-     * others were written: it alone tells a first delivery that completed from a redelivery.
+     * and the writes one by one, without a transaction: half the write units or less. The last write must be the
+     * one whose presence means that all the others were written: it alone tells a first delivery that completed
+     * from a redelivery.
      */
     default boolean idempotentWrites() {
         return false;
