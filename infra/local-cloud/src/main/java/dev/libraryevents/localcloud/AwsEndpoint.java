@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * ({@code AWS_ENDPOINT_URL} or {@code --endpoint-url}). It tells the services apart by the request's signing scope
  * and protocol (JSON's {@code X-Amz-Target}, Lambda's REST paths, the query protocol's {@code Action}), checks a
  * function's call against its role ({@link Iam}), and hands it to the service: DynamoDB (and its streams) and SQS
- * forwarded to DynamoDB Local and ElasticMQ, EventBridge, Lambda, CloudFormation and Cognito answered here. Paths under
+ * forwarded to DynamoDB Local and ElasticMQ, EventBridge, Lambda, CloudFormation and Cognito answered here (with the
+ * {@link Faults} asked for, if any). Paths under
  * {@code /_localcloud/} are the local cloud's own operations. Each protocol gets its own errors, an unknown
  * operation included.
  */
@@ -37,7 +38,7 @@ final class AwsEndpoint implements AutoCloseable {
     /** The services behind the endpoint, and the policies their callers are held to. */
     record Services(DynamoDbEmulator dynamoDb, SqsEmulator sqs, EventBridgeApi events, LambdaApi lambda,
                     CloudFormationApi cloudFormation, CognitoIdp cognito, HttpHandler admin, Iam iam,
-                    Metering metering) {}
+                    Metering metering, Faults faults) {}
 
     /** A request as a service adapter sees it: who signed it and what it carries. */
     record Call(HttpExchange exchange, String caller, byte[] body) {
@@ -177,6 +178,10 @@ final class AwsEndpoint implements AutoCloseable {
                 respondJson(call.exchange(), 400, error("AccessDeniedException", denial));
                 return;
             }
+        }
+        if (services.faults().throttles(call.caller())) {
+            respondJson(call.exchange(), 400, error(Faults.THROTTLED, Faults.THROTTLED_MESSAGE));
+            return;
         }
         byte[] body = call.body();
         boolean read = CAPACITY_READS.contains(operation);

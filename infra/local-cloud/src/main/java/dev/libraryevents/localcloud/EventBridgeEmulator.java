@@ -76,16 +76,19 @@ final class EventBridgeEmulator {
     private final Path archiveFile;
     private final Metering metering;
     private final Iam iam;
+    private final Faults faults;
     private long putEntries;
 
     /**
      * @param metering counts the entries each caller put (EventBridge's unit of price)
      * @param iam      what each function's role lets it put
+     * @param faults   entries to fail on purpose, as the bus may now and then
      */
-    EventBridgeEmulator(Path dataDirectory, Metering metering, Iam iam) {
+    EventBridgeEmulator(Path dataDirectory, Metering metering, Iam iam, Faults faults) {
         this.archiveFile = dataDirectory == null ? null : dataDirectory.resolve("eventbridge-archive.jsonl");
         this.metering = metering;
         this.iam = iam;
+        this.faults = faults;
     }
 
     /** The template's archives, by name, each recording one bus. */
@@ -191,6 +194,12 @@ final class EventBridgeEmulator {
                 results.addObject().put("ErrorCode", "InvalidArgument").put("ErrorMessage", error);
                 continue;
             }
+            if (faults.failsEntry()) {
+                failed++;
+                results.addObject().put("ErrorCode", Faults.ENTRY_FAILED).put("ErrorMessage",
+                        "Internal Service Error, please retry.");
+                continue;
+            }
             String busName = busName(entry.path("EventBusName").asText("default"));
             ObjectNode event = event(entry);
             route(busName, event.toString());
@@ -228,6 +237,15 @@ final class EventBridgeEmulator {
 
     long putEntries() {
         return putEntries;
+    }
+
+    /** Every archived event, as EventBridge delivered it, in arrival order (replays not included). */
+    synchronized List<JsonNode> archivedEvents() throws IOException {
+        List<JsonNode> events = new ArrayList<>(archive.size());
+        for (String line : archive) {
+            events.add(JSON.readTree(line).path("event"));
+        }
+        return events;
     }
 
     /** The detail-types of the archived events whose envelope carries this correlation id, in arrival order. */

@@ -18,12 +18,16 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,6 +86,7 @@ public final class LocalCloud implements AutoCloseable {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Metering metering = new Metering();
+    private final Faults faults = new Faults();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final EventSourceMappings mappings;
     private final ScheduledExecutorService scheduler =
@@ -129,7 +134,7 @@ public final class LocalCloud implements AutoCloseable {
             });
             iam = new Iam(template);
 
-            events = new EventBridgeEmulator(options.dataDirectory(), metering, iam);
+            events = new EventBridgeEmulator(options.dataDirectory(), metering, iam, faults);
             events.loadArchive();
             template.ofType("AWS::Events::EventBus").values().forEach(bus -> events.addBus(bus.path("Name").asText()));
             template.ofType("AWS::Events::Archive").forEach((id, archive) ->
@@ -145,7 +150,7 @@ public final class LocalCloud implements AutoCloseable {
             awsEndpoint.serve(new AwsEndpoint.Services(dynamoDb, sqs, new EventBridgeApi(events, iam),
                     new LambdaApi(template, functions, mappings.all(), iam),
                     new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), cognito,
-                    new AdminApi(this), iam, metering));
+                    new AdminApi(this), iam, metering, faults));
         } catch (Exception | Error failed) {
             close(); // what started before the failure (a mapping refused, a port taken) stops again
             throw failed;
@@ -292,6 +297,38 @@ public final class LocalCloud implements AutoCloseable {
     public void pauseConsumer(String functionLogicalIdPrefix, boolean paused) {
         mappings.all().stream().filter(m -> m.functionName().startsWith(functionLogicalIdPrefix))
                 .forEach(m -> m.update(!paused, null));
+    }
+
+    /** The faults this cloud injects when asked to (bin/chaos); none unless asked. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /**
+     * Kills (SIGKILL) the environment running one of a function's next invocations, as a crash or Lambda's own end
+     * of a sandbox would: {@code afterHandOver} into the invocation, or, if null, as the handler answers (its work
+     * done, its answer lost). The invocation fails as {@code Runtime.ExitError}; the next one starts a new
+     * environment. Waits at most {@code patience} for an invocation to kill.
+     *
+     * @return when the kill struck, or empty if no invocation came to kill
+     */
+    public Optional<String> killAnInvocation(String functionLogicalIdPrefix, Duration afterHandOver,
+                                             Duration patience) throws InterruptedException {
+        CompletableFuture<String> killed = function(functionLogicalIdPrefix).killAnInvocation(afterHandOver);
+        try {
+            return Optional.of(killed.get(patience.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            killed.cancel(false);
+        }
+    }
+
+    /** Every event the bus accepted since the archive began (its replays not included), as delivered. */
+    public List<JsonNode> archivedEvents() throws IOException {
+        return events.archivedEvents();
     }
 
     /** What the bus accepted for one correlation id: the event types, in the order they arrived. */

@@ -27,6 +27,7 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One Lambda function: each execution environment is a child JVM started from the function's jar, running AWS's
@@ -47,6 +48,9 @@ final class LocalFunction implements Invocable, AutoCloseable {
     }
 
     private record Invocation(String requestId, String payload, int records, CompletableFuture<Result> result) {}
+
+    /** A SIGKILL waiting for an invocation: some time after its hand-over, or (null) as it answers. */
+    private record ArmedKill(Duration afterHandOver, CompletableFuture<String> killed) {}
 
     /**
      * What Lambda's Java runtime sets in {@code AWS_LAMBDA_INITIALIZATION_TYPE} for a SnapStart version: its runtime
@@ -94,6 +98,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final AtomicReference<ArmedKill> armedKill = new AtomicReference<>();
     private volatile boolean closed;
     private int starting; // environments being created on a starter thread; guarded by this
 
@@ -262,7 +267,20 @@ final class LocalFunction implements Invocable, AutoCloseable {
         environments.forEach(Environment::stop);
     }
 
-    /** Whether an invocation is waiting or running. */
+    /**
+     * Arms a SIGKILL for an invocation to come: {@code afterHandOver} after an environment is handed one, or, if
+     * null, as its handler answers (the work done, the answer lost). An invocation that ends before its kill leaves
+     * the kill armed for the next. The future completes once an environment was killed, saying when; cancelling it
+     * takes the kill back.
+     */
+    CompletableFuture<String> killAnInvocation(Duration afterHandOver) {
+        ArmedKill kill = new ArmedKill(afterHandOver, new CompletableFuture<>());
+        armedKill.set(kill);
+        kill.killed().whenComplete((how, cancelled) -> armedKill.compareAndSet(kill, null));
+        return kill.killed;
+    }
+
+    /** Whether an invocation is waiting or running. */    /** Whether an invocation is waiting or running. */
     boolean busy() {
         return !pending.isEmpty() || environments.stream().anyMatch(e -> !e.idle());
     }
@@ -438,6 +456,9 @@ final class LocalFunction implements Invocable, AutoCloseable {
                     next(exchange);
                 } else if (path.endsWith("/response") || path.endsWith("/error")) {
                     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    if (killAtTheAnswer()) {
+                        return; // unanswered: the process is gone, and exited() fails the invocation
+                    }
                     Invocation done = current;
                     current = null;
                     if (done != null && path.contains(done.requestId)) {
@@ -503,6 +524,38 @@ final class LocalFunction implements Invocable, AutoCloseable {
             headers.set("Lambda-Runtime-Client-Context", "");
             headers.set("Lambda-Runtime-Cognito-Identity", "");
             respond(exchange, 200, invocation.payload);
+            killAfterHandOver(invocation);
+        }
+
+        /** If a kill is armed for some time after a hand-over: then, unless the invocation has ended by then. */
+        private void killAfterHandOver(Invocation invocation) {
+            ArmedKill kill = armedKill.get();
+            if (kill == null || kill.afterHandOver() == null || !armedKill.compareAndSet(kill, null)) {
+                return;
+            }
+            timer.schedule(() -> {
+                if (kill.killed().isDone()) {
+                    return; // taken back meanwhile
+                }
+                if (current == invocation && process.isAlive()) {
+                    process.destroyForcibly();
+                    kill.killed().complete("killed " + kill.afterHandOver().toMillis() + " ms after the hand-over");
+                } else {
+                    armedKill.compareAndSet(null, kill); // it ended first: the next invocation's turn
+                }
+            }, kill.afterHandOver().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** If a kill is armed for an answer: the process dies before the answer counts. */
+        private boolean killAtTheAnswer() {
+            ArmedKill kill = armedKill.get();
+            if (kill == null || kill.afterHandOver() != null || current == null || kill.killed().isDone()
+                    || !armedKill.compareAndSet(kill, null)) {
+                return false;
+            }
+            process.destroyForcibly();
+            kill.killed().complete("killed as it answered");
+            return true;
         }
 
         private void credentials(HttpExchange exchange) throws IOException {

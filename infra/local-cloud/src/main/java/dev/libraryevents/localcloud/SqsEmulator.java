@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 final class SqsEmulator implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Duration STOP_PATIENCE = Duration.ofSeconds(5);
 
     private final SQSRestServer server;
     private final URI endpoint;
@@ -140,8 +143,20 @@ final class SqsEmulator implements AutoCloseable {
         return restored;
     }
 
+    /**
+     * ElasticMQ's own stop waits for its HTTP server to end every connection, up to a minute when a client keeps
+     * one open; the state that matters was saved before this, so a stop waits a few seconds at most.
+     */
     @Override
     public void close() {
-        server.stopAndWait();
+        client.close();
+        Thread stopping = new Thread(server::stopAndWait, "elasticmq-stop");
+        stopping.setDaemon(true);
+        stopping.start();
+        try {
+            stopping.join(STOP_PATIENCE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -6,13 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Runtime API side of a function: real child JVMs under AWS's runtime interface client, running
- * {@link ScriptedHandler}: a result, a function error, a timeout that ends the environment, a configuration update
- * that the next environment sees, and init durations recorded.
+ * {@link ScriptedHandler}: a result, a function error, a timeout that ends the environment, an environment killed
+ * mid-invocation, a configuration update that the next environment sees, and init durations recorded.
  */
 class LocalFunctionTest {
 
@@ -49,6 +50,39 @@ class LocalFunctionTest {
 
             assertThat(invoke(function, "{\"millis\":10}").outcome()).isEqualTo(LocalFunction.Outcome.SUCCESS);
             assertThat(function.initDurations()).as("the timed-out environment was replaced").hasSize(2);
+        }
+    }
+
+    @Test
+    void shouldFailAnInvocationWhoseEnvironmentIsKilled_andStartAFreshOneForTheNext() throws Exception {
+        try (LocalFunction function = function("sleep", Duration.ofSeconds(30))) {
+            CompletableFuture<String> killed = function.killAnInvocation(Duration.ofMillis(200));
+            LocalFunction.Result result = invoke(function, "{\"millis\":20000}");
+
+            assertThat(result.outcome()).isEqualTo(LocalFunction.Outcome.ERROR);
+            assertThat(result.body()).contains("Runtime exited with code 137");
+            assertThat(killed.get(10, TimeUnit.SECONDS)).isEqualTo("killed 200 ms after the hand-over");
+            assertThat(invoke(function, "{\"millis\":10}").outcome()).isEqualTo(LocalFunction.Outcome.SUCCESS);
+            assertThat(function.initDurations()).as("the killed environment was replaced").hasSize(2);
+        }
+    }
+
+    @Test
+    void shouldLoseTheAnswerOfAnInvocationKilledAsItAnswers_andLeaveTheKillForTheNextWhenItEndsFirst()
+            throws Exception {
+        try (LocalFunction function = function("sleep", Duration.ofSeconds(30))) {
+            CompletableFuture<String> tooLate = function.killAnInvocation(Duration.ofSeconds(5));
+            assertThat(invoke(function, "{\"millis\":10}").outcome()).as("ended before its kill")
+                    .isEqualTo(LocalFunction.Outcome.SUCCESS);
+            tooLate.cancel(false);
+
+            CompletableFuture<String> atTheAnswer = function.killAnInvocation(null);
+            LocalFunction.Result result = invoke(function, "{\"millis\":10}");
+
+            assertThat(result.outcome()).isEqualTo(LocalFunction.Outcome.ERROR);
+            assertThat(result.body()).contains("Runtime exited with code 137");
+            assertThat(atTheAnswer).isCompletedWithValue("killed as it answered");
+            assertThat(invoke(function, "{\"millis\":10}").outcome()).isEqualTo(LocalFunction.Outcome.SUCCESS);
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
  * The API Gateway (REST API, proxy integration) adapter every service's API function shares: correlation ids,
@@ -96,6 +97,14 @@ public final class HttpApi {
             return problem(e.problem(), correlationId, e.problem().status() == 401
                     ? Map.of("WWW-Authenticate", "Bearer") : Map.of());
         } catch (RuntimeException e) {
+            if (e instanceof SdkServiceException service && service.isThrottlingException()) {
+                // DynamoDB throttled us past the SDK's retries: nothing was written, and a retry soon may pass.
+                Log.warn("throttled in " + event.getHttpMethod() + " " + event.getPath()).correlationId(correlationId)
+                        .error(e).write();
+                return problem(Problem.of(503, "busy", "Service busy",
+                        "the service is over its capacity for the moment; retry the request"), correlationId,
+                        Map.of("Retry-After", "1"));
+            }
             logUnexpected(event, correlationId, e);
             return problem(Problem.of(500, "internal-error", "Internal error",
                     "the request failed on our side; quote the correlation id " + correlationId), correlationId,

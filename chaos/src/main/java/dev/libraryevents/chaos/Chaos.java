@@ -1,0 +1,325 @@
+package dev.libraryevents.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.libraryevents.localcloud.CommandLines;
+import dev.libraryevents.localcloud.LocalCloud;
+import dev.libraryevents.ops.SignInAccounts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The chaos soak: the local cloud on a data directory, C clients running library workflows for a while, faults
+ * injected at random times from a seed (functions killed mid-invocation, a consumer's mapping disabled, a
+ * function's DynamoDB requests throttled, PutEvents entries failed, the whole cloud restarted once), then the
+ * pipeline drained and every consumer reconciled against the truth ({@link Reconciliation}); the report says what
+ * was lost or done twice. {@code bin/chaos} builds, synthesizes and runs it:
+ *
+ * <pre>
+ * bin/chaos             # the full run (about 10 minutes here): docs/chaos.md
+ * bin/chaos --smoke     # 60 seconds of load (CI): target/chaos/chaos.md
+ * bin/chaos --seed 42   # the same faults and client choices again
+ * </pre>
+ *
+ * Exits 0 when nothing was lost, doubled or left unexplained in a dead-letter queue, 1 otherwise.
+ */
+@Command(name = "chaos", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = "Runs library workflows on the local cloud while faults strike at random, then reconciles "
+                + "every consumer against the truth and writes the report.")
+public final class Chaos implements Callable<Integer> {
+
+    /** How a run is set up; the report prints it, and the seed and these replay it. */
+    record Settings(long seed, int clients, Duration load, Duration meanGap, int concurrency,
+                    Duration queueVisibility, Path template, Path output, String command) {}
+
+    /** A fault as it was injected: when it struck and ended (nanoTime), and what came of it. */
+    record Injected(FaultPlan.Fault fault, long startedNanos, long endedNanos, String outcome) {}
+
+    private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
+    private static final Duration QUIET = Duration.ofSeconds(5);
+    private static final Duration KILL_PATIENCE = Duration.ofSeconds(20);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--smoke", description = "60 seconds of load from 4 clients (what CI runs); the report goes to "
+            + "target/chaos/ unless --out says otherwise.")
+    boolean smoke;
+
+    @Option(names = "--seed", paramLabel = "N", description = "The seed of the faults and the clients' choices "
+            + "(default: a new one, printed).")
+    Long seed;
+
+    @Option(names = "--clients", paramLabel = "C", description = "Clients running workflows at once (default: 8, "
+            + "4 with --smoke).")
+    Integer clients;
+
+    @Option(names = "--seconds", paramLabel = "D", description = "Seconds of load (default: 420, 60 with --smoke).")
+    Integer seconds;
+
+    @Option(names = "--mean-gap", paramLabel = "SECONDS", description = "Mean seconds between faults "
+            + "(default: 8, 5 with --smoke).")
+    Integer meanGap;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "Environments per function (default: 2).")
+    Integer concurrency;
+
+    @Option(names = "--queue-visibility", paramLabel = "SECONDS", description = "The consumer queues' visibility "
+            + "timeout instead of the template's 180 s, so that a failed message is received again within the run "
+            + "(default: 10).")
+    Integer queueVisibility;
+
+    @Option(names = "--template", paramLabel = "FILE", description = "The synthesized template "
+            + "(default: cdk.out/LibraryEvents.template.json).")
+    Path template;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: docs, or "
+            + "target/chaos with --smoke).")
+    Path out;
+
+    private final String command;
+    private volatile LocalCloud cloud;
+    private long[] faultsBeforeRestart = {0, 0};
+
+    private Chaos(String command) {
+        this.command = command;
+    }
+
+    public static void main(String[] args) {
+        System.exit(CommandLines.execute(new Chaos("bin/chaos" + (args.length == 0 ? "" : " "
+                + String.join(" ", args))), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = settings();
+        Path root = repositoryRoot();
+        Path work = root.resolve("target").resolve("chaos");
+        Path data = work.resolve("data");
+        deleteRecursively(data);
+        Files.createDirectories(settings.output());
+        LocalCloud.Options options = new LocalCloud.Options(settings.template(), freePort(), freePort(), data,
+                work.resolve("logs"), settings.concurrency(), settings.queueVisibility());
+        List<FaultPlan.Fault> plan = FaultPlan.draw(settings.seed(), settings.load(), settings.meanGap());
+        System.out.println("chaos: seed " + settings.seed() + ", " + settings.clients() + " clients for "
+                + settings.load().toSeconds() + " s, " + plan.size() + " faults planned");
+
+        cloud = LocalCloud.start(options);
+        ScheduledExecutorService endings = Executors.newSingleThreadScheduledExecutor();
+        try {
+            String token;
+            try (SignInAccounts accounts = SignInAccounts.at(cloud.awsEndpoint(), cloud.stackName())) {
+                token = accounts.add("chaos-librarian@example.org", SignInAccounts.newPassword(), true);
+            }
+            Workload workload = new Workload(cloud.apiUrl(), token, settings.clients(), settings.seed());
+            long loadStarted = System.nanoTime();
+            workload.start();
+            List<Injected> injected = inject(plan, loadStarted, settings.load(), options, endings);
+            sleepUntil(loadStarted + settings.load().toNanos());
+            List<Workload.Call> calls = workload.stop();
+            long loadEnded = System.nanoTime();
+            endings.shutdownNow();
+            heal();
+            long lastFaultEnded = injected.stream().mapToLong(Injected::endedNanos).max().orElse(loadStarted);
+            System.out.println("chaos: load over (" + calls.size() + " requests); draining ...");
+            Duration drain = drain(Math.max(lastFaultEnded, loadStarted));
+
+            Reconciliation.Result result;
+            try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(cloud.awsEndpoint())
+                    .region(Region.US_EAST_1).credentialsProvider(ADMIN)
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+                 SqsClient sqs = SqsClient.builder().endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
+                         .credentialsProvider(ADMIN).httpClient(UrlConnectionHttpClient.create()).build()) {
+                List<JsonNode> archive = cloud.archivedEvents();
+                result = new Reconciliation(dynamoDb, sqs, cloud.apiUrl(), token).reconcile(calls, archive);
+            }
+            long[] counts = faultCounts();
+            Path written = new ChaosReport(settings).write(injected, calls, result, drain,
+                    Duration.ofNanos(loadEnded - loadStarted), counts[0], counts[1], root);
+            System.out.println("chaos: lost " + result.lost() + ", duplicated " + result.duplicated()
+                    + ", dead letters " + result.deadLetters().size() + " (seed " + settings.seed() + ")");
+            System.out.println("written: " + root.relativize(written.toAbsolutePath()));
+            return result.passed() ? 0 : 1;
+        } finally {
+            endings.shutdownNow();
+            cloud.close();
+        }
+    }
+
+    private static final StaticCredentialsProvider ADMIN =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("chaos", "chaos"));
+
+    /** Runs the plan against the load under way; returns each fault as injected. */
+    private List<Injected> inject(List<FaultPlan.Fault> plan, long loadStarted, Duration loadLength,
+                                  LocalCloud.Options options, ScheduledExecutorService endings) throws Exception {
+        List<Injected> injected = new ArrayList<>();
+        for (FaultPlan.Fault fault : plan) {
+            if (System.nanoTime() - loadStarted > loadLength.toNanos()) {
+                break; // a slow fault (a kill waiting for an invocation, a restart) pushed the rest past the load
+            }
+            sleepUntil(loadStarted + fault.at().toNanos());
+            long started = System.nanoTime();
+            String outcome = "injected";
+            long ended = started + fault.lasting().toNanos();
+            switch (fault.kind()) {
+                case KILL -> {
+                    outcome = cloud.killAnInvocation(fault.target(), fault.lasting().isNegative() ? null
+                            : fault.lasting(), KILL_PATIENCE).orElse("not killed: no invocation came within "
+                            + KILL_PATIENCE.toSeconds() + " s");
+                    ended = System.nanoTime();
+                }
+                case MAPPING_DISABLED -> {
+                    cloud.pauseConsumer(fault.target(), true);
+                    endings.schedule(() -> cloud.pauseConsumer(fault.target(), false),
+                            fault.lasting().toMillis(), TimeUnit.MILLISECONDS);
+                }
+                case DYNAMODB_THROTTLED -> cloud.faults().throttleDynamoDb(functionId(fault.target()),
+                        fault.lasting());
+                case PUT_EVENTS_FAILING -> cloud.faults().failPutEvents(fault.share(), fault.lasting());
+                case CLOUD_RESTART -> {
+                    faultsBeforeRestart = faultCounts();
+                    cloud.close();
+                    cloud = LocalCloud.start(options);
+                    ended = System.nanoTime();
+                    outcome = "down " + Duration.ofNanos(ended - started).toMillis() + " ms";
+                }
+            }
+            System.out.println("chaos: +" + fault.at().toSeconds() + " s " + fault.describe() + ": " + outcome);
+            injected.add(new Injected(fault, started, ended, outcome));
+        }
+        return injected;
+    }
+
+    /** Requests throttled and entries failed so far, by this cloud and the ones before a restart. */
+    private long[] faultCounts() {
+        return new long[] {faultsBeforeRestart[0] + cloud.faults().throttledRequests(),
+                faultsBeforeRestart[1] + cloud.faults().failedEntries()};
+    }
+
+    /** The function's logical id (the access key its calls are signed with) from the start of it. */
+    private String functionId(String prefix) {
+        return cloud.functionNames().stream().filter(name -> name.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no function " + prefix));
+    }
+
+    /** Every fault over: throttling and failing entries end, every consumer's mapping is enabled. */
+    private void heal() {
+        cloud.faults().clear();
+        FaultPlan.CONSUMERS.forEach(consumer -> cloud.pauseConsumer(consumer, false));
+    }
+
+    /**
+     * Until every consumer queue is empty (nothing visible, nothing in flight) and no function has had work for a
+     * while; returns how long after the last fault ended the last invocation came.
+     */
+    private Duration drain(long lastFaultEnded) throws InterruptedException {
+        try (SqsClient sqs = SqsClient.builder().endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(ADMIN).httpClient(UrlConnectionHttpClient.create()).build()) {
+            long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (cloud.awaitQuiet(QUIET, DRAIN_LIMIT) && consumerQueuesEmpty(sqs)) {
+                    return Duration.ofNanos(Math.max(0, cloud.metering().lastInvocationNanos() - lastFaultEnded));
+                }
+                Thread.sleep(QUIET.toMillis());
+            }
+        }
+        throw new IllegalStateException("the pipeline did not drain within " + DRAIN_LIMIT.toMinutes() + " minutes");
+    }
+
+    private static boolean consumerQueuesEmpty(SqsClient sqs) {
+        for (String url : sqs.listQueues().queueUrls()) {
+            if (url.contains("ConsumerQueue")) {
+                var attributes = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+                if (!attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES).equals("0")
+                        || !attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
+                        .equals("0")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Waits for a point in the run's own schedule: pacing the load and the faults, not awaiting an outcome. */
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private Settings settings() {
+        long chosenSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
+        Path root = repositoryRoot();
+        return new Settings(chosenSeed,
+                positive("--clients", clients, smoke ? 4 : 8),
+                Duration.ofSeconds(positive("--seconds", seconds, smoke ? 60 : 420)),
+                Duration.ofSeconds(positive("--mean-gap", meanGap, smoke ? 5 : 8)),
+                positive("--concurrency", concurrency, 2),
+                Duration.ofSeconds(positive("--queue-visibility", queueVisibility, 10)),
+                template != null ? template : root.resolve("cdk.out/LibraryEvents.template.json"),
+                out != null ? out : root.resolve(smoke ? "target/chaos" : "docs"),
+                seed != null || command.contains("--seed") ? command : command + " --seed " + chosenSeed);
+    }
+
+    private int positive(String option, Integer value, int otherwise) {
+        int chosen = value == null ? otherwise : value;
+        if (chosen < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least 1");
+        }
+        return chosen;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The checkout's root (where cdk.json is), from wherever the run was started. */
+    static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("cdk.json"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no cdk.json above " + Path.of("").toAbsolutePath());
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (Files.exists(directory)) {
+            try (var paths = Files.walk(directory)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,393 @@
+package dev.libraryevents.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The end of a chaos run, once the pipeline has drained: every consumer checked against the truth. The truth is
+ * the Library table (its entities and its outbox rows, each one event); the bus archive says what was published.
+ * The checks re-derive what each consumer should hold from the event catalog (DESIGN §3), independently of the
+ * consumers' code, and read the consumers' tables and the usage report as they are:
+ * <ul>
+ *   <li>every outbox row of every service is on the bus;</li>
+ *   <li>every request answered 2xx caused exactly its one event; every request answered 4xx or 5xx caused none;</li>
+ *   <li>the Library's counters agree with its borrowings (copies, loans);</li>
+ *   <li>audit: one row per event and entity it concerns, no more, no fewer;</li>
+ *   <li>notification: one notification per event that causes one;</li>
+ *   <li>analytics: the usage report's totals equal the counts of the truth;</li>
+ *   <li>every dead-letter queue is empty, or each message in it is listed for explaining.</li>
+ * </ul>
+ */
+final class Reconciliation {
+
+    /**
+     * One check: how many things it looked at, which were lost (an effect missing) and which were doubled (an
+     * effect twice, or one that should not exist at all).
+     */
+    record Check(String name, long checked, List<String> lost, List<String> duplicated) {
+        boolean passed() {
+            return lost.isEmpty() && duplicated.isEmpty();
+        }
+    }
+
+    /** A message in a dead-letter queue (or a relay's on-failure queue) at the end. */
+    record DeadLetter(String queue, String body) {}
+
+    /** What the reconciliation found; {@code ambiguous}: requests without an answer, by whether they took effect. */
+    record Result(List<Check> checks, List<DeadLetter> deadLetters, Map<String, Long> eventsByType,
+                  long busEntries, long distinctEventsOnBus, long noAnswerTookEffect, long noAnswerDidNot) {
+
+        boolean passed() {
+            return deadLetters.isEmpty() && checks.stream().allMatch(Check::passed);
+        }
+
+        long lost() {
+            return checks.stream().mapToLong(c -> c.lost().size()).sum();
+        }
+
+        long duplicated() {
+            return checks.stream().mapToLong(c -> c.duplicated().size()).sum();
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Events that cause a notification, and its kind (DESIGN §4). */
+    private static final Map<String, String> NOTIFIED = Map.of("UserRegistered", "WELCOME",
+            "BookBorrowed", "BORROW_CONFIRMATION", "BookReturned", "RETURN_CONFIRMATION",
+            "UserSuspended", "ACCOUNT_SUSPENDED");
+    /** The usage report's totals, each counted from the truth as the number of one event type. */
+    private static final Map<String, String> TOTALS = Map.of("booksAdded", "BookAdded",
+            "usersRegistered", "UserRegistered", "borrowings", "BookBorrowed", "returns", "BookReturned",
+            "suspensions", "UserSuspended", "notificationsSent", "NotificationSent");
+    private static final int EXAMPLES = 5;
+
+    private final DynamoDbClient dynamoDb;
+    private final SqsClient sqs;
+    private final URI api;
+    private final String authorization;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    Reconciliation(DynamoDbClient dynamoDb, SqsClient sqs, URI api, String librarianToken) {
+        this.dynamoDb = dynamoDb;
+        this.sqs = sqs;
+        this.api = api;
+        this.authorization = "Bearer " + librarianToken;
+    }
+
+    Result reconcile(List<Workload.Call> calls, List<JsonNode> archive) throws IOException, InterruptedException {
+        Map<String, List<Map<String, AttributeValue>>> tables = new LinkedHashMap<>();
+        for (String service : List.of("Library", "Notification", "Analytics", "Audit")) {
+            tables.put(service, scan(table(service)));
+        }
+        List<Map<String, AttributeValue>> library = tables.get("Library");
+
+        // Every event any service wrote to its outbox (the truth of what happened), by id.
+        Map<String, JsonNode> written = new LinkedHashMap<>();
+        for (List<Map<String, AttributeValue>> items : tables.values()) {
+            for (Map<String, AttributeValue> item : items) {
+                if (text(item, "pk").startsWith("OUTBOX#") && item.containsKey("event")) {
+                    JsonNode event = JSON.readTree(item.get("event").s());
+                    written.put(event.path("eventId").asText(), event);
+                }
+            }
+        }
+        Map<String, JsonNode> published = new LinkedHashMap<>();
+        for (JsonNode delivered : archive) {
+            published.putIfAbsent(delivered.path("detail").path("eventId").asText(), delivered.path("detail"));
+        }
+
+        List<Check> checks = new ArrayList<>();
+        checks.add(outboxPublished(written, published));
+        Map<String, List<JsonNode>> libraryEventsByCorrelation = new HashMap<>();
+        written.values().stream().filter(e -> e.path("source").asText().equals("library.service"))
+                .forEach(e -> libraryEventsByCorrelation.computeIfAbsent(e.path("correlationId").asText(),
+                        id -> new ArrayList<>()).add(e));
+        checks.add(answeredRequests(calls, libraryEventsByCorrelation));
+        checks.add(libraryCounters(library));
+        checks.add(auditTrail(written, tables.get("Audit")));
+        checks.add(notifications(written, tables.get("Notification")));
+        checks.add(usageReport(written));
+
+        long tookEffect = calls.stream().filter(c -> c.status() == Workload.NO_ANSWER)
+                .filter(c -> libraryEventsByCorrelation.containsKey(c.correlationId())).count();
+        long noAnswer = calls.stream().filter(c -> c.status() == Workload.NO_ANSWER).count();
+        Map<String, Long> byType = new TreeMap<>();
+        written.values().forEach(e -> byType.merge(e.path("eventType").asText(), 1L, Long::sum));
+        return new Result(checks, deadLetters(), byType, archive.size(), published.size(), tookEffect,
+                noAnswer - tookEffect);
+    }
+
+    /** Every outbox row is on the bus; nothing is on the bus that no outbox holds. */
+    private static Check outboxPublished(Map<String, JsonNode> written, Map<String, JsonNode> published) {
+        List<String> lost = new ArrayList<>();
+        written.forEach((id, event) -> {
+            if (!published.containsKey(id)) {
+                lost.add(describe(event) + " is in its outbox but not on the bus");
+            }
+        });
+        List<String> strays = new ArrayList<>();
+        published.forEach((id, event) -> {
+            if (!written.containsKey(id)) {
+                strays.add(describe(event) + " is on the bus but in no outbox");
+            }
+        });
+        return new Check("every outbox row is on the bus", written.size(), lost, strays);
+    }
+
+    /** A 2xx caused its one event about the entity it named; a 4xx or 5xx caused nothing. */
+    private static Check answeredRequests(List<Workload.Call> calls, Map<String, List<JsonNode>> byCorrelation) {
+        List<String> lost = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        long checked = 0;
+        for (Workload.Call call : calls) {
+            List<JsonNode> caused = byCorrelation.getOrDefault(call.correlationId(), List.of());
+            if (call.succeeded()) {
+                checked++;
+                long matching = caused.stream().filter(e -> e.path("eventType").asText()
+                        .equals(call.operation().eventType) && e.path("aggregateId").asText()
+                        .equals(call.aggregateId())).count();
+                if (matching == 0) {
+                    lost.add(call.status() + " to " + call.operation() + " " + call.correlationId()
+                            + " has no " + call.operation().eventType + " in the Library's outbox");
+                }
+                if (caused.size() > 1) {
+                    extra.add(call.status() + " to " + call.operation() + " " + call.correlationId() + " caused "
+                            + caused.size() + " events");
+                }
+            } else if (call.refused() || call.failed()) {
+                checked++;
+                if (!caused.isEmpty()) {
+                    extra.add(call.status() + " to " + call.operation() + " " + call.correlationId() + " caused "
+                            + types(caused) + " (answer: " + abbreviate(call.answer()) + ")");
+                }
+            }
+        }
+        return new Check("every 2xx took effect once, every 4xx/5xx wrote nothing", checked, lost, extra);
+    }
+
+    /** availableCopies = totalCopies − active loans of the book; activeLoans = the user's active borrowings. */
+    private static Check libraryCounters(List<Map<String, AttributeValue>> items) {
+        Map<String, Long> activeByBook = new HashMap<>();
+        Map<String, Long> activeByUser = new HashMap<>();
+        for (Map<String, AttributeValue> item : items) {
+            if (text(item, "pk").startsWith("BORROWING#") && text(item, "status").equals("ACTIVE")) {
+                activeByBook.merge(text(item, "bookId"), 1L, Long::sum);
+                activeByUser.merge(text(item, "userId"), 1L, Long::sum);
+            }
+        }
+        List<String> lost = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        long checked = 0;
+        for (Map<String, AttributeValue> item : items) {
+            String pk = text(item, "pk");
+            String sk = text(item, "sk");
+            if (pk.startsWith("BOOK#") && sk.equals("BOOK")) {
+                checked++;
+                long expected = number(item, "totalCopies") - activeByBook.getOrDefault(text(item, "bookId"), 0L);
+                compare("book " + text(item, "bookId") + " availableCopies", number(item, "availableCopies"),
+                        expected, lost, extra);
+            } else if (pk.startsWith("USER#") && sk.equals("USER")) {
+                checked++;
+                compare("user " + text(item, "userId") + " activeLoans", number(item, "activeLoans"),
+                        activeByUser.getOrDefault(text(item, "userId"), 0L), lost, extra);
+            }
+        }
+        return new Check("the Library's counters agree with its borrowings", checked, lost, extra);
+    }
+
+    /** One audit row per event (but the audit's own summaries) and entity it concerns. */
+    private static Check auditTrail(Map<String, JsonNode> written, List<Map<String, AttributeValue>> audit) {
+        Map<String, Integer> rows = new HashMap<>(); // "entity key|event id" -> rows
+        for (Map<String, AttributeValue> item : audit) {
+            String pk = text(item, "pk");
+            // Trail rows only: not the audit's marks of processed versions, its snapshots or its own outbox.
+            if (item.containsKey("eventId") && !pk.startsWith("OUTBOX#") && !pk.startsWith("PROCESSED#")
+                    && !pk.startsWith("SNAPSHOT#")) {
+                rows.merge(pk + "|" + text(item, "eventId"), 1, Integer::sum);
+            }
+        }
+        List<String> lost = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        Set<String> expected = new HashSet<>();
+        for (JsonNode event : written.values()) {
+            if (event.path("eventType").asText().equals("AuditLogged")) {
+                continue;
+            }
+            for (String entity : entitiesOf(event)) {
+                String key = entity + "|" + event.path("eventId").asText();
+                expected.add(key);
+                int found = rows.getOrDefault(key, 0);
+                if (found == 0) {
+                    lost.add("no audit row of " + describe(event) + " for " + entity);
+                } else if (found > 1) {
+                    extra.add(found + " audit rows of " + describe(event) + " for " + entity);
+                }
+            }
+        }
+        rows.keySet().stream().filter(Predicate.not(expected::contains))
+                .forEach(key -> extra.add("audit row " + key + " matches no event in any outbox"));
+        return new Check("audit: one row per event and entity", expected.size(), lost, extra);
+    }
+
+    /** The entities an audit trail keeps an event under: its aggregate, and the book and user of a loan. */
+    private static List<String> entitiesOf(JsonNode event) {
+        JsonNode data = event.path("data");
+        List<String> entities = new ArrayList<>();
+        entities.add(event.path("aggregateType").asText().toUpperCase() + "#" + event.path("aggregateId").asText());
+        switch (event.path("eventType").asText()) {
+            case "BookBorrowed", "BookReturned" -> {
+                entities.add("BOOK#" + data.path("bookId").asText());
+                entities.add("USER#" + data.path("userId").asText());
+            }
+            case "NotificationSent" -> entities.add("USER#" + data.path("userId").asText());
+            default -> { }
+        }
+        return entities;
+    }
+
+    /** One notification of the right kind per event that causes one; none that no event caused. */
+    private static Check notifications(Map<String, JsonNode> written, List<Map<String, AttributeValue>> table) {
+        Map<String, List<String>> kindsBySource = new HashMap<>();
+        for (Map<String, AttributeValue> item : table) {
+            if (text(item, "sk").startsWith("NOTIFICATION#")) {
+                kindsBySource.computeIfAbsent(text(item, "sourceEventId"), id -> new ArrayList<>())
+                        .add(text(item, "kind"));
+            }
+        }
+        List<String> lost = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        long checked = 0;
+        Set<String> causes = new HashSet<>();
+        for (JsonNode event : written.values()) {
+            String kind = NOTIFIED.get(event.path("eventType").asText());
+            if (kind == null || !event.path("source").asText().equals("library.service")) {
+                continue;
+            }
+            checked++;
+            String eventId = event.path("eventId").asText();
+            causes.add(eventId);
+            List<String> kinds = kindsBySource.getOrDefault(eventId, List.of());
+            if (!kinds.contains(kind)) {
+                lost.add("no " + kind + " for " + describe(event));
+            }
+            if (kinds.size() > 1) {
+                extra.add(kinds + " for " + describe(event));
+            }
+        }
+        kindsBySource.forEach((source, kinds) -> {
+            if (!causes.contains(source)) {
+                extra.add(kinds + " caused by " + source + ", which no outbox holds");
+            }
+        });
+        return new Check("notification: one per cause", checked, lost, extra);
+    }
+
+    /** The usage report's totals equal the numbers of events of each type in the outboxes. */
+    private Check usageReport(Map<String, JsonNode> written) throws IOException, InterruptedException {
+        Map<String, Long> counts = new HashMap<>();
+        written.values().forEach(e -> counts.merge(e.path("eventType").asText(), 1L, Long::sum));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve("reports/usage"))
+                .header("Authorization", authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET /reports/usage answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        JsonNode totals = JSON.readTree(response.body()).path("totals");
+        List<String> lost = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        TOTALS.forEach((total, eventType) -> compare("totals." + total, totals.path(total).asLong(-1),
+                counts.getOrDefault(eventType, 0L), lost, extra));
+        compare("totals.activeLoans", totals.path("activeLoans").asLong(-1),
+                counts.getOrDefault("BookBorrowed", 0L) - counts.getOrDefault("BookReturned", 0L), lost, extra);
+        return new Check("analytics: usage totals equal the truth", TOTALS.size() + 1, lost, extra);
+    }
+
+    private static void compare(String what, long actual, long expected, List<String> lost, List<String> extra) {
+        if (actual < expected) {
+            lost.add(what + " is " + actual + ", the truth " + expected);
+        } else if (actual > expected) {
+            extra.add(what + " is " + actual + ", the truth " + expected);
+        }
+    }
+
+    /** What every dead-letter and on-failure queue holds; each message is left where it is. */
+    private List<DeadLetter> deadLetters() {
+        List<DeadLetter> letters = new ArrayList<>();
+        for (String url : sqs.listQueues().queueUrls()) {
+            String name = url.substring(url.lastIndexOf('/') + 1);
+            if (!name.contains("DeadLetters") && !name.contains("RelayFailures") && !name.contains("Missed")) {
+                continue;
+            }
+            int depth = Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                    .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+            if (depth > 0) {
+                // Looked at, not taken: a visibility timeout of 0 leaves each message as it was.
+                for (Message message : sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
+                        .visibilityTimeout(0)).messages()) {
+                    letters.add(new DeadLetter(name, message.body()));
+                }
+            }
+        }
+        return letters;
+    }
+
+    private String table(String service) {
+        return dynamoDb.listTables().tableNames().stream().filter(name -> name.startsWith(service + "Table"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no " + service + " table"));
+    }
+
+    private List<Map<String, AttributeValue>> scan(String table) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        dynamoDb.scanPaginator(r -> r.tableName(table).consistentRead(true)).items().forEach(items::add);
+        return items;
+    }
+
+    private static String text(Map<String, AttributeValue> item, String attribute) {
+        AttributeValue value = item.get(attribute);
+        return value == null || value.s() == null ? "" : value.s();
+    }
+
+    private static long number(Map<String, AttributeValue> item, String attribute) {
+        AttributeValue value = item.get(attribute);
+        return value == null || value.n() == null ? -1 : Long.parseLong(value.n());
+    }
+
+    private static String describe(JsonNode event) {
+        return event.path("eventType").asText() + " " + event.path("eventId").asText() + " (" + event
+                .path("aggregateType").asText() + " " + event.path("aggregateId").asText() + ", correlation "
+                + event.path("correlationId").asText() + ")";
+    }
+
+    private static List<String> types(List<JsonNode> events) {
+        return events.stream().map(e -> e.path("eventType").asText()).toList();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 160 ? text : text.substring(0, 160) + "…";
+    }
+
+    /** At most a few examples of a list, for a report. */
+    static List<String> examples(List<String> all) {
+        return all.size() <= EXAMPLES ? all : all.subList(0, EXAMPLES);
+    }
+}
