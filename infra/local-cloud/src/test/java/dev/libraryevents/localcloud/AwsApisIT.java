@@ -6,14 +6,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.StackResource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.eventbridge.model.Rule;
 import software.amazon.awssdk.services.eventbridge.model.RuleState;
@@ -26,7 +36,8 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  * The AWS APIs the local cloud answers on its one endpoint, called with AWS's own SDK clients as any tool would:
  * Lambda, EventBridge's management, CloudFormation, SQS's queue URLs, and each protocol's unknown operation. The
  * fault scenarios use the rest (UpdateFunctionConfiguration, UpdateEventSourceMapping, StartReplay and
- * DescribeReplay, DescribeStacks, ListStackResources).
+ * DescribeReplay, DescribeStacks, ListStackResources). The faults a chaos run injects ({@link Faults}) come back
+ * in AWS's words too.
  */
 class AwsApisIT {
 
@@ -48,6 +59,54 @@ class AwsApisIT {
         if (cloud != null) {
             cloud.close();
         }
+    }
+
+    @Test
+    void shouldThrottleOneFunctionsDynamoDbRequests_asDynamoDbWould_whileOthersGoOn() {
+        String function = cloud.functionNames().stream().filter(name -> name.startsWith("LibraryApi")).findFirst()
+                .orElseThrow();
+        try (DynamoDbClient asFunction = dynamoDb(function); DynamoDbClient asAdministrator = dynamoDb("admin")) {
+            String table = asAdministrator.listTables().tableNames().stream()
+                    .filter(name -> name.startsWith("LibraryTable")).findFirst().orElseThrow();
+            long before = cloud.faults().throttledRequests();
+            cloud.faults().throttleDynamoDb(function, Duration.ofMinutes(1));
+            try {
+                assertThatThrownBy(() -> asFunction.getItem(r -> r.tableName(table)
+                        .key(Map.of("pk", AttributeValue.fromS("BOOK#x"), "sk", AttributeValue.fromS("BOOK")))))
+                        .isInstanceOfSatisfying(ProvisionedThroughputExceededException.class, e ->
+                                assertThat(e.isThrottlingException()).isTrue());
+                assertThat(asAdministrator.getItem(r -> r.tableName(table).key(Map.of("pk",
+                        AttributeValue.fromS("BOOK#x"), "sk", AttributeValue.fromS("BOOK")))).hasItem()).isFalse();
+                assertThat(cloud.faults().throttledRequests()).isEqualTo(before + 1);
+            } finally {
+                cloud.faults().clear();
+            }
+            assertThat(asFunction.getItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS("BOOK#x"),
+                    "sk", AttributeValue.fromS("BOOK")))).hasItem()).as("throttling over").isFalse();
+        }
+    }
+
+    @Test
+    void shouldFailPutEventsEntries_asTheBusMayNowAndThen() {
+        cloud.faults().failPutEvents(1.0, Duration.ofMinutes(1));
+        try {
+            var failed = deployment.eventBridge.putEvents(r -> r.entries(e -> e.eventBusName(deployment.busName())
+                    .source("chaos.test").detailType("Failing").detail("{}")));
+            assertThat(failed.failedEntryCount()).isEqualTo(1);
+            assertThat(failed.entries().get(0).errorCode()).isEqualTo("InternalFailure");
+        } finally {
+            cloud.faults().clear();
+        }
+        assertThat(deployment.eventBridge.putEvents(r -> r.entries(e -> e.eventBusName(deployment.busName())
+                .source("chaos.test").detailType("Passing").detail("{}"))).failedEntryCount()).isZero();
+    }
+
+    /** A DynamoDB client signing as {@code accessKey}: a function's logical id makes it that function's call. */
+    private static DynamoDbClient dynamoDb(String accessKey) {
+        return DynamoDbClient.builder().endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "x")))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     @Test
