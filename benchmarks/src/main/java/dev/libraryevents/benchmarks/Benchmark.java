@@ -3,12 +3,10 @@ package dev.libraryevents.benchmarks;
 import dev.libraryevents.localcloud.CommandLines;
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.ops.SignInAccounts;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -86,7 +84,7 @@ public final class Benchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path root = repositoryRoot();
+        Path root = CommandLines.repositoryRoot();
         try (Revision before = against == null ? null : Revision.build(root, against)) {
             return run(root, settings(before), before);
         }
@@ -96,7 +94,7 @@ public final class Benchmark implements Callable<Integer> {
     private int run(Path root, Settings settings, Revision before) throws Exception {
         Path work = root.resolve("target").resolve("benchmarks");
         Path logs = work.resolve("logs");
-        deleteRecursively(logs);
+        CommandLines.deleteRecursively(logs);
         Files.createDirectories(settings.output());
         LocalCloud.Options options = new LocalCloud.Options(settings.template(), 0, 0, null, logs,
                 settings.concurrency(), null);
@@ -183,7 +181,7 @@ public final class Benchmark implements Callable<Integer> {
         int sequential = positive("--workflows", workflows, smoke ? 5 : 200);
         int seconds = positive("--window", window, smoke ? 2 : 20);
         int environments = positive("--concurrency", concurrency, 4);
-        Path root = repositoryRoot();
+        Path root = CommandLines.repositoryRoot();
         return new Settings(smoke,
                 template != null ? template : root.resolve("cdk.out/LibraryEvents.template.json"),
                 out != null ? out : root.resolve(smoke ? "target/benchmarks" : "docs"),
@@ -208,25 +206,5 @@ public final class Benchmark implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), option + " must be at least 1");
         }
         return chosen;
-    }
-
-    /** The checkout's root (where cdk.json is), from wherever the benchmark was started. */
-    static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("cdk.json"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("no cdk.json above " + Path.of("").toAbsolutePath());
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (Files.exists(directory)) {
-            try (var paths = Files.walk(directory)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
     }
 }

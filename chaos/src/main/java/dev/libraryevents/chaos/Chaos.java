@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -116,10 +115,10 @@ public final class Chaos implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = settings();
-        Path root = repositoryRoot();
+        Path root = CommandLines.repositoryRoot();
         Path work = root.resolve("target").resolve("chaos");
         Path data = work.resolve("data");
-        deleteRecursively(data);
+        CommandLines.deleteRecursively(data);
         Files.createDirectories(settings.output());
         LocalCloud.Options options = new LocalCloud.Options(settings.template(), freePort(), freePort(), data,
                 work.resolve("logs"), settings.concurrency(), settings.queueVisibility());
@@ -275,7 +274,7 @@ public final class Chaos implements Callable<Integer> {
 
     private Settings settings() {
         long chosenSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000);
-        Path root = repositoryRoot();
+        Path root = CommandLines.repositoryRoot();
         return new Settings(chosenSeed,
                 positive("--clients", clients, smoke ? 4 : 8),
                 Duration.ofSeconds(positive("--seconds", seconds, smoke ? 60 : 420)),
@@ -300,26 +299,6 @@ public final class Chaos implements Callable<Integer> {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The checkout's root (where cdk.json is), from wherever the run was started. */
-    static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("cdk.json"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("no cdk.json above " + Path.of("").toAbsolutePath());
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (Files.exists(directory)) {
-            try (var paths = Files.walk(directory)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
         }
     }
 }

@@ -66,11 +66,12 @@ final class ChaosReport {
         }
         md.append("\n</details>\n\n");
 
-        md.append("## Requests\n\n| request | 2xx | 4xx | 5xx | no answer |\n|---|---:|---:|---:|---:|\n");
+        md.append("## Requests\n\n| request | 2xx | 4xx | 5xx (the service's) | undecided |\n"
+                + "|---|---:|---:|---:|---:|\n");
         Map<Workload.Operation, long[]> byOperation = new EnumMap<>(Workload.Operation.class);
         for (Workload.Call call : calls) {
             long[] counts = byOperation.computeIfAbsent(call.operation(), op -> new long[4]);
-            counts[call.succeeded() ? 0 : call.refused() ? 1 : call.failed() ? 2 : 3]++;
+            counts[call.succeeded() ? 0 : call.refused() ? 1 : call.undecided() ? 3 : 2]++;
         }
         long[] total = new long[4];
         byOperation.forEach((operation, counts) -> {
@@ -86,10 +87,11 @@ final class ChaosReport {
         Map<String, Long> statuses = new TreeMap<>();
         calls.stream().filter(c -> !c.succeeded()).forEach(c -> statuses.merge(
                 c.status() == Workload.NO_ANSWER ? "no answer" : Integer.toString(c.status()), 1L, Long::sum));
-        md.append("Not 2xx, by status: ").append(statuses).append(". A request with no answer (the cloud was "
-                + "restarting, or its connection broke) cannot be judged by its answer: ")
-                .append(result.noAnswerTookEffect()).append(" took effect, ").append(result.noAnswerDidNot())
-                .append(" did not; either way the checks below hold for what was written.\n\n");
+        md.append("Not 2xx, by status: ").append(statuses).append(". An undecided request got no answer that says "
+                + "what happened: none at all (the cloud was restarting), or the gateway's 502 or 504 for a function "
+                + "that died or timed out, perhaps after its write. Of those, ")
+                .append(result.undecidedTookEffect()).append(" took effect and ").append(result.undecidedDidNot())
+                .append(" did not; none may take effect twice, and the checks below hold for what was written.\n\n");
 
         md.append("## Events\n\n| event type | in the outboxes |\n|---|---:|\n");
         result.eventsByType().forEach((type, count) -> md.append("| ").append(type).append(" | ").append(count)

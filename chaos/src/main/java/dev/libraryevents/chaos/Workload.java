@@ -55,8 +55,18 @@ final class Workload {
             return status >= 400 && status < 500;
         }
 
+        /** A 5xx the service answered itself (problem+json: 500, 503), which promises that nothing was written. */
         boolean failed() {
-            return status >= 500;
+            return status >= 500 && !undecided();
+        }
+
+        /**
+         * No answer that says what happened: none at all (the connection refused or broken), or the gateway's own
+         * 502 or 504 for a function that died or timed out, perhaps after its write. A client cannot tell; only an
+         * idempotency key would let it retry safely.
+         */
+        boolean undecided() {
+            return status == NO_ANSWER || status == 502 || status == 504;
         }
     }
 

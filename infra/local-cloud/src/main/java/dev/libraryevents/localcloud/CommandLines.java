@@ -3,13 +3,17 @@ package dev.libraryevents.localcloud;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Properties;
 import picocli.CommandLine;
 
 /**
- * How every command of this repository ({@code bin/local-cloud}, {@code bin/ops}, {@code bin/benchmark}) ends:
- * 0 when done, 2 with the usage for a wrong or missing argument (picocli's convention), 1 with one line naming the
- * failure otherwise; no stack trace for an operator to read.
+ * How every command of this repository ({@code bin/local-cloud}, {@code bin/ops}, {@code bin/benchmark},
+ * {@code bin/chaos}) ends: 0 when done, 2 with the usage for a wrong or missing argument (picocli's convention), 1
+ * with one line naming the failure otherwise; no stack trace for an operator to read. And where they find the
+ * checkout they run in.
  */
 public final class CommandLines {
 
@@ -26,6 +30,27 @@ public final class CommandLines {
             return 1;
         });
         return commandLine.execute(args);
+    }
+
+    /** The checkout's root (where cdk.json is), from wherever a command was started. */
+    public static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("cdk.json"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no cdk.json above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Deletes a directory and all it holds; nothing when it does not exist. */
+    public static void deleteRecursively(Path directory) throws IOException {
+        if (Files.exists(directory)) {
+            try (var paths = Files.walk(directory)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     private static String projectVersion() {
