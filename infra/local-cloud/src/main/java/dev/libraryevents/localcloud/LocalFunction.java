@@ -280,7 +280,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
         return kill.killed;
     }
 
-    /** Whether an invocation is waiting or running. */    /** Whether an invocation is waiting or running. */
+    /** Whether an invocation is waiting or running. */
     boolean busy() {
         return !pending.isEmpty() || environments.stream().anyMatch(e -> !e.idle());
     }
