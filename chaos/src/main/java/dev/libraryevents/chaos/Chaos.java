@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.libraryevents.localcloud.CommandLines;
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.ops.SignInAccounts;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,13 +117,17 @@ public final class Chaos implements Callable<Integer> {
         Path data = work.resolve("data");
         CommandLines.deleteRecursively(data);
         Files.createDirectories(settings.output());
-        LocalCloud.Options options = new LocalCloud.Options(settings.template(), freePort(), freePort(), data,
-                work.resolve("logs"), settings.concurrency(), settings.queueVisibility());
+        LocalCloud.Options firstStart = new LocalCloud.Options(settings.template(), 0, 0, data, work.resolve("logs"),
+                settings.concurrency(), settings.queueVisibility());
         List<FaultPlan.Fault> plan = FaultPlan.draw(settings.seed(), settings.load(), settings.meanGap());
         System.out.println("chaos: seed " + settings.seed() + ", " + settings.clients() + " clients for "
                 + settings.load().toSeconds() + " s, " + plan.size() + " faults planned");
 
-        cloud = LocalCloud.start(options);
+        cloud = LocalCloud.start(firstStart);
+        // A restart binds the ports the first start was given, so that the clients go on calling the same URL.
+        LocalCloud.Options options = new LocalCloud.Options(firstStart.template(), cloud.apiUrl().getPort(),
+                cloud.awsEndpoint().getPort(), data, firstStart.logDirectory(), firstStart.concurrency(),
+                firstStart.queueVisibility());
         ScheduledExecutorService endings = Executors.newSingleThreadScheduledExecutor();
         try {
             String token;
@@ -150,8 +151,7 @@ public final class Chaos implements Callable<Integer> {
             try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(cloud.awsEndpoint())
                     .region(Region.US_EAST_1).credentialsProvider(ADMIN)
                     .httpClient(UrlConnectionHttpClient.create()).build();
-                 SqsClient sqs = SqsClient.builder().endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
-                         .credentialsProvider(ADMIN).httpClient(UrlConnectionHttpClient.create()).build()) {
+                 SqsClient sqs = sqs()) {
                 List<JsonNode> archive = cloud.archivedEvents();
                 result = new Reconciliation(dynamoDb, sqs, cloud.apiUrl(), token).reconcile(calls, archive);
             }
@@ -235,8 +235,7 @@ public final class Chaos implements Callable<Integer> {
      * while; returns how long after the last fault ended the last invocation came.
      */
     private Duration drain(long lastFaultEnded) throws InterruptedException {
-        try (SqsClient sqs = SqsClient.builder().endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(ADMIN).httpClient(UrlConnectionHttpClient.create()).build()) {
+        try (SqsClient sqs = sqs()) {
             long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
             while (System.nanoTime() < deadline) {
                 if (cloud.awaitQuiet(QUIET, DRAIN_LIMIT) && consumerQueuesEmpty(sqs)) {
@@ -246,6 +245,12 @@ public final class Chaos implements Callable<Integer> {
             }
         }
         throw new IllegalStateException("the pipeline did not drain within " + DRAIN_LIMIT.toMinutes() + " minutes");
+    }
+
+    /** SQS of the running cloud, as its administrator. */
+    private SqsClient sqs() {
+        return SqsClient.builder().endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(ADMIN).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     private static boolean consumerQueuesEmpty(SqsClient sqs) {
@@ -294,11 +299,4 @@ public final class Chaos implements Callable<Integer> {
         return chosen;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
