@@ -160,6 +160,13 @@ public final class Chaos implements Callable<Integer> {
                     Duration.ofNanos(loadEnded - loadStarted), counts[0], counts[1], root);
             System.out.println("chaos: lost " + result.lost() + ", duplicated " + result.duplicated()
                     + ", dead letters " + result.deadLetters().size() + " (seed " + settings.seed() + ")");
+            // A failed run says what failed here too: CI keeps the console, not the report.
+            result.checks().stream().filter(check -> !check.passed()).forEach(check -> {
+                System.out.println("chaos: failed: " + check.name());
+                Reconciliation.examples(check.lost()).forEach(line -> System.out.println("  lost: " + line));
+                Reconciliation.examples(check.duplicated()).forEach(line -> System.out.println("  doubled: " + line));
+            });
+            result.deadLetters().forEach(letter -> System.out.println("chaos: dead letter in " + letter.queue()));
             System.out.println("written: " + root.relativize(written.toAbsolutePath()));
             return result.passed() ? 0 : 1;
         } finally {
