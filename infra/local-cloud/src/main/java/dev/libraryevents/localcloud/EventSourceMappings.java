@@ -14,6 +14,8 @@ final class EventSourceMappings implements AutoCloseable {
 
     private final Map<String, EventSourceMapping> mappings = new LinkedHashMap<>();
     private final List<Thread> pollers = new ArrayList<>();
+    /** How each poller stops: a queue's by its flag, a stream's by an interrupt. */
+    private final List<Runnable> stops = new ArrayList<>();
     private final Iam iam;
 
     /**
@@ -56,8 +58,10 @@ final class EventSourceMappings implements AutoCloseable {
                 threads = mapping.path("ScalingConfig").path("MaximumConcurrency")
                         .asInt(function.maxConcurrency());
                 threads = Math.max(1, Math.min(threads, function.maxConcurrency()));
-                poller = new SqsPoller(sqs.client(), sqs.queueUrl(source), sourceArn, function, settings,
-                        responseTypes.contains("ReportBatchItemFailures"));
+                SqsPoller queuePoller = new SqsPoller(sqs.client(), sqs.queueUrl(source), sourceArn, function,
+                        settings, responseTypes.contains("ReportBatchItemFailures"));
+                stops.add(queuePoller::stop);
+                poller = queuePoller;
             } else {
                 List<String> filters = new ArrayList<>();
                 mapping.path("FilterCriteria").path("Filters").forEach(f -> filters.add(f.path("Pattern").asText()));
@@ -73,6 +77,9 @@ final class EventSourceMappings implements AutoCloseable {
                 thread.setDaemon(true);
                 thread.start();
                 pollers.add(thread);
+                if (!fromQueue) {
+                    stops.add(thread::interrupt);
+                }
             }
         }
     }
@@ -95,10 +102,13 @@ final class EventSourceMappings implements AutoCloseable {
         return mappings.get(logicalId);
     }
 
-    /** Stops the pollers, letting an invocation under way answer so that its position is saved. */
+    /**
+     * Stops the pollers: a queue's hands its batches back (see {@link SqsPoller#stop}); a stream's is interrupted,
+     * and lets an invocation under way answer so that its position is saved.
+     */
     @Override
     public void close() {
-        pollers.forEach(Thread::interrupt);
+        stops.forEach(Runnable::run);
         for (Thread poller : pollers) {
             try {
                 poller.join(TimeUnit.SECONDS.toMillis(35));

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -33,6 +36,8 @@ final class SqsPoller implements Runnable {
     private static final int RECEIVE_WAIT_SECONDS = 1;
     /** While a window is open but less than a second of it remains: the pause between short receives. */
     private static final long SHORT_POLL_PAUSE_MILLIS = 20;
+    /** While an invocation runs: how often the poller looks whether it is being stopped. */
+    private static final long STOP_CHECK_MILLIS = 100;
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -40,6 +45,11 @@ final class SqsPoller implements Runnable {
     private final Invocable function;
     private final EventSourceMapping mapping;
     private final boolean reportsItemFailures;
+    /**
+     * Set by {@link #stop}: a flag, never an interrupt. The SDK checks for an interrupt after the response too, and
+     * throws the received messages away: they would stay in flight, where a restart's save cannot see them.
+     */
+    private volatile boolean stopping;
 
     /** @param mapping its settings; while it is disabled, messages wait in the queue */
     SqsPoller(SqsClient sqs, String queueUrl, String queueArn, Invocable function, EventSourceMapping mapping,
@@ -54,7 +64,7 @@ final class SqsPoller implements Runnable {
 
     @Override
     public void run() {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!stopping) {
             try {
                 if (!mapping.enabled()) {
                     Thread.sleep(200);
@@ -67,12 +77,17 @@ final class SqsPoller implements Runnable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return;
-                }
                 LocalCloud.log("sqs poller for " + function.name() + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Every thread of this poller ends within about a second (a receive's wait): a batch not yet delivered, or whose
+     * invocation has not answered, goes back to the queue at once, so that a restart saves it.
+     */
+    void stop() {
+        stopping = true;
     }
 
     /**
@@ -89,10 +104,7 @@ final class SqsPoller implements Runnable {
         long closesAt = System.nanoTime() + mapping.batchingWindow().toNanos();
         long remaining;
         try {
-            while (batch.size() < batchSize && (remaining = closesAt - System.nanoTime()) > 0) {
-                if (Thread.interrupted()) { // a blocked receive does not see it: look between receives
-                    throw new InterruptedException();
-                }
+            while (batch.size() < batchSize && (remaining = closesAt - System.nanoTime()) > 0 && !stopping) {
                 // SQS waits whole seconds; a second at most, so that stopping is noticed within one.
                 int waitSeconds = (int) Math.min(RECEIVE_WAIT_SECONDS, TimeUnit.NANOSECONDS.toSeconds(remaining));
                 List<Message> more = receive(Math.min(batchSize - batch.size(), MAX_PER_REQUEST), waitSeconds);
@@ -117,14 +129,27 @@ final class SqsPoller implements Runnable {
     }
 
     private void deliver(List<Message> messages) throws InterruptedException {
-        LocalFunction.Result result;
-        try {
-            result = function.invoke(event(messages).toString(), messages.size()).get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            return;
-        } catch (InterruptedException e) {
+        if (stopping) {
             handBack(messages);
-            throw e;
+            return;
+        }
+        CompletableFuture<LocalFunction.Result> answer = function.invoke(event(messages).toString(),
+                messages.size());
+        LocalFunction.Result result = null;
+        try {
+            while (result == null) {
+                if (stopping) {
+                    handBack(messages); // the invocation may still take effect: at least once, as on AWS
+                    return;
+                }
+                try {
+                    result = answer.get(STOP_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillRunning) {
+                    // look at the stop flag again
+                }
+            }
+        } catch (ExecutionException e) {
+            return;
         }
         if (result.outcome() != LocalFunction.Outcome.SUCCESS) {
             return;

@@ -31,6 +31,7 @@ class SqsPollerTest {
     private static SqsEmulator sqs;
     private String queueUrl;
     private final List<Thread> pollers = new ArrayList<>();
+    private final List<SqsPoller> stops = new ArrayList<>();
 
     /** Records each batch's bodies; every batch succeeds. */
     private static final class Recording implements Invocable {
@@ -74,10 +75,7 @@ class SqsPollerTest {
 
     @AfterEach
     void stopThePollers() throws InterruptedException {
-        for (Thread poller : pollers) {
-            poller.interrupt();
-            poller.join(10_000);
-        }
+        stopPolling();
     }
 
     @Test
@@ -120,14 +118,65 @@ class SqsPollerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> queueDepth() == 6);
     }
 
+    @Test
+    void shouldHandItsBatchBack_whenStoppedWhileTheFunctionRuns() throws InterruptedException {
+        List<String> payloads = Collections.synchronizedList(new ArrayList<>());
+        poll(new Invocable() {
+            @Override
+            public String name() {
+                return "NeverAnswers";
+            }
+
+            @Override
+            public CompletableFuture<LocalFunction.Result> invoke(String payload, int records) {
+                payloads.add(payload);
+                return new CompletableFuture<>();
+            }
+        }, 10, Duration.ZERO);
+        send(1, 2, 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !payloads.isEmpty());
+
+        stopPolling();
+
+        // Visible again at once, not after the queue's 30 s visibility timeout: a restart's save finds them.
+        assertThat(visibleAndInFlight()).containsExactly(3, 0);
+    }
+
+    @Test
+    void shouldLeaveNothingInFlight_whenStoppedJustAsMessagesArrive() throws InterruptedException {
+        for (int round = 0; round < 10; round++) {
+            Recording function = new Recording();
+            poll(function, 10, Duration.ZERO);
+            send(1, 2);
+
+            stopPolling(); // most often while a receive is waiting or has just returned
+
+            assertThat(visibleAndInFlight().get(1)).as("in flight after round %d", round).isZero();
+            assertThat(visibleAndInFlight().get(0) + delivered(function)).as("round %d", round).isEqualTo(2);
+            sqs.client().purgeQueue(r -> r.queueUrl(queueUrl));
+        }
+    }
+
     private void poll(Invocable function, int batchSize, Duration window) {
         EventSourceMapping mapping = new EventSourceMapping("Mapping", function.name(), SqsEmulator.queueArn(queueUrl),
                 true, batchSize, (int) window.toSeconds(), List.of("ReportBatchItemFailures"), null);
-        Thread poller = new Thread(new SqsPoller(sqs.client(), queueUrl, SqsEmulator.queueArn(queueUrl), function,
-                mapping, true), "test-poller");
+        SqsPoller sqsPoller = new SqsPoller(sqs.client(), queueUrl, SqsEmulator.queueArn(queueUrl), function,
+                mapping, true);
+        Thread poller = new Thread(sqsPoller, "test-poller");
         poller.setDaemon(true);
         poller.start();
         pollers.add(poller);
+        stops.add(sqsPoller);
+    }
+
+    private void stopPolling() throws InterruptedException {
+        stops.forEach(SqsPoller::stop);
+        for (Thread poller : pollers) {
+            poller.join(10_000);
+            assertThat(poller.isAlive()).as("a poller still running after its stop").isFalse();
+        }
+        stops.clear();
+        pollers.clear();
     }
 
     private void send(int... numbers) {
@@ -146,12 +195,16 @@ class SqsPollerTest {
         }
     }
 
-    /** Messages in the queue, visible or in flight: what the poller has not yet deleted. */
-    private int queueDepth() {
+    private List<Integer> visibleAndInFlight() {
         var attributes = sqs.client().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+        return List.of(Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
+                Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+    }
+
+    /** Messages in the queue, visible or in flight: what the poller has not yet deleted. */
+    private int queueDepth() {
+        return visibleAndInFlight().stream().mapToInt(Integer::intValue).sum();
     }
 }
