@@ -55,6 +55,7 @@ public final class Chaos implements Callable<Integer> {
     record Injected(FaultPlan.Fault fault, long startedNanos, long endedNanos, String outcome) {}
 
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
+    private static final Duration DRAIN_REPORT = Duration.ofMinutes(1);
     private static final Duration QUIET = Duration.ofSeconds(5);
     private static final Duration KILL_PATIENCE = Duration.ofSeconds(20);
 
@@ -243,15 +244,22 @@ public final class Chaos implements Callable<Integer> {
      */
     private Duration drain(long lastFaultEnded) throws InterruptedException {
         try (SqsClient sqs = sqs()) {
-            long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+            long started = System.nanoTime();
+            long deadline = started + DRAIN_LIMIT.toNanos();
+            long nextReport = started + DRAIN_REPORT.toNanos();
             while (System.nanoTime() < deadline) {
-                if (cloud.awaitQuiet(QUIET, DRAIN_LIMIT) && consumerQueuesEmpty(sqs)) {
+                if (cloud.awaitQuiet(QUIET, DRAIN_REPORT) && consumerQueuesEmpty(sqs)) {
                     return Duration.ofNanos(Math.max(0, cloud.metering().lastInvocationNanos() - lastFaultEnded));
+                }
+                if (System.nanoTime() >= nextReport) { // a long drain says what it is waiting for
+                    System.out.println("chaos: still draining; busy: " + cloud.busyFunctions());
+                    nextReport += DRAIN_REPORT.toNanos();
                 }
                 Thread.sleep(QUIET.toMillis());
             }
         }
-        throw new IllegalStateException("the pipeline did not drain within " + DRAIN_LIMIT.toMinutes() + " minutes");
+        throw new IllegalStateException("the pipeline did not drain within " + DRAIN_LIMIT.toMinutes()
+                + " minutes; busy: " + cloud.busyFunctions());
     }
 
     /** SQS of the running cloud, as its administrator. */

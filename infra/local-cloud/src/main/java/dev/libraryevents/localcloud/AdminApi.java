@@ -8,7 +8,8 @@ import java.io.IOException;
 
 /**
  * The local cloud's own operations, under {@code /_localcloud/} on the AWS endpoint: what AWS shows in CloudWatch
- * and its console rather than through an API. {@code GET functions} (init durations), {@code GET metering} (the
+ * and its console rather than through an API. {@code GET functions} (init durations, and what each function busy
+ * now has waiting and running), {@code GET metering} (the
  * counters a bill is made of), {@code POST schedules/<rule>/fire} (run a schedule now). Everything else a tool
  * needs is an AWS API on the same endpoint.
  */
@@ -32,6 +33,8 @@ final class AdminApi implements HttpHandler {
                     ArrayNode init = list.addObject().put("name", name).putArray("initDurationsMs");
                     durations.forEach(init::add);
                 });
+                ArrayNode busy = answer.putArray("busy");
+                cloud.busyFunctions().forEach(busy::add);
                 answer.put("bootMillis", cloud.bootMillis());
                 answer.put("eventsPut", cloud.eventsPut());
             } else if (method.equals("GET") && path.equals("metering")) {

@@ -202,6 +202,14 @@ public final class LocalCloud implements AutoCloseable {
         return durations;
     }
 
+    /**
+     * Each function with work waiting or running: its invocations waiting and its environments (process, whether
+     * busy and for how long). What to look at when {@link #awaitQuiet} does not come.
+     */
+    public List<String> busyFunctions() {
+        return functions.values().stream().filter(LocalFunction::busy).map(LocalFunction::state).toList();
+    }
+
     /** The counters a bill is made of: requests, capacity units, invocations and their durations. */
     public Metering metering() {
         return metering;

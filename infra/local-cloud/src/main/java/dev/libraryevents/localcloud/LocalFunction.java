@@ -194,7 +194,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
      * and whenever an environment ends (a timed-out one is replaced, or what waits for it would wait forever).
      */
     private synchronized void scaleOut() {
-        long idle = environments.stream().filter(Environment::idle).count() + starting;
+        long idle = environments.stream().filter(Environment::canTakeWork).count() + starting;
         if (!closed && idle < pending.size() && environments.size() + starting < maxConcurrency) {
             starting++;
             STARTERS.execute(this::startEnvironment);
@@ -211,6 +211,8 @@ final class LocalFunction implements Invocable, AutoCloseable {
             started = new Environment();
         } catch (RuntimeException e) {
             LocalCloud.log(e.getMessage());
+            // As in Lambda, an environment that cannot start fails the invocation waiting for it.
+            failOneWaiting(CloudTemplate.JSON.createObjectNode().put("errorMessage", e.getMessage()).toString());
         } finally {
             synchronized (this) {
                 starting--;
@@ -222,6 +224,20 @@ final class LocalFunction implements Invocable, AutoCloseable {
         if (started != null && closed) {
             started.stop();
         }
+        scaleOut(); // whatever became of this one, invocations still waiting need an environment
+    }
+
+    private void failOneWaiting(String body) {
+        Invocation failed = pending.poll();
+        if (failed != null) {
+            failed.result.complete(new Result(Outcome.ERROR, body));
+        }
+    }
+
+    /** Invocations waiting and each environment's state: what a drain that does not end needs to show. */
+    synchronized String state() {
+        return name + ": " + pending.size() + " waiting, " + starting + " starting, environments "
+                + environments.stream().map(Environment::state).toList();
     }
 
     /** The function's own variables, as Lambda's GetFunctionConfiguration shows them. */
@@ -339,14 +355,14 @@ final class LocalFunction implements Invocable, AutoCloseable {
     /** One execution environment: a child JVM and the Runtime API endpoint it talks to. */
     private final class Environment {
 
-        private final HttpServer runtimeApi;
+        private HttpServer runtimeApi;
         private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, name + "-runtime-api");
             thread.setDaemon(true);
             return thread;
         });
         private final long startedAt;
-        private final Process process;
+        private Process process;
         private volatile boolean initialized;
         private volatile boolean startReleased;
         private volatile Invocation current;
@@ -376,9 +392,16 @@ final class LocalFunction implements Invocable, AutoCloseable {
                 process = builder.start();
                 process.onExit().thenRun(this::exited);
                 timer.schedule(this::initTimedOut, INIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                stopped = true;
                 started();
-                throw new IllegalStateException("could not start an environment for " + name, e);
+                if (runtimeApi != null) {
+                    runtimeApi.stop(0);
+                }
+                if (process != null) {
+                    process.destroyForcibly();
+                }
+                throw new IllegalStateException("could not start an environment for " + name + ": " + e, e);
             }
         }
 
@@ -408,14 +431,23 @@ final class LocalFunction implements Invocable, AutoCloseable {
             return current == null;
         }
 
+        /** Idle and able to ask for work: not ended, nor dead and not yet cleaned up. */
+        boolean canTakeWork() {
+            return idle() && !stopped && process.isAlive();
+        }
+
+        String state() {
+            Invocation running = current;
+            return "pid " + process.pid() + (process.isAlive() ? "" : " dead") + (stopped ? " stopped" : "")
+                    + (initialized ? "" : " initializing") + (running == null ? " idle"
+                    : " busy " + (System.nanoTime() - handedOverAt) / 1_000_000 + " ms");
+        }
+
         /** An environment that never asks for work fails the invocation that was waiting for it, and ends. */
         private void initTimedOut() {
             if (!initialized) {
-                Invocation failed = pending.poll();
-                if (failed != null) {
-                    failed.result.complete(new Result(Outcome.ERROR, "{\"errorMessage\":\"init did not finish within "
-                            + INIT_LIMIT.toSeconds() + " seconds\"}"));
-                }
+                failOneWaiting("{\"errorMessage\":\"init did not finish within " + INIT_LIMIT.toSeconds()
+                        + " seconds\"}");
                 stop();
             }
         }
@@ -442,9 +474,11 @@ final class LocalFunction implements Invocable, AutoCloseable {
 
         private void exited() {
             Invocation lost = current;
+            String error = "{\"errorMessage\":\"Runtime exited with code " + process.exitValue() + "\"}";
             if (lost != null) {
-                lost.result.complete(new Result(Outcome.ERROR,
-                        "{\"errorMessage\":\"Runtime exited with code " + process.exitValue() + "\"}"));
+                lost.result.complete(new Result(Outcome.ERROR, error));
+            } else if (!initialized && !stopped) {
+                failOneWaiting(error); // it crashed in init: the invocation it was started for fails, as in Lambda
             }
             stop();
         }
@@ -474,11 +508,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
                     // Lambda would take the snapshot here, after priming; the environment goes on as if restored.
                     respond(exchange, 200, "");
                 } else if (path.endsWith("/init/error") || path.endsWith("/restore/error")) {
-                    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                    Invocation failed = pending.poll();
-                    if (failed != null) {
-                        failed.result.complete(new Result(Outcome.ERROR, body));
-                    }
+                    failOneWaiting(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                     respond(exchange, 202, "{\"status\":\"OK\"}");
                 } else {
                     respond(exchange, 404, "{\"errorMessage\":\"unknown runtime path\"}");

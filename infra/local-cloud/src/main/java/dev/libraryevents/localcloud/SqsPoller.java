@@ -138,14 +138,13 @@ final class SqsPoller implements Runnable {
         LocalFunction.Result result = null;
         try {
             while (result == null) {
-                if (stopping) {
-                    handBack(messages); // the invocation may still take effect: at least once, as on AWS
-                    return;
-                }
                 try {
                     result = answer.get(STOP_CHECK_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException stillRunning) {
-                    // look at the stop flag again
+                    if (stopping) {
+                        handBack(messages); // the invocation may still take effect: at least once, as on AWS
+                        return;
+                    }
                 }
             }
         } catch (ExecutionException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,21 @@ class LocalFunctionTest {
     }
 
     @Test
+    void shouldFailTheInvocationsWaiting_whenTheirEnvironmentsDieInInit() throws Exception {
+        // A JVM that cannot start exits at once, often before its environment is even listed.
+        try (LocalFunction function = function("echo", Duration.ofSeconds(10), List.of("-XX:+NoSuchOption"))) {
+            LocalFunction.Result first = invoke(function, "{}");
+            LocalFunction.Result second = invoke(function, "{}");
+
+            assertThat(List.of(first, second)).allSatisfy(result -> {
+                assertThat(result.outcome()).isEqualTo(LocalFunction.Outcome.ERROR);
+                assertThat(result.body()).contains("Runtime exited with code 1");
+            });
+            assertThat(function.busy()).as("nothing left waiting").isFalse();
+        }
+    }
+
+    @Test
     void shouldStartNewEnvironmentsWithAnUpdatedConfiguration() throws Exception {
         try (LocalFunction function = function("echo", Duration.ofSeconds(10))) {
             assertThat(invoke(function, "{}").body()).contains("\"variable\":\"hi\"");
@@ -105,13 +121,17 @@ class LocalFunctionTest {
     }
 
     private static LocalFunction function(String method, Duration timeout) throws Exception {
+        return function(method, timeout, LocalCloud.LAMBDA_JVM_OPTIONS);
+    }
+
+    private static LocalFunction function(String method, Duration timeout, List<String> jvmOptions)
+            throws Exception {
         Path classes = Path.of(ScriptedHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String handler = ScriptedHandler.class.getName() + "::" + method;
         Map<String, String> lambda = Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
                 "_HANDLER", handler, "AWS_LAMBDA_FUNCTION_NAME", "Scripted", "AWS_LAMBDA_FUNCTION_VERSION", "$LATEST",
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128");
         return new LocalFunction("Scripted-" + method, classes, handler, 128, timeout, 1, lambda,
-                Map.of("GREETING", "hi"), Files.createTempDirectory("local-function-logs"),
-                LocalCloud.LAMBDA_JVM_OPTIONS, null);
+                Map.of("GREETING", "hi"), Files.createTempDirectory("local-function-logs"), jvmOptions, null);
     }
 }
