@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +52,8 @@ final class SqsPoller implements Runnable {
      * throws the received messages away: they would stay in flight, where a restart's save cannot see them.
      */
     private volatile boolean stopping;
+    /** Messages a failed invocation left in flight, by id, until they are received again (see leaveInFlight). */
+    private final Map<String, Message> leftInFlight = new ConcurrentHashMap<>();
 
     /** @param mapping its settings; while it is disabled, messages wait in the queue */
     SqsPoller(SqsClient sqs, String queueUrl, String queueArn, Invocable function, EventSourceMapping mapping,
@@ -79,6 +83,12 @@ final class SqsPoller implements Runnable {
             } catch (RuntimeException e) {
                 LocalCloud.log("sqs poller for " + function.name() + ": " + e.getMessage());
             }
+        }
+        try {
+            handBackLeftInFlight();
+        } catch (RuntimeException e) {
+            LocalCloud.log("sqs poller for " + function.name() + ": could not hand back what failed: "
+                    + e.getMessage());
         }
     }
 
@@ -124,8 +134,10 @@ final class SqsPoller implements Runnable {
     }
 
     private List<Message> receive(int atMost, int waitSeconds) {
-        return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(atMost).waitTimeSeconds(waitSeconds)
-                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+        List<Message> received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(atMost)
+                .waitTimeSeconds(waitSeconds).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+        received.forEach(message -> leftInFlight.remove(message.messageId())); // back, with a new receipt handle
+        return received;
     }
 
     private void deliver(List<Message> messages) throws InterruptedException {
@@ -148,9 +160,11 @@ final class SqsPoller implements Runnable {
                 }
             }
         } catch (ExecutionException e) {
+            leaveInFlight(messages);
             return;
         }
         if (result.outcome() != LocalFunction.Outcome.SUCCESS) {
+            leaveInFlight(messages);
             return;
         }
         Set<String> failed = new HashSet<>();
@@ -159,9 +173,11 @@ final class SqsPoller implements Runnable {
                 JSON.readTree(result.body()).path("batchItemFailures")
                         .forEach(item -> failed.add(item.path("itemIdentifier").asText()));
             } catch (Exception e) {
-                return; // an unreadable answer counts as a failed batch
+                leaveInFlight(messages); // an unreadable answer counts as a failed batch
+                return;
             }
         }
+        leaveInFlight(messages.stream().filter(message -> failed.contains(message.messageId())).toList());
         List<DeleteMessageBatchRequestEntry> done = messages.stream()
                 .filter(message -> !failed.contains(message.messageId()))
                 .map(message -> DeleteMessageBatchRequestEntry.builder().id(message.messageId())
@@ -170,6 +186,28 @@ final class SqsPoller implements Runnable {
         for (List<DeleteMessageBatchRequestEntry> chunk : chunks(done)) {
             sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(chunk));
         }
+    }
+
+    /**
+     * Failed messages stay in flight until the queue's visibility timeout, as on AWS. SQS keeps them meanwhile;
+     * ElasticMQ keeps them in memory, where a restart's save (of what is visible) cannot see them: they are
+     * remembered until received again, and handed back when the poller stops.
+     */
+    private void leaveInFlight(List<Message> messages) {
+        messages.forEach(message -> leftInFlight.put(message.messageId(), message));
+    }
+
+    /** On the way out of {@link #run}: whatever this poller's threads left in flight goes back, once. */
+    private void handBackLeftInFlight() {
+        List<Message> left = new ArrayList<>();
+        for (String messageId : List.copyOf(leftInFlight.keySet())) {
+            Message message = leftInFlight.remove(messageId);
+            if (message != null) {
+                left.add(message);
+            }
+        }
+        // One moved to the DLQ meanwhile has a stale receipt handle: SQS fails that entry alone, and it stays put.
+        handBack(left);
     }
 
     /** Stopping: the batch goes back at once rather than after the visibility timeout, so it can be saved. */

@@ -143,6 +143,31 @@ class SqsPollerTest {
     }
 
     @Test
+    void shouldHandBackWhatAFailedInvocationLeftInFlight_whenStopped() throws InterruptedException {
+        List<String> payloads = Collections.synchronizedList(new ArrayList<>());
+        poll(new Invocable() {
+            @Override
+            public String name() {
+                return "Fails";
+            }
+
+            @Override
+            public CompletableFuture<LocalFunction.Result> invoke(String payload, int records) {
+                payloads.add(payload);
+                return CompletableFuture.completedFuture(new LocalFunction.Result(LocalFunction.Outcome.ERROR,
+                        "{\"errorMessage\":\"Runtime exited with code 137\"}"));
+            }
+        }, 10, Duration.ZERO);
+        send(1, 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> visibleAndInFlight().equals(List.of(0, 2)));
+
+        stopPolling();
+
+        // In flight for the queue's 30 s otherwise, and ElasticMQ's memory does not outlive a restart.
+        assertThat(visibleAndInFlight()).containsExactly(2, 0);
+    }
+
+    @Test
     void shouldLeaveNothingInFlight_whenStoppedJustAsMessagesArrive() throws InterruptedException {
         for (int round = 0; round < 10; round++) {
             Recording function = new Recording();
