@@ -111,6 +111,7 @@ final class SqsEmulator implements AutoCloseable {
     /**
      * ElasticMQ keeps messages in memory: at a graceful stop every visible message is written to
      * {@code sqs/<queue>.jsonl} under the data directory, and {@link #restore} sends them again at the next start.
+     * Only visible ones can be read: the pollers, stopped first, hand back what they hold or left in flight.
      * Receive counts start afresh.
      */
     void save(Path dataDirectory) throws IOException {
