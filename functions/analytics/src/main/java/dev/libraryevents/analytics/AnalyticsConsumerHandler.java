@@ -14,7 +14,7 @@ public class AnalyticsConsumerHandler extends ConsumerHandler {
     }
 
     private AnalyticsConsumerHandler(DynamoDbClient dynamoDb) {
-        this(EventConsumer.forFunctionTable(dynamoDb), Wiring.counters(dynamoDb));
+        this(EventConsumer.forFunctionTable(dynamoDb, "analytics"), Wiring.counters(dynamoDb));
     }
 
     public AnalyticsConsumerHandler(EventConsumer consumer, UsageCounters counters) {

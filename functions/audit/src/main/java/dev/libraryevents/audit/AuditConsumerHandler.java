@@ -9,7 +9,7 @@ import dev.libraryevents.support.consumer.EventConsumer;
 public class AuditConsumerHandler extends ConsumerHandler {
 
     public AuditConsumerHandler() {
-        this(EventConsumer.forFunctionTable(AwsClients.dynamoDb()), Wiring.log());
+        this(EventConsumer.forFunctionTable(AwsClients.dynamoDb(), "audit"), Wiring.log());
     }
 
     public AuditConsumerHandler(EventConsumer consumer, AuditLog log) {

@@ -13,6 +13,7 @@ import dev.libraryevents.library.domain.LendingRules;
 import dev.libraryevents.library.domain.NotFound;
 import dev.libraryevents.library.store.ConcurrentChange;
 import dev.libraryevents.library.store.LibraryTable;
+import dev.libraryevents.support.logging.Metrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -93,20 +94,22 @@ public final class LibraryService {
 
     public Borrowing borrow(Commands.BorrowBook command, Origin origin) {
         String borrowingId = newId();
-        return retrying(() -> {
+        Borrowing borrowing = retrying(() -> {
             User user = user(command.userId());
             Book book = book(command.bookId());
             boolean holdsBook = table.holdsBook(user.userId(), book.bookId());
             EventEnvelope borrowed = event(LendingRules.borrow(borrowingId, user, book, holdsBook, now()),
                     borrowingId, 1, origin);
-            Borrowing borrowing = LibraryFold.evolve((Borrowing) null, borrowed);
-            table.borrow(borrowing, borrowed);
-            return borrowing;
+            Borrowing made = LibraryFold.evolve((Borrowing) null, borrowed);
+            table.borrow(made, borrowed);
+            return made;
         });
+        counted("Borrowings", origin);
+        return borrowing;
     }
 
     public Borrowing giveBack(String borrowingId, Origin origin) {
-        return retrying(() -> {
+        Borrowing givenBack = retrying(() -> {
             Borrowing borrowing = borrowing(borrowingId);
             User user = user(borrowing.userId());
             EventEnvelope returned = event(LendingRules.giveBack(borrowing, user, now()), borrowingId, 2,
@@ -115,6 +118,13 @@ public final class LibraryService {
             table.giveBack(after, returned);
             return after;
         });
+        counted("Returns", origin);
+        return givenBack;
+    }
+
+    /** A lending that took place, as a metric (EMF): the dashboard plots borrowings and returns. */
+    private static void counted(String metric, Origin origin) {
+        Metrics.of("library").count(metric, 1).correlationId(origin.correlationId()).write();
     }
 
     public Book book(String bookId) {

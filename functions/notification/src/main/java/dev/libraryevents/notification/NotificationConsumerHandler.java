@@ -13,7 +13,7 @@ public class NotificationConsumerHandler extends ConsumerHandler {
     }
 
     private NotificationConsumerHandler(DynamoDbClient dynamoDb) {
-        this(EventConsumer.forFunctionTable(dynamoDb), Wiring.service(dynamoDb));
+        this(EventConsumer.forFunctionTable(dynamoDb, "notification"), Wiring.service(dynamoDb));
     }
 
     public NotificationConsumerHandler(EventConsumer consumer, NotificationService notifications) {

@@ -105,6 +105,7 @@ public final class LibraryEventsStack extends Stack {
                 Map.of("TABLE_NAME", audit.table().getTableName()), EventConsumer.Batching.PROMPT, monitoring));
         consumers = Map.of("notification", notificationConsumer, "analytics", analyticsConsumer,
                 "audit", auditConsumer);
+        consumers.keySet().stream().sorted().forEach(monitoring::consumer);
 
         Alias reminders = ServiceFunction.create(this, "NotificationReminders", notificationJar,
                 "dev.libraryevents.notification.ReminderHandler", Sizing.SCHEDULED, notificationEnv);

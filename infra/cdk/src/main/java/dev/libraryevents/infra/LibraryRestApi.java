@@ -47,6 +47,7 @@ public final class LibraryRestApi extends Construct {
                         .accessLogDestination(new LogGroupLogDestination(accessLogs))
                         .accessLogFormat(AccessLogFormat.jsonWithStandardFields())
                         .loggingLevel(MethodLoggingLevel.ERROR)
+                        .tracingEnabled(true)
                         .throttlingRateLimit(100)
                         .throttlingBurstLimit(200)
                         .build())

@@ -2,6 +2,7 @@ package dev.libraryevents.infra;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -9,6 +10,7 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
@@ -31,6 +33,13 @@ public final class Monitoring extends Construct {
     private final List<IMetric> errors = new ArrayList<>();
     private final List<IMetric> durations = new ArrayList<>();
     private final List<IMetric> eventsRouted = new ArrayList<>();
+    private final List<IMetric> eventsConsumed = new ArrayList<>();
+    private final List<IMetric> eventAges = new ArrayList<>();
+    private final List<IMetric> droppedAndFailed = new ArrayList<>();
+
+    /** Where the functions' EMF lines put their metrics. */
+    static final String NAMESPACE = "LibraryEvents";
+    static final Duration EVENT_AGE_LIMIT = Duration.minutes(1);
 
     public Monitoring(Construct scope, String id) {
         super(scope, id);
@@ -73,11 +82,55 @@ public final class Monitoring extends Construct {
                 .label(name).statistic("Sum").build());
     }
 
+    /**
+     * A consuming service's own metrics, which its function writes as EMF lines ({@code Metrics} in
+     * function-support, namespace {@value #NAMESPACE}, dimension {@code Service}): events consumed, their age when
+     * consumed, duplicates dropped, messages failed. An event older than {@link #EVENT_AGE_LIMIT} when consumed
+     * means the consumer is falling behind (or was down): alarmed.
+     */
+    public void consumer(String service) {
+        eventsConsumed.add(serviceMetric(service, "EventsConsumed", "Sum"));
+        eventAges.add(serviceMetric(service, "EventAge", "p99"));
+        droppedAndFailed.add(serviceMetric(service, "DuplicatesDropped", "Sum").with(label(service + " duplicates")));
+        droppedAndFailed.add(serviceMetric(service, "MessagesFailed", "Sum").with(label(service + " failed")));
+        String name = service.substring(0, 1).toUpperCase(Locale.ROOT) + service.substring(1);
+        Alarm alarm = Alarm.Builder.create(this, name + "EventsLate")
+                .alarmDescription(service + " consumes events more than " + EVENT_AGE_LIMIT.toSeconds()
+                        + " s after they occurred (p99): it is falling behind, or was down")
+                // Unlabelled: a labelled metric would make the alarm a metric-math one, for no gain.
+                .metric(Metric.Builder.create().namespace(NAMESPACE).metricName("EventAge")
+                        .dimensionsMap(Map.of("Service", service)).statistic("p99").period(Duration.minutes(1))
+                        .build())
+                .threshold(EVENT_AGE_LIMIT.toMilliseconds())
+                .evaluationPeriods(5)
+                .datapointsToAlarm(3)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        alarm.addAlarmAction(new SnsAction(alarms));
+    }
+
     public void buildDashboard() {
         Dashboard.Builder.create(this, "Dashboard").dashboardName("library-events").widgets(List.of(
                 List.of(graph("Queue depth", queueDepths), graph("Dead-letter depth", deadLetterDepths)),
                 List.of(graph("Function errors", errors), graph("Function duration", durations)),
-                List.of(graph("Events routed to each consumer", eventsRouted)))).build();
+                List.of(graph("Events routed to each consumer", eventsRouted),
+                        graph("Events consumed, by service", eventsConsumed)),
+                List.of(graph("Events consumed, by type", List.of(MathExpression.Builder.create()
+                                .expression("SEARCH('{" + NAMESPACE + ",Service,EventType} MetricName=\"EventsConsumed\"', "
+                                        + "'Sum', 60)")
+                                .label("").period(Duration.minutes(1)).build())),
+                        graph("Age of an event when consumed, p99 (ms)", eventAges)),
+                List.of(graph("Duplicates dropped, messages failed", droppedAndFailed),
+                        graph("Borrowings and returns", List.of(
+                                serviceMetric("library", "Borrowings", "Sum").with(label("borrowings")),
+                                serviceMetric("library", "Returns", "Sum").with(label("returns"))))))).build();
+    }
+
+    private static Metric serviceMetric(String service, String name, String statistic) {
+        return Metric.Builder.create().namespace(NAMESPACE).metricName(name)
+                .dimensionsMap(Map.of("Service", service)).statistic(statistic).label(service)
+                .period(Duration.minutes(1)).build();
     }
 
     private static GraphWidget graph(String title, List<IMetric> metrics) {

@@ -18,7 +18,7 @@ final class NagAcknowledgements {
         acknowledge(stack, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
                 "API Gateway needs this AWS-maintained role to write the access and error logs the stage is configured with.");
         acknowledge(stack, "AwsSolutions-IAM5[Resource::*]",
-                "dynamodb:ListStreams, which the stream event source grants the relays, cannot be scoped to a resource.");
+                "dynamodb:ListStreams (the relays' stream event source) and xray:PutTraceSegments and PutTelemetryRecords (active tracing) cannot be scoped to a resource.");
         acknowledge(stack, "AwsSolutions-IAM5[Resource::<NotificationTable502723E6.Arn>/index/*]",
                 "The notification functions query the table's own byDue index; the grant is limited to that table's indexes.");
         acknowledge(stack, "AwsSolutions-IAM5[Resource::<AuditTable18A3095C.Arn>/index/*]",

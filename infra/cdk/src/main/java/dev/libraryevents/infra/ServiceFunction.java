@@ -10,12 +10,14 @@ import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
- * Every function the same way: Java 21 on arm64, explicit memory and timeout, JSON logs kept a month, and SnapStart
+ * Every function the same way: Java 21 on arm64, explicit memory and timeout, JSON logs kept a month (metrics too,
+ * written as EMF lines: {@code Metrics} in function-support), active tracing, and SnapStart
  * on published versions. What callers get is the function's {@value #LIVE} alias on the version this deployment
  * published: every trigger (the API's integration, event source mappings, schedules) invokes the alias, so every
  * cold start restores the version's snapshot, taken after the handler's priming (see {@code Priming} in
@@ -45,6 +47,8 @@ public final class ServiceFunction {
                 .loggingFormat(LoggingFormat.JSON)
                 .logGroup(logs)
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                // X-Ray: a segment per invocation; the SDK passes the trace header on to the calls it makes.
+                .tracing(Tracing.ACTIVE)
                 .build();
         // currentVersion is a new version whenever the code or the configuration changes, and only then.
         return Alias.Builder.create(scope, id + "Live").aliasName(LIVE).version(function.getCurrentVersion())

@@ -288,6 +288,35 @@ class LibraryEventsStackTest {
     }
 
     @Test
+    void everyFunctionAndTheApiStageAreTraced() {
+        template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "TracingConfig", Map.of("Mode", "Active"))));
+        template.allResourcesProperties("AWS::ApiGateway::Stage", Match.objectLike(Map.of("TracingEnabled", true)));
+    }
+
+    @Test
+    void theDashboardPlotsTheFunctionsOwnMetrics_andEachConsumersEventAgeIsAlarmed() {
+        String dashboard = ofType("AWS::CloudWatch::Dashboard").values().iterator().next()
+                .at("/Properties/DashboardBody").toString();
+        for (String metric : List.of("EventsConsumed", "EventAge", "DuplicatesDropped", "MessagesFailed",
+                "Borrowings", "Returns")) {
+            assertThat(dashboard).as("the dashboard plots %s", metric).contains("\\\"" + metric + "\\\"");
+        }
+        Set<String> late = new TreeSet<>();
+        for (JsonNode alarm : ofType("AWS::CloudWatch::Alarm").values()) {
+            JsonNode properties = alarm.path("Properties");
+            if (properties.path("Namespace").asText().equals("LibraryEvents")
+                    && properties.path("MetricName").asText().equals("EventAge")) {
+                assertThat(properties.path("ExtendedStatistic").asText()).isEqualTo("p99");
+                assertThat(properties.path("Threshold").asLong()).isEqualTo(60_000);
+                assertThat(properties.path("AlarmActions")).isNotEmpty();
+                late.add(properties.at("/Dimensions/0/Value").asText());
+            }
+        }
+        assertThat(late).containsExactly("analytics", "audit", "notification");
+    }
+
+    @Test
     void everyTableKeepsPointInTimeRecovery_deletionProtection_andAnOutboxStream() {
         template.resourceCountIs("AWS::DynamoDB::Table", 4);
         template.allResourcesProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(

@@ -13,6 +13,7 @@ import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.aws.Priming;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.logging.Log;
+import dev.libraryevents.support.logging.Metrics;
 import dev.libraryevents.support.outbox.Outbox;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -64,40 +65,70 @@ public final class EventConsumer {
     private final EventCodec codec;
     private final Outbox outbox;
     private final Clock clock;
+    private final String service;
 
     public EventConsumer(DynamoDbClient dynamoDb, String tableName, EventCodec codec, Clock clock) {
+        this(dynamoDb, tableName, codec, clock, null);
+    }
+
+    /** @param service the {@code Service} dimension of the metrics each batch writes; null for none */
+    public EventConsumer(DynamoDbClient dynamoDb, String tableName, EventCodec codec, Clock clock, String service) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.codec = codec;
         this.outbox = new Outbox(tableName, codec);
         this.clock = clock;
+        this.service = service;
     }
 
     /** The consumer of the function's own table ({@code TABLE_NAME}), as every consumer function runs it. */
-    public static EventConsumer forFunctionTable(DynamoDbClient dynamoDb) {
+    public static EventConsumer forFunctionTable(DynamoDbClient dynamoDb, String service) {
         return new EventConsumer(dynamoDb, AwsClients.requiredEnv("TABLE_NAME"), EventCodec.shared(),
-                Clock.systemUTC());
+                Clock.systemUTC(), service);
     }
 
     public SQSBatchResponse consume(SQSEvent batch, EventEffects effects, BatchSummary summary) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<EventEnvelope> decoded = new ArrayList<>();
         List<EventEnvelope> processed = new ArrayList<>();
         if (effects.combinesEffects()) {
-            applyCombined(batch, effects, failures, processed);
+            applyCombined(batch, effects, failures, decoded, processed);
         } else {
-            applyEach(batch, effects, failures, processed);
+            applyEach(batch, effects, failures, decoded, processed);
         }
         if (!processed.isEmpty() && summary != null) {
             publishSummary(processed, summary);
         }
+        if (service != null) {
+            writeMetrics(batch.getRecords().size(), decoded.size(), processed, failures.size());
+        }
         return new SQSBatchResponse(failures);
     }
 
+    /**
+     * Per event type: how many took effect and how old each was by then (now − {@code occurredAt}); per batch: the
+     * duplicates dropped (valid events that neither took effect nor failed) and the messages failed.
+     */
+    private void writeMetrics(int messages, int valid, List<EventEnvelope> processed, int failed) {
+        Map<String, List<Long>> agesByType = new LinkedHashMap<>();
+        long now = clock.millis();
+        for (EventEnvelope event : processed) {
+            agesByType.computeIfAbsent(event.eventType().wireName(), type -> new ArrayList<>())
+                    .add(Math.max(0, now - event.occurredAt().toEpochMilli()));
+        }
+        agesByType.forEach((type, ages) -> Metrics.of(service).dimension("EventType", type)
+                .count("EventsConsumed", ages.size()).values("EventAge", Metrics.MILLISECONDS, ages).write());
+        int invalid = messages - valid;
+        Metrics.of(service).count("DuplicatesDropped", valid - processed.size() - (failed - invalid))
+                .count("MessagesFailed", failed).write();
+    }
+
     private void applyEach(SQSEvent batch, EventEffects effects, List<SQSBatchResponse.BatchItemFailure> failures,
-                           List<EventEnvelope> processed) {
+                           List<EventEnvelope> decoded, List<EventEnvelope> processed) {
         for (SQSEvent.SQSMessage message : batch.getRecords()) {
             try {
                 EventEnvelope event = decode(message.getBody());
+                decoded.add(event);
                 if (apply(event, effects)) {
                     processed.add(event);
                     effects.afterCommit(event);
@@ -129,11 +160,13 @@ public final class EventConsumer {
      * event is dropped and the others commit again. Two messages of the batch for one aggregate version are one.
      */
     private void applyCombined(SQSEvent batch, EventEffects effects,
-                               List<SQSBatchResponse.BatchItemFailure> failures, List<EventEnvelope> processed) {
+                               List<SQSBatchResponse.BatchItemFailure> failures, List<EventEnvelope> decoded,
+                               List<EventEnvelope> processed) {
         Map<String, Delivery> byVersion = new LinkedHashMap<>();
         for (SQSEvent.SQSMessage message : batch.getRecords()) {
             try {
                 EventEnvelope event = decode(message.getBody());
+                decoded.add(event);
                 Delivery first = byVersion.putIfAbsent(markKey(event), new Delivery(event, message.getMessageId()));
                 if (first != null) {
                     dropped(event, Map.of("eventId", Items.s(first.event().eventId())));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData;
@@ -11,6 +12,9 @@ import dev.libraryevents.support.aws.CannedEvents;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.testing.DynamoDbLocal;
 import dev.libraryevents.testing.SqsMessages;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,6 +149,52 @@ class EventConsumerTest {
         assertThat(keys()).containsExactlyInAnyOrder(BORROWED_MARK, "ROW#" + BORROWED_EVENT_ID,
                 "DONE#" + BORROWED_EVENT_ID);
         assertThat(committed).containsExactly(BORROWED_EVENT_ID);
+    }
+
+    @Test
+    void shouldWriteWhatTookEffect_whatWasDropped_andWhatFailed_asMetrics() throws Exception {
+        EventConsumer measured = new EventConsumer(DYNAMODB.client(), table, EventCodec.shared(), Clock.systemUTC(),
+                "test");
+        SQSEvent first = SqsMessages.batch(SqsMessages.example("BookBorrowed", "valid"),
+                SqsMessages.example("BookAdded", "valid"));
+        first.getRecords().add(SqsMessages.message("this is not JSON"));
+
+        List<JsonNode> firstLines = metricLines(() -> measured.consume(first, counting, null));
+        List<JsonNode> againLines = metricLines(() -> measured.consume(
+                SqsMessages.batch(SqsMessages.example("BookBorrowed", "valid")), counting, null));
+
+        assertThat(firstLines).filteredOn(line -> line.has("EventsConsumed"))
+                .extracting(line -> line.path("EventType").asText() + "=" + line.path("EventsConsumed").asInt()
+                        + ", ages " + line.path("EventAge").size())
+                .containsExactlyInAnyOrder("BookBorrowed=1, ages 1", "BookAdded=1, ages 1");
+        assertThat(batchLine(firstLines)).isEqualTo("dropped 0, failed 1");
+        assertThat(againLines).filteredOn(line -> line.has("EventsConsumed")).isEmpty();
+        assertThat(batchLine(againLines)).isEqualTo("dropped 1, failed 0");
+    }
+
+    private static String batchLine(List<JsonNode> lines) {
+        JsonNode line = lines.stream().filter(l -> l.has("DuplicatesDropped")).findFirst().orElseThrow();
+        return "dropped " + line.path("DuplicatesDropped").asInt() + ", failed " + line.path("MessagesFailed").asInt();
+    }
+
+    /** The EMF lines {@code consuming} writes to standard output, where Lambda sends them to CloudWatch Logs. */
+    private static List<JsonNode> metricLines(Runnable consuming) throws Exception {
+        PrintStream standardOut = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            consuming.run();
+        } finally {
+            System.setOut(standardOut);
+        }
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : captured.toString(StandardCharsets.UTF_8).lines().toList()) {
+            JsonNode json = EventCodec.shared().mapper().readTree(line);
+            if (json.has("_aws")) {
+                lines.add(json);
+            }
+        }
+        return lines;
     }
 
     /** The same aggregate version as the example BookBorrowed, as a forger or a re-sending producer would send it. */
