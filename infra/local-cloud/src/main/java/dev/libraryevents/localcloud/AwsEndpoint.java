@@ -103,6 +103,11 @@ final class AwsEndpoint implements AutoCloseable {
         return URI.create("http://" + LocalCloud.reachable(host) + ":" + server.getAddress().getPort());
     }
 
+    /** Serves a path of its own beside the AWS APIs (the console). */
+    void serve(String path, HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     int port() {
         return server.getAddress().getPort();
     }

@@ -248,6 +248,21 @@ final class EventBridgeEmulator {
         return events;
     }
 
+    /** The last {@code count} archived events, oldest first, each as {@code {"bus": …, "event": …}}. */
+    synchronized List<JsonNode> recentEvents(int count) throws IOException {
+        List<JsonNode> recent = new ArrayList<>();
+        for (String line : archive.subList(Math.max(0, archive.size() - count), archive.size())) {
+            recent.add(JSON.readTree(line));
+        }
+        return recent;
+    }
+
+    /** The rules of a bus whose pattern matches an event (enabled or not), as routing would find them. */
+    synchronized List<String> rulesMatching(String busName, String eventJson) throws Exception {
+        Machine machine = machines.get(busName);
+        return machine == null ? List.of() : machine.rulesForJSONEvent(eventJson);
+    }
+
     /** The detail-types of the archived events whose envelope carries this correlation id, in arrival order. */
     synchronized List<String> archivedTypes(String correlationId) throws IOException {
         List<String> types = new ArrayList<>();

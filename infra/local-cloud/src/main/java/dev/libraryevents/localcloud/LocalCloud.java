@@ -151,6 +151,7 @@ public final class LocalCloud implements AutoCloseable {
                     new LambdaApi(template, functions, mappings.all(), iam),
                     new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), cognito,
                     new AdminApi(this), iam, metering, faults));
+            awsEndpoint.serve(Console.PATH, track(new Console(this, awsEndpoint.uri())));
         } catch (Exception | Error failed) {
             close(); // what started before the failure (a mapping refused, a port taken) stops again
             throw failed;
@@ -208,6 +209,24 @@ public final class LocalCloud implements AutoCloseable {
      */
     public List<String> busyFunctions() {
         return functions.values().stream().filter(LocalFunction::busy).map(LocalFunction::state).toList();
+    }
+
+    /** The operator's console (queues, dead letters, functions, the bus, traces, tables, metrics). */
+    public URI consoleUrl() {
+        return awsEndpoint.uri().resolve(Console.PATH);
+    }
+
+    /** What a function has waiting and running now. */
+    String functionState(String name) {
+        return functions.get(name).state();
+    }
+
+    Path logDirectory() {
+        return logDirectory;
+    }
+
+    EventBridgeEmulator eventBridge() {
+        return events;
     }
 
     /** The counters a bill is made of: requests, capacity units, invocations and their durations. */

@@ -80,6 +80,7 @@ public final class LocalCloudCommand implements Callable<Integer> {
                 + CloudTemplate.REGION + ")");
         cloud.userPools().forEach((pool, clients) -> System.out.println("User pool:    " + pool + "   app client "
                 + String.join(", ", clients) + "   (a user and an ID token: bin/ops user add EMAIL [--librarian])"));
+        System.out.println("Console:      " + cloud.consoleUrl());
         System.out.println("Logs:         " + logs.toAbsolutePath());
         System.out.println("Local cloud ready in " + cloud.bootMillis() + " ms. Ctrl-C stops it.");
         stopped.await();

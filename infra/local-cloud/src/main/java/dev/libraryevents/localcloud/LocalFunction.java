@@ -317,6 +317,7 @@ final class LocalFunction implements Invocable, AutoCloseable {
                 timeout.toMillis()))) {
             if (metering != null) {
                 metering.invoked(name, invocation.records, timeout.toMillis());
+                metering.failed(name);
             }
             pending.remove(invocation);
             environments.stream().filter(e -> e.current == invocation).forEach(Environment::stop);
@@ -476,7 +477,9 @@ final class LocalFunction implements Invocable, AutoCloseable {
             Invocation lost = current;
             String error = "{\"errorMessage\":\"Runtime exited with code " + process.exitValue() + "\"}";
             if (lost != null) {
-                lost.result.complete(new Result(Outcome.ERROR, error));
+                if (lost.result.complete(new Result(Outcome.ERROR, error)) && metering != null) {
+                    metering.failed(name);
+                }
             } else if (!initialized && !stopped) {
                 failOneWaiting(error); // it crashed in init: the invocation it was started for fails, as in Lambda
             }
@@ -499,6 +502,9 @@ final class LocalFunction implements Invocable, AutoCloseable {
                         long millis = Math.max(1, (System.nanoTime() - handedOverAt + 999_999) / 1_000_000);
                         if (metering != null) {
                             metering.invoked(name, done.records, millis);
+                            if (path.endsWith("/error")) {
+                                metering.failed(name);
+                            }
                         }
                         done.result.complete(new Result(path.endsWith("/response") ? Outcome.SUCCESS
                                 : Outcome.ERROR, body, millis));

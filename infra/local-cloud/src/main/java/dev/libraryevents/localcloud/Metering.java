@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.DoubleAdder;
  * {@code dynamodb.rru|caller}, {@code sqs|queue|ReceiveMessage} (and
  * {@code ReceiveMessage.empty}), {@code events.entries|caller}, {@code lambda.invocations|function},
  * {@code lambda.records|function}, {@code lambda.billedMs|function}, {@code lambda.singleRecordInvocations|function},
- * {@code lambda.singleRecordMs|function}.
+ * {@code lambda.singleRecordMs|function}, {@code lambda.errors|function}.
  */
 public final class Metering {
 
@@ -69,6 +69,11 @@ public final class Metering {
     /** A table's global secondary index partition keys: a written item carrying one is written to that index too. */
     void indexKeys(String table, Set<String> partitionKeys) {
         indexKeysByTable.put(table, Set.copyOf(partitionKeys));
+    }
+
+    /** An invocation that ended in a function error, a timeout or its environment's death. */
+    void failed(String function) {
+        add("lambda.errors|" + function, 1);
     }
 
     void invoked(String function, int records, long millis) {

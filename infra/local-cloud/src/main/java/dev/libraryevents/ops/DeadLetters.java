@@ -25,7 +25,7 @@ public final class DeadLetters {
 
     /** What an operator needs to know of one dead letter. */
     public record Letter(String messageId, String eventType, String eventId, String correlationId, int receiveCount,
-                         Instant firstReceived) {}
+                         Instant firstReceived, Instant sent, String body) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,12 +70,12 @@ public final class DeadLetters {
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages()) {
             JsonNode envelope = envelope(message.body());
             Map<MessageSystemAttributeName, String> attributes = message.attributes();
-            String first = attributes.get(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP);
             letters.add(new Letter(message.messageId(), envelope.path("eventType").asText(null),
                     envelope.path("eventId").asText(null), envelope.path("correlationId").asText(null),
                     Integer.parseInt(attributes.getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                             "0")),
-                    first == null ? null : Instant.ofEpochMilli(Long.parseLong(first))));
+                    instant(attributes.get(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP)),
+                    instant(attributes.get(MessageSystemAttributeName.SENT_TIMESTAMP)), message.body()));
         }
         return letters;
     }
@@ -126,6 +126,10 @@ public final class DeadLetters {
                 .eventSourceArn(busArn.replace(":event-bus/" + busName, ":archive/" + archive.archiveName()))
                 .eventStartTime(from).eventEndTime(to)
                 .destination(d -> d.arn(busArn))).replayArn();
+    }
+
+    private static Instant instant(String epochMillis) {
+        return epochMillis == null ? null : Instant.ofEpochMilli(Long.parseLong(epochMillis));
     }
 
     /** A message is an EventBridge event whose detail is the envelope; anything else is shown as it is. */
