@@ -259,10 +259,11 @@ document.getElementById('trace-form').addEventListener('submit', guarded(() =>
 document.getElementById('replay-form').addEventListener('submit', guarded(replay));
 document.getElementById('table-form').addEventListener('submit', guarded(browse));
 
-// The queues are live: their depth is what an operator watches while a DLQ drains.
+// The queues and the bus are live: a DLQ draining, events arriving.
+const live = {queues: loadQueues, bus: loadBus};
 guarded(loadQueues)();
 setInterval(() => {
-  if (current === 'queues') {
-    guarded(loadQueues)();
+  if (live[current]) {
+    guarded(live[current])();
   }
 }, 2000);
