@@ -11,6 +11,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +56,27 @@ class SqsPollerTest {
             }
             batches.add(bodies);
             return CompletableFuture.completedFuture(new LocalFunction.Result(LocalFunction.Outcome.SUCCESS, "{}"));
+        }
+    }
+
+    /** Answers every invocation as it is told to, and counts them. */
+    private static final class Answering implements Invocable {
+        final AtomicInteger invocations = new AtomicInteger();
+        private final Supplier<CompletableFuture<LocalFunction.Result>> answer;
+
+        Answering(Supplier<CompletableFuture<LocalFunction.Result>> answer) {
+            this.answer = answer;
+        }
+
+        @Override
+        public String name() {
+            return "Answering";
+        }
+
+        @Override
+        public CompletableFuture<LocalFunction.Result> invoke(String payload, int records) {
+            invocations.incrementAndGet();
+            return answer.get();
         }
     }
 
@@ -120,21 +143,10 @@ class SqsPollerTest {
 
     @Test
     void shouldHandItsBatchBack_whenStoppedWhileTheFunctionRuns() throws InterruptedException {
-        List<String> payloads = Collections.synchronizedList(new ArrayList<>());
-        poll(new Invocable() {
-            @Override
-            public String name() {
-                return "NeverAnswers";
-            }
-
-            @Override
-            public CompletableFuture<LocalFunction.Result> invoke(String payload, int records) {
-                payloads.add(payload);
-                return new CompletableFuture<>();
-            }
-        }, 10, Duration.ZERO);
+        Answering function = new Answering(CompletableFuture::new); // never
+        poll(function, 10, Duration.ZERO);
         send(1, 2, 3);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !payloads.isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> function.invocations.get() > 0);
 
         stopPolling();
 
@@ -144,20 +156,9 @@ class SqsPollerTest {
 
     @Test
     void shouldHandBackWhatAFailedInvocationLeftInFlight_whenStopped() throws InterruptedException {
-        List<String> payloads = Collections.synchronizedList(new ArrayList<>());
-        poll(new Invocable() {
-            @Override
-            public String name() {
-                return "Fails";
-            }
-
-            @Override
-            public CompletableFuture<LocalFunction.Result> invoke(String payload, int records) {
-                payloads.add(payload);
-                return CompletableFuture.completedFuture(new LocalFunction.Result(LocalFunction.Outcome.ERROR,
-                        "{\"errorMessage\":\"Runtime exited with code 137\"}"));
-            }
-        }, 10, Duration.ZERO);
+        poll(new Answering(() -> CompletableFuture.completedFuture(new LocalFunction.Result(
+                LocalFunction.Outcome.ERROR, "{\"errorMessage\":\"Runtime exited with code 137\"}"))),
+                10, Duration.ZERO);
         send(1, 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> visibleAndInFlight().equals(List.of(0, 2)));
 
