@@ -74,10 +74,12 @@ async function loadQueues() {
   queues.sort((a, b) => a.name.localeCompare(b.name));
   const roles = {'consumer': 'a consumer\'s queue', 'dead-letter': 'dead letters of ',
     'failures': 'failures (on-failure destination)'};
-  show('queue-list', table(['queue', 'visible', 'in flight', 'holds', ''], queues.map(queue => [
+  show('queue-list', table(['queue', 'visible', 'in flight', 'age of the events taken last (ms)', 'holds', ''],
+    queues.map(queue => [
     queue.name,
     {text: queue.visible, class: 'number visible'},
     {text: queue.inFlight, class: 'number'},
+    {text: queue.lastEventAgeMs == null ? '' : queue.lastEventAgeMs, class: 'number'},
     roles[queue.role] + queue.sources.join(', '),
     queue.role === 'consumer' ? '' : el('span', {},
       el('button', {class: 'messages', onclick: guarded(() => loadMessages(queue.name))}, 'Messages'), ' ',

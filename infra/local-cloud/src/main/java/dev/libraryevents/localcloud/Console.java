@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -52,6 +53,7 @@ final class Console implements HttpHandler, AutoCloseable {
     private final DynamoDbClient dynamoDb;
     private final EventBridgeClient events;
     private final DeadLetters deadLetters;
+    private final EmfMetrics emf;
 
     Console(LocalCloud cloud, URI awsEndpoint) {
         this.cloud = cloud;
@@ -64,6 +66,7 @@ final class Console implements HttpHandler, AutoCloseable {
         events = EventBridgeClient.builder().endpointOverride(awsEndpoint).region(region)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
         deadLetters = new DeadLetters(sqs, events);
+        emf = new EmfMetrics(cloud.logDirectory());
     }
 
     @Override
@@ -115,9 +118,11 @@ final class Console implements HttpHandler, AutoCloseable {
      * Every queue: depth visible and in flight, and its role: a consumer's queue (it has a redrive policy), a
      * dead-letter queue (naming the queues it takes failures from), or another place failures go (a relay's
      * on-failure destination, a schedule's DLQ). Only the last two are looked into: receiving from a consumer's
-     * queue, even to look, counts towards its messages' receives.
+     * queue, even to look, counts towards its messages' receives. SQS reports no message's age but as CloudWatch's
+     * ApproximateAgeOfOldestMessage; for a consumer's queue the console shows instead how old the events its
+     * consumer took last were (its EventAge metric): how far behind it runs.
      */
-    private JsonNode queues() {
+    private JsonNode queues() throws IOException {
         Map<String, DeadLetters.DeadLetterQueue> dlqs = new HashMap<>();
         deadLetters.list().forEach(dlq -> dlqs.put(dlq.name(), dlq));
         ArrayNode list = CloudTemplate.JSON.createArrayNode();
@@ -134,6 +139,11 @@ final class Console implements HttpHandler, AutoCloseable {
                     .put("inFlight", Long.parseLong(attributes.get(
                             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)))
                     .put("role", role);
+            int consumer = name.indexOf("ConsumerQueue");
+            if (consumer > 0) {
+                queue.put("lastEventAgeMs", emf.latestEventAge(name.substring(0, consumer).toLowerCase(Locale.ROOT),
+                        cloud.functionNames()));
+            }
             ArrayNode sources = queue.putArray("sources");
             if (dlqs.containsKey(name)) {
                 dlqs.get(name).sources().forEach(sources::add);
@@ -282,49 +292,12 @@ final class Console implements HttpHandler, AutoCloseable {
 
     /** The functions' EMF lines, per metric and dimensions, per minute: a sum for counts, the largest value else. */
     private JsonNode metrics() throws IOException {
-        Map<String, TreeMap<Long, Double>> series = new TreeMap<>();
-        for (String function : cloud.functionNames()) {
-            Path log = cloud.logDirectory().resolve(function + ".log");
-            if (!Files.exists(log)) {
-                continue;
-            }
-            for (String line : Files.readAllLines(log)) {
-                if (line.startsWith("{\"_aws\"")) {
-                    addEmf(CloudTemplate.JSON.readTree(line), series);
-                }
-            }
-        }
         ArrayNode list = CloudTemplate.JSON.createArrayNode();
-        series.forEach((name, points) -> {
+        emf.series(cloud.functionNames()).forEach((name, points) -> {
             ArrayNode values = list.addObject().put("name", name).putArray("points");
             points.forEach((minute, value) -> values.addArray().add(minute).add(value));
         });
         return list;
-    }
-
-    private static void addEmf(JsonNode line, Map<String, TreeMap<Long, Double>> series) {
-        JsonNode directive = line.at("/_aws/CloudWatchMetrics/0");
-        long minute = line.at("/_aws/Timestamp").asLong() / 60_000 * 60_000;
-        StringBuilder dimensions = new StringBuilder();
-        JsonNode widest = directive.path("Dimensions").path(directive.path("Dimensions").size() - 1);
-        widest.forEach(name -> dimensions.append(dimensions.isEmpty() ? "" : ", ")
-                .append(line.path(name.asText()).asText()));
-        for (JsonNode metric : directive.path("Metrics")) {
-            String name = metric.path("Name").asText();
-            JsonNode value = line.path(name);
-            boolean count = "Count".equals(metric.path("Unit").asText());
-            double observed = 0;
-            if (value.isArray()) {
-                for (JsonNode each : value) {
-                    observed = count ? observed + each.asDouble() : Math.max(observed, each.asDouble());
-                }
-            } else {
-                observed = value.asDouble();
-            }
-            double finalObserved = observed;
-            series.computeIfAbsent(name + " (" + dimensions + ")" + (count ? "" : ", max"), key -> new TreeMap<>())
-                    .merge(minute, finalObserved, count ? Double::sum : Math::max);
-        }
     }
 
     private void resource(HttpExchange exchange, String name) throws IOException {
