@@ -23,10 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -45,8 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * second event for a version already taken into account, a forged or re-sent copy with a new id, changes nothing
  * either. Effects whose writes are idempotent by themselves ({@link EventEffects#idempotentWrites()}) skip the
  * transaction, which costs twice the write units: the mark is put first, alone (a redelivery of the same event finds
- * its own mark and goes on, so it completes a partial write), then each write under its own condition; the events
- * of a batch are written at once, each on its own thread. Effects that
+ * its own mark and goes on, so it completes a partial write), then each write under its own condition. Effects that
  * combine ({@link EventEffects#combinesEffects()}, counters) commit the whole batch in one transaction: every
  * event's mark and the summed writes; a mark found taken drops its event and the rest commits again. A message that
  * is invalid or whose effect cannot be written is reported alone in {@code batchItemFailures} (with combined
@@ -64,12 +59,6 @@ public final class EventConsumer {
     private static final int MAX_ATTEMPTS = 10;
     /** Events per combined transaction: with their marks and counters well within DynamoDB's 100 items. */
     private static final int MAX_COMBINED = 40;
-    /** Writes a batch's events at once (see applyAtOnce): as many as an SQS batch of the prompt consumers holds. */
-    private static final ExecutorService WRITERS = Executors.newFixedThreadPool(10, runnable -> {
-        Thread thread = new Thread(runnable, "event-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -134,77 +123,32 @@ public final class EventConsumer {
                 .count("MessagesFailed", failed).write();
     }
 
-    /** What became of one message taken alone: its event (null if invalid), whether it took effect, its failure. */
-    private record Applied(EventEnvelope event, boolean tookEffect, SQSBatchResponse.BatchItemFailure failure) {}
-
     private void applyEach(SQSEvent batch, EventEffects effects, List<SQSBatchResponse.BatchItemFailure> failures,
                            List<EventEnvelope> decoded, List<EventEnvelope> processed) {
-        List<SQSEvent.SQSMessage> messages = batch.getRecords();
-        List<Applied> results = effects.idempotentWrites() && messages.size() > 1
-                ? applyAtOnce(messages, effects)
-                : messages.stream().map(message -> applyOne(message, effects)).toList();
-        for (Applied result : results) { // in the batch's order: the summary names the first event's request
-            if (result.event() != null) {
-                decoded.add(result.event());
-            }
-            if (result.tookEffect()) {
-                processed.add(result.event());
-            }
-            if (result.failure() != null) {
-                failures.add(result.failure());
-            }
-        }
-    }
-
-    private Applied applyOne(SQSEvent.SQSMessage message, EventEffects effects) {
-        EventEnvelope event = null;
-        try {
-            event = decode(message.getBody());
-            boolean tookEffect = apply(event, effects);
-            if (tookEffect) {
-                effects.afterCommit(event);
-            }
-            return new Applied(event, tookEffect, null);
-        } catch (InvalidEventException e) {
-            return new Applied(null, false, rejected(message, e));
-        } catch (SdkException | ConflictPersisted e) {
-            Log.warn("could not record an event; it will be retried").with("messageId", message.getMessageId())
-                    .with("detail", e.getMessage()).write();
-            return new Applied(event, false, new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-        }
-    }
-
-    /**
-     * Effects that are conditional puts alone are each event's own items (or a version that only a newer one may
-     * replace), so the batch's events are written at once, not one after the other: a batch takes about as long as
-     * its slowest event, and the function is billed for that. Two events claiming one aggregate version still
-     * meet at its mark, whose conditional put only one of them wins.
-     */
-    private List<Applied> applyAtOnce(List<SQSEvent.SQSMessage> messages, EventEffects effects) {
-        List<Future<Applied>> pending = new ArrayList<>();
-        for (SQSEvent.SQSMessage message : messages) {
-            pending.add(WRITERS.submit(() -> applyOne(message, effects)));
-        }
-        List<Applied> results = new ArrayList<>();
-        for (Future<Applied> result : pending) {
+        for (SQSEvent.SQSMessage message : batch.getRecords()) {
             try {
-                results.add(result.get());
-            } catch (ExecutionException e) { // as if taken one by one: anything else fails the whole invocation
-                throw e.getCause() instanceof RuntimeException unexpected ? unexpected
-                        : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while writing a batch", e);
+                EventEnvelope event = decode(message.getBody());
+                decoded.add(event);
+                if (apply(event, effects)) {
+                    processed.add(event);
+                    effects.afterCommit(event);
+                }
+            } catch (InvalidEventException e) {
+                rejected(message, e, failures);
+            } catch (SdkException | ConflictPersisted e) {
+                Log.warn("could not record an event; it will be retried").with("messageId", message.getMessageId())
+                        .with("detail", e.getMessage()).write();
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
-        return results;
     }
 
     /** An invalid message fails alone; after its receives it waits in the DLQ with its body intact. */
-    private static SQSBatchResponse.BatchItemFailure rejected(SQSEvent.SQSMessage message, InvalidEventException e) {
+    private static void rejected(SQSEvent.SQSMessage message, InvalidEventException e,
+                                 List<SQSBatchResponse.BatchItemFailure> failures) {
         Log.warn("rejected an invalid event").with("messageId", message.getMessageId())
                 .with("detail", e.getMessage()).write();
-        return new SQSBatchResponse.BatchItemFailure(message.getMessageId());
+        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
     }
 
     /** An event and the message that carried it. */
@@ -228,7 +172,7 @@ public final class EventConsumer {
                     dropped(event, Map.of("eventId", Items.s(first.event().eventId())));
                 }
             } catch (InvalidEventException e) {
-                failures.add(rejected(message, e));
+                rejected(message, e, failures);
             }
         }
         List<Delivery> deliveries = new ArrayList<>(byVersion.values());

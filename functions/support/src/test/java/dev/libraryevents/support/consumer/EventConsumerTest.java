@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -117,37 +115,6 @@ class EventConsumerTest {
         assertThat(keys()).containsExactlyInAnyOrder(BORROWED_MARK, "ROW#" + BORROWED_EVENT_ID,
                 "DONE#" + BORROWED_EVENT_ID);
         assertThat(committed).containsExactly(BORROWED_EVENT_ID);
-    }
-
-    @Test
-    void shouldWriteABatchsEventsAtOnce_whenEachIsConditionalPutsAlone() {
-        CountDownLatch allUnderWay = new CountDownLatch(3);
-        EventEffects meetingEachOther = new EventEffects() {
-            @Override
-            public List<TransactWriteItem> effects(dev.libraryevents.events.EventEnvelope event) {
-                allUnderWay.countDown();
-                try {
-                    if (!allUnderWay.await(10, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the batch's events were written one after the other");
-                    }
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                return keyedByEvent.effects(event);
-            }
-
-            @Override
-            public boolean idempotentWrites() {
-                return true;
-            }
-        };
-        SQSEvent batch = SqsMessages.batch(SqsMessages.example("BookBorrowed", "valid"),
-                SqsMessages.example("BookAdded", "valid"), SqsMessages.example("UserRegistered", "valid"));
-
-        SQSBatchResponse response = consumer.consume(batch, meetingEachOther, null);
-
-        assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(keys()).as("three marks, and each event's two rows").hasSize(9);
     }
 
     @Test
