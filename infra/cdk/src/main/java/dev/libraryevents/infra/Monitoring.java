@@ -40,6 +40,9 @@ public final class Monitoring extends Construct {
     /** Where the functions' EMF lines put their metrics. */
     static final String NAMESPACE = "LibraryEvents";
     static final Duration EVENT_AGE_LIMIT = Duration.minutes(1);
+    /** Every (service, event type) the functions have written: a line each, whatever types come to exist. */
+    private static final String EVENTS_CONSUMED_BY_TYPE = "SEARCH('{" + NAMESPACE
+            + ",Service,EventType} MetricName=\"EventsConsumed\"', 'Sum', 60)";
 
     public Monitoring(Construct scope, String id) {
         super(scope, id);
@@ -117,9 +120,7 @@ public final class Monitoring extends Construct {
                 List.of(graph("Events routed to each consumer", eventsRouted),
                         graph("Events consumed, by service", eventsConsumed)),
                 List.of(graph("Events consumed, by type", List.of(MathExpression.Builder.create()
-                                .expression("SEARCH('{" + NAMESPACE + ",Service,EventType} MetricName=\"EventsConsumed\"', "
-                                        + "'Sum', 60)")
-                                .label("").period(Duration.minutes(1)).build())),
+                                .expression(EVENTS_CONSUMED_BY_TYPE).label("").period(Duration.minutes(1)).build())),
                         graph("Age of an event when consumed, p99 (ms)", eventAges)),
                 List.of(graph("Duplicates dropped, messages failed", droppedAndFailed),
                         graph("Borrowings and returns", List.of(
