@@ -19,10 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -149,10 +145,8 @@ public final class Chaos implements Callable<Integer> {
             Duration drain = drain(Math.max(lastFaultEnded, loadStarted));
 
             Reconciliation.Result result;
-            try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(cloud.awsEndpoint())
-                    .region(Region.US_EAST_1).credentialsProvider(ADMIN)
-                    .httpClient(UrlConnectionHttpClient.create()).build();
-                 SqsClient sqs = sqs()) {
+            try (DynamoDbClient dynamoDb = cloud.administrator(DynamoDbClient.builder());
+                 SqsClient sqs = cloud.administrator(SqsClient.builder())) {
                 List<JsonNode> archive = cloud.archivedEvents();
                 result = new Reconciliation(dynamoDb, sqs, cloud.apiUrl(), token).reconcile(calls, archive);
             }
@@ -175,9 +169,6 @@ public final class Chaos implements Callable<Integer> {
             cloud.close();
         }
     }
-
-    private static final StaticCredentialsProvider ADMIN =
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("chaos", "chaos"));
 
     /** Runs the plan against the load under way; returns each fault as injected. */
     private List<Injected> inject(List<FaultPlan.Fault> plan, long loadStarted, Duration loadLength,
@@ -243,7 +234,7 @@ public final class Chaos implements Callable<Integer> {
      * while; returns how long after the last fault ended the last invocation came.
      */
     private Duration drain(long lastFaultEnded) throws InterruptedException {
-        try (SqsClient sqs = sqs()) {
+        try (SqsClient sqs = cloud.administrator(SqsClient.builder())) {
             long started = System.nanoTime();
             long deadline = started + DRAIN_LIMIT.toNanos();
             long nextReport = started + DRAIN_REPORT.toNanos();
@@ -260,12 +251,6 @@ public final class Chaos implements Callable<Integer> {
         }
         throw new IllegalStateException("the pipeline did not drain within " + DRAIN_LIMIT.toMinutes()
                 + " minutes; busy: " + cloud.busyFunctions());
-    }
-
-    /** SQS of the running cloud, as its administrator. */
-    private SqsClient sqs() {
-        return SqsClient.builder().endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(ADMIN).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     private static boolean consumerQueuesEmpty(SqsClient sqs) {

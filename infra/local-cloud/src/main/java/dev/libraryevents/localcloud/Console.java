@@ -21,10 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -55,16 +51,11 @@ final class Console implements HttpHandler, AutoCloseable {
     private final DeadLetters deadLetters;
     private final EmfMetrics emf;
 
-    Console(LocalCloud cloud, URI awsEndpoint) {
+    Console(LocalCloud cloud) {
         this.cloud = cloud;
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("console", "console"));
-        Region region = Region.of(CloudTemplate.REGION);
-        sqs = SqsClient.builder().endpointOverride(awsEndpoint).region(region).credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        dynamoDb = DynamoDbClient.builder().endpointOverride(awsEndpoint).region(region)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        events = EventBridgeClient.builder().endpointOverride(awsEndpoint).region(region)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        sqs = cloud.administrator(SqsClient.builder());
+        dynamoDb = cloud.administrator(DynamoDbClient.builder());
+        events = cloud.administrator(EventBridgeClient.builder());
         deadLetters = new DeadLetters(sqs, events);
         emf = new EmfMetrics(cloud.logDirectory());
     }
@@ -125,6 +116,7 @@ final class Console implements HttpHandler, AutoCloseable {
     private JsonNode queues() throws IOException {
         Map<String, DeadLetters.DeadLetterQueue> dlqs = new HashMap<>();
         deadLetters.list().forEach(dlq -> dlqs.put(dlq.name(), dlq));
+        Map<String, Long> eventAges = emf.latestEventAges(cloud.functionNames());
         ArrayNode list = CloudTemplate.JSON.createArrayNode();
         for (String url : sqs.listQueues().queueUrls()) {
             String name = url.substring(url.lastIndexOf('/') + 1);
@@ -141,8 +133,7 @@ final class Console implements HttpHandler, AutoCloseable {
                     .put("role", role);
             int consumer = name.indexOf("ConsumerQueue");
             if (consumer > 0) {
-                queue.put("lastEventAgeMs", emf.latestEventAge(name.substring(0, consumer).toLowerCase(Locale.ROOT),
-                        cloud.functionNames()));
+                queue.put("lastEventAgeMs", eventAges.get(name.substring(0, consumer).toLowerCase(Locale.ROOT)));
             }
             ArrayNode sources = queue.putArray("sources");
             if (dlqs.containsKey(name)) {

@@ -38,10 +38,10 @@ final class EmfMetrics {
         return copy;
     }
 
-    /** The largest age (ms) among the events a service consumed in its latest batch that wrote one; null if none. */
-    synchronized Long latestEventAge(String service, Iterable<String> functions) throws IOException {
+    /** By service: the largest age (ms) among the events it consumed in its latest batch; none before one. */
+    synchronized Map<String, Long> latestEventAges(Iterable<String> functions) throws IOException {
         read(functions);
-        return latestEventAgeByService.get(service);
+        return Map.copyOf(latestEventAgeByService);
     }
 
     private void read(Iterable<String> functions) throws IOException {

@@ -31,6 +31,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * The local cloud: runs a synthesized template on this machine without Docker (DESIGN §6). Every resource comes
@@ -83,6 +89,9 @@ public final class LocalCloud implements AutoCloseable {
     private static final int WARM_INVOCATIONS = 2;
 
     private static final Duration COLD_START_TIMEOUT = Duration.ofMinutes(1);
+
+    private static final StaticCredentialsProvider ADMINISTRATOR =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("administrator", "administrator"));
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Metering metering = new Metering();
@@ -151,7 +160,7 @@ public final class LocalCloud implements AutoCloseable {
                     new LambdaApi(template, functions, mappings.all(), iam),
                     new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), cognito,
                     new AdminApi(this), iam, metering, faults));
-            awsEndpoint.serve(Console.PATH, track(new Console(this, awsEndpoint.uri())));
+            awsEndpoint.serve(Console.PATH, track(new Console(this)));
         } catch (Exception | Error failed) {
             close(); // what started before the failure (a mapping refused, a port taken) stops again
             throw failed;
@@ -175,6 +184,15 @@ public final class LocalCloud implements AutoCloseable {
 
     public URI awsEndpoint() {
         return awsEndpoint.uri();
+    }
+
+    /**
+     * An SDK client of this cloud's AWS endpoint, signed as an administrator (any key that is no function's logical
+     * id, so no role's policies apply), as the console and the chaos run read and operate the cloud.
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C administrator(B builder) {
+        return builder.endpointOverride(awsEndpoint()).region(Region.of(CloudTemplate.REGION))
+                .credentialsProvider(ADMINISTRATOR).httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     /** The stack's name, as CloudFormation's API answers for it: the template file's name. */

@@ -34,8 +34,7 @@ class EmfMetricsTest {
         assertThat(first.get("EventAge (audit, BookBorrowed), max")).containsExactly(Map.entry(MINUTE, 300.0));
         assertThat(second.get("EventsConsumed (audit, BookBorrowed)"))
                 .containsExactly(Map.entry(MINUTE, 3.0), Map.entry(MINUTE + 60_000, 1.0));
-        assertThat(metrics.latestEventAge("audit", List.of("AuditConsumer"))).isEqualTo(40);
-        assertThat(metrics.latestEventAge("analytics", List.of("AuditConsumer"))).isNull();
+        assertThat(metrics.latestEventAges(List.of("AuditConsumer"))).containsExactly(Map.entry("audit", 40L));
     }
 
     /** A line as function-support's Metrics writes it for a batch's events of one type. */
