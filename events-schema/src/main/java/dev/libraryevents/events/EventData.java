@@ -6,6 +6,10 @@ import java.util.List;
 /**
  * The payload of every event in the catalog: past-tense facts, immutable, free of AWS and JSON types.
  * The stable name, source and version of each live in {@link EventType}, never in a class name.
+ *
+ * <p>Names and emails ({@code name}, {@code email}, {@code userName}) are personal data: producers put them here
+ * encrypted (the {@code pd1:} form of {@code schemas/personal-data.json}), as opaque text; events of version 1 hold
+ * them in clear. Only a holder of the user's data key turns them back into text.
  */
 public sealed interface EventData {
 
@@ -24,6 +28,9 @@ public sealed interface EventData {
                         Instant borrowedAt, Instant dueAt, Instant returnedAt, boolean overdue) implements EventData {}
 
     record UserSuspended(String userId, String userName, String reason) implements EventData {}
+
+    /** The user's data key is gone (DESIGN §4b): what was encrypted with it can no longer be read. */
+    record UserErased(String userId, Instant erasedAt) implements EventData {}
 
     record NotificationSent(String notificationId, String userId, String kind, String channel) implements EventData {}
 

@@ -12,10 +12,11 @@ import java.util.stream.Collectors;
  */
 public enum EventType {
     BOOK_ADDED("BookAdded", Sources.LIBRARY, "Book", 1, EventData.BookAdded.class),
-    USER_REGISTERED("UserRegistered", Sources.LIBRARY, "User", 1, EventData.UserRegistered.class),
-    BOOK_BORROWED("BookBorrowed", Sources.LIBRARY, "Borrowing", 1, EventData.BookBorrowed.class),
-    BOOK_RETURNED("BookReturned", Sources.LIBRARY, "Borrowing", 1, EventData.BookReturned.class),
-    USER_SUSPENDED("UserSuspended", Sources.LIBRARY, "User", 1, EventData.UserSuspended.class),
+    USER_REGISTERED("UserRegistered", Sources.LIBRARY, "User", 2, EventData.UserRegistered.class),
+    BOOK_BORROWED("BookBorrowed", Sources.LIBRARY, "Borrowing", 2, EventData.BookBorrowed.class),
+    BOOK_RETURNED("BookReturned", Sources.LIBRARY, "Borrowing", 2, EventData.BookReturned.class),
+    USER_SUSPENDED("UserSuspended", Sources.LIBRARY, "User", 2, EventData.UserSuspended.class),
+    USER_ERASED("UserErased", Sources.LIBRARY, "User", 1, EventData.UserErased.class),
     NOTIFICATION_SENT("NotificationSent", Sources.NOTIFICATION, "Notification", 1, EventData.NotificationSent.class),
     ANALYTICS_UPDATED("AnalyticsUpdated", Sources.ANALYTICS, "Analytics", 1, EventData.AnalyticsUpdated.class),
     AUDIT_LOGGED("AuditLogged", Sources.AUDIT, "AuditLog", 1, EventData.AuditLogged.class);

@@ -4,6 +4,7 @@ import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.BookAdded;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.UserErased;
 import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventData.UserSuspended;
 import dev.libraryevents.events.EventEnvelope;
@@ -47,6 +48,9 @@ public final class LibraryFold {
         }
         if (data instanceof UserSuspended suspended && suspended.userId().equals(user.userId())) {
             return user.suspended(event.sequence());
+        }
+        if (data instanceof UserErased erased && erased.userId().equals(user.userId())) {
+            return user.suspended(event.sequence()); // no more borrowing; its names stay, now unreadable ciphertext
         }
         if (data instanceof BookBorrowed borrowed && borrowed.userId().equals(user.userId())) {
             return user.withActiveLoans(user.activeLoans() + 1);

@@ -128,6 +128,14 @@ public final class DynamoDbLocal {
         return name;
     }
 
+    /** A table like the Library service's key table: one item per user, keyed by {@code userId}. */
+    public String createKeyTable(String prefix) {
+        String name = prefix + "-" + tables.incrementAndGet();
+        client.createTable(table -> table.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(string("userId")).keySchema(key("userId", KeyType.HASH)));
+        return name;
+    }
+
     private static AttributeDefinition string(String name) {
         return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
     }
