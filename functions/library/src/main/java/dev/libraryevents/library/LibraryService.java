@@ -1,6 +1,8 @@
 package dev.libraryevents.library;
 
 import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventData.UserErased;
+import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.EventEnvelope.Actor;
 import dev.libraryevents.events.state.Book;
@@ -14,6 +16,8 @@ import dev.libraryevents.library.domain.NotFound;
 import dev.libraryevents.library.store.ConcurrentChange;
 import dev.libraryevents.library.store.LibraryTable;
 import dev.libraryevents.support.logging.Metrics;
+import dev.libraryevents.support.privacy.FieldCipher;
+import dev.libraryevents.support.privacy.PersonalData;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,6 +32,9 @@ import java.util.function.Supplier;
  * the same {@link LibraryFold} the audit uses, and write state and event in one transaction. When the transaction
  * loses a race, the whole cycle runs again on fresh state, so the answer is always the rules' verdict on the state
  * the write actually met.
+ *
+ * <p>Names and emails are sealed with the user's data key before anything is written (DESIGN §4b): the user's row,
+ * their events and every copy made of them hold ciphertext; the routes reveal what they answer.
  */
 public final class LibraryService {
 
@@ -35,11 +42,17 @@ public final class LibraryService {
     static final int MAX_ATTEMPTS = 30;
 
     private final LibraryTable table;
+    private final PersonalData personalData;
     private final Clock clock;
 
-    public LibraryService(LibraryTable table, Clock clock) {
+    public LibraryService(LibraryTable table, PersonalData personalData, Clock clock) {
         this.table = table;
+        this.personalData = personalData;
         this.clock = clock;
+    }
+
+    public PersonalData personalData() {
+        return personalData;
     }
 
     /** What every event a request causes carries besides its data: the request's correlation id and who made it. */
@@ -68,17 +81,46 @@ public final class LibraryService {
         table.primeAddBook(LibraryFold.evolve((Book) null, added), added);
     }
 
+    /**
+     * Registers a user with a new data key: the rules decide on the request as sent, then name and email are sealed,
+     * and the key's row joins the transaction. Answers the user as the client sent it, in clear.
+     */
     public User register(Commands.RegisterUser command, Origin origin) {
         boolean self = command.userId() != null;
         String userId = self ? command.userId() : newId();
+        PersonalData.Subject[] subject = new PersonalData.Subject[1]; // one data key, however many attempts
         return retrying(() -> {
             boolean alreadyRegistered = self && table.findUser(userId).isPresent();
             boolean emailTaken = table.emailTaken(command.email());
-            EventEnvelope registered = event(LendingRules.register(userId, command, alreadyRegistered, emailTaken),
-                    userId, 1, origin);
-            User user = LibraryFold.evolve((User) null, registered);
-            table.register(user, registered);
-            return user;
+            UserRegistered decided = LendingRules.register(userId, command, alreadyRegistered, emailTaken);
+            if (subject[0] == null) {
+                subject[0] = personalData.newSubject(userId);
+            }
+            EventEnvelope registered = event(new UserRegistered(userId, subject[0].seal(decided.name()),
+                    subject[0].seal(decided.email())), userId, 1, origin);
+            table.register(LibraryFold.evolve((User) null, registered), command.email(), registered,
+                    personalData.keys().store(subject[0].key()));
+            return LibraryFold.evolve((User) null, event(decided, userId, 1, origin));
+        });
+    }
+
+    /**
+     * Erases the user's personal data (DESIGN §4b): deletes their data key, so that every sealed copy of their name
+     * and email, in tables, events, the archive and the audit log, can no longer be read; suspends borrowing; records
+     * {@code UserErased}. Erasing again changes nothing and answers the same.
+     */
+    public User erase(String userId, Origin origin) {
+        return retrying(() -> {
+            User user = user(userId);
+            Optional<byte[]> key = personalData.keys().find(userId);
+            if (key.isEmpty()) {
+                return user; // erased already
+            }
+            String email = FieldCipher.decrypt(user.email(), key.get()).orElseThrow(() ->
+                    new IllegalStateException("the email of user " + userId + " is not sealed by their key"));
+            EventEnvelope erased = event(new UserErased(userId, now()), userId, user.sequence() + 1, origin);
+            table.erase(user, email, erased, personalData.keys().delete(userId));
+            return LibraryFold.evolve(user, erased);
         });
     }
 

@@ -8,8 +8,11 @@ import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.library.store.LibraryTable;
 import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.outbox.Outbox;
+import dev.libraryevents.support.privacy.DataKeys;
+import dev.libraryevents.support.privacy.PersonalData;
 import dev.libraryevents.testing.DynamoDbLocal;
 import dev.libraryevents.testing.SignedIn;
+import dev.libraryevents.testing.StandInKms;
 import dev.libraryevents.testing.TestClock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The library-api function as API Gateway calls it, over a fresh table in DynamoDB Local, with a clock the test
- * moves. Requests are proxy events v1, as the REST API sends them, signed in as a librarian unless the test says
+ * moves, KMS a stand-in (StandInKms). Requests are proxy events v1, as the REST API sends them, signed in as a librarian unless the test says
  * who ({@link #as}).
  */
 final class LibraryApi {
@@ -43,6 +46,7 @@ final class LibraryApi {
     }
 
     final String table;
+    final String keyTable;
     final TestClock clock;
     private final LibraryApiHandler handler;
     /** Who signs the requests in; null for none. */
@@ -50,14 +54,18 @@ final class LibraryApi {
 
     LibraryApi() {
         table = DYNAMODB.createServiceTable("library");
+        keyTable = DYNAMODB.createKeyTable("keys");
         clock = new TestClock(Instant.parse("2026-11-22T10:00:00.000Z"));
         handler = new LibraryApiHandler(new LibraryService(
-                new LibraryTable(DYNAMODB.client(), table, new Outbox(table, EventCodec.shared())), clock));
+                new LibraryTable(DYNAMODB.client(), table, new Outbox(table, EventCodec.shared())),
+                new PersonalData(new DataKeys(DYNAMODB.client(), keyTable, new StandInKms(), StandInKms.KEY_ID,
+                        clock)), clock));
         caller = SignedIn.librarian();
     }
 
     private LibraryApi(LibraryApi api, SignedIn caller) {
         this.table = api.table;
+        this.keyTable = api.keyTable;
         this.clock = api.clock;
         this.handler = api.handler;
         this.caller = caller;
@@ -79,6 +87,10 @@ final class LibraryApi {
 
     Response get(String path) {
         return send("GET", path, null, null, Map.of());
+    }
+
+    Response delete(String path) {
+        return send("DELETE", path, null, null, Map.of());
     }
 
     Response send(String method, String path, String contentType, String body, Map<String, String> extraHeaders) {

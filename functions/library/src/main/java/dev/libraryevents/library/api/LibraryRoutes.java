@@ -35,8 +35,9 @@ public final class LibraryRoutes {
                 .post("/books", routes::addBook)
                 .get("/books/{bookId}", r -> ok(() -> StateJson.book(library.book(r.pathParameter("bookId")))))
                 .post("/users", routes::register)
-                .get("/users/{userId}", r -> ok(() -> StateJson.user(library.user(r.pathParameter("userId")))))
+                .get("/users/{userId}", r -> ok(() -> routes.revealed(library.user(r.pathParameter("userId")))))
                 .post("/users/{userId}/suspend", routes::suspend)
+                .delete("/users/{userId}/personal-data", routes::erase)
                 .post("/borrowings", LibraryRoutes::borrowingFor, routes::borrow)
                 .get("/borrowings/{borrowingId}", routes::borrower,
                         r -> ok(() -> StateJson.borrowing(library.borrowing(r.pathParameter("borrowingId")))))
@@ -104,7 +105,18 @@ public final class LibraryRoutes {
         fields.validate();
         User user = decide(() -> library.suspend(
                 new Commands.SuspendUser(request.pathParameter("userId"), reason), origin(request)));
-        return ApiResponse.ok(StateJson.user(user));
+        return ApiResponse.ok(revealed(user));
+    }
+
+    /** 200 with the user as they are now: suspended, name and email {@code [erased]}; again, the same. */
+    private ApiResponse erase(ApiRequest request) {
+        User user = decide(() -> library.erase(request.pathParameter("userId"), origin(request)));
+        return ApiResponse.ok(revealed(user));
+    }
+
+    /** A user as stored, sealed fields opened for the caller (or {@code [erased]}). */
+    private JsonNode revealed(User user) {
+        return library.personalData().reveal(StateJson.user(user));
     }
 
     private ApiResponse borrow(ApiRequest request) {

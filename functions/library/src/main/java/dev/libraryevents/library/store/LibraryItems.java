@@ -8,9 +8,13 @@ import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.User;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * BOOK#{bookId}       BOOK            a book and its available copies
  * USER#{userId}       USER            a user, status and active loan count
  * USER#{userId}       LOAN#{bookId}   the user holds this book now (the same-book rule)
- * EMAIL#{lowercase}   EMAIL           this email is taken (unique, case-insensitively)
+ * EMAIL#{sha256}      EMAIL           this email is taken (unique, case-insensitively; a hash, not the address)
  * BORROWING#{id}      BORROWING       a loan
  * OUTBOX#{type}#{id}  {sequence}      an event waiting for the relay (see Outbox)
  * </pre>
@@ -44,8 +48,18 @@ final class LibraryItems {
         return key("USER#" + userId, "LOAN#" + bookId);
     }
 
+    /**
+     * The claim on an email, by the SHA-256 of its lowercase form: the address itself is personal data, kept only
+     * sealed in the user's row. Erasure deletes the claim.
+     */
     static Map<String, AttributeValue> emailKey(String email) {
-        return key("EMAIL#" + email.toLowerCase(Locale.ROOT), "EMAIL");
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return key("EMAIL#" + HexFormat.of().formatHex(hash), "EMAIL");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     static Map<String, AttributeValue> borrowingKey(String borrowingId) {

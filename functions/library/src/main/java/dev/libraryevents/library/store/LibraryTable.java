@@ -75,9 +75,30 @@ public final class LibraryTable {
         Priming.cancelledTransaction(dynamoDb, tableName, List.of(put(LibraryItems.book(book)), outbox.append(added)));
     }
 
-    public void register(User user, EventEnvelope registered) {
-        write(put(LibraryItems.user(user)), put(LibraryItems.email(user.email(), user.userId())),
-                outbox.append(registered));
+    /**
+     * @param email  in clear, for the claim that keeps it unique (stored as a hash); the user holds it sealed
+     * @param keyRow the user's data key, written with the user (PersonalData)
+     */
+    public void register(User user, String email, EventEnvelope registered, TransactWriteItem keyRow) {
+        write(put(LibraryItems.user(user)), put(LibraryItems.email(email, user.userId())),
+                outbox.append(registered), keyRow);
+    }
+
+    /**
+     * The erasure: the user suspended (if nothing changed since {@code before} was read), their email's claim
+     * released, their data key deleted ({@code keyDelete}), all with the {@code UserErased} event.
+     */
+    public void erase(User before, String email, EventEnvelope erased, TransactWriteItem keyDelete) {
+        write(update(LibraryItems.userKey(before.userId()),
+                        "SET #status = :suspended, #sequence = :next",
+                        "#sequence = :expected",
+                        Map.of("#status", "status", "#sequence", "sequence"),
+                        Map.of(":suspended", s(User.Status.SUSPENDED.name()), ":next", n(erased.sequence()),
+                                ":expected", n(before.sequence()))),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
+                        .key(LibraryItems.emailKey(email)).build()).build(),
+                keyDelete,
+                outbox.append(erased));
     }
 
     /** @param before the user as read when the decision was made: the suspension applies only if nothing changed */

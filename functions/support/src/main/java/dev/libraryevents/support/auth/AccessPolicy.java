@@ -46,6 +46,7 @@ public final class AccessPolicy {
         ROUTES.put("POST /users", Rule.SIGNED_IN); // a member registers themself, a librarian a walk-in patron
         ROUTES.put("GET /users/{userId}", Rule.OWN_RESOURCE);
         ROUTES.put("POST /users/{userId}/suspend", Rule.LIBRARIANS);
+        ROUTES.put("DELETE /users/{userId}/personal-data", Rule.OWN_RESOURCE); // a member erases themself (§4b)
         ROUTES.put("POST /borrowings", Rule.ON_OWN_BEHALF);
         ROUTES.put("GET /borrowings/{borrowingId}", Rule.OWN_RESOURCE);
         ROUTES.put("POST /borrowings/{borrowingId}/return", Rule.OWN_RESOURCE);

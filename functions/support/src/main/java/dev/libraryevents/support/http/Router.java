@@ -49,6 +49,10 @@ public final class Router {
         return add("POST", template, null, handler);
     }
 
+    public Router delete(String template, Handler handler) {
+        return add("DELETE", template, null, handler);
+    }
+
     /** A route about a resource of one user, which {@code owner} finds (a borrowing's borrower, say). */
     public Router get(String template, Owner owner, Handler handler) {
         return add("GET", template, owner, handler);
