@@ -73,6 +73,12 @@ public record EventEnvelope(String eventId, int eventVersion, Instant occurredAt
                 correlationId, causationId, aggregateId, sequence, data, actor);
     }
 
+    /** The same event with other data: a reader's view of it (personal fields opened, say), never published. */
+    public EventEnvelope withData(EventData other) {
+        return new EventEnvelope(eventId, eventVersion, occurredAt, correlationId, causationId, aggregateId, sequence,
+                other, actor);
+    }
+
     public EventType eventType() {
         return data.type();
     }

@@ -8,7 +8,7 @@ import dev.libraryevents.support.http.ApiHandler;
 public class NotificationApiHandler extends ApiHandler {
 
     public NotificationApiHandler() {
-        this(Wiring.service(AwsClients.dynamoDb()));
+        this(Wiring.service(AwsClients.dynamoDb(), false));
     }
 
     public NotificationApiHandler(NotificationService notifications) {

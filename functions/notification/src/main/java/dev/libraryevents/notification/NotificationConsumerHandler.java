@@ -13,7 +13,7 @@ public class NotificationConsumerHandler extends ConsumerHandler {
     }
 
     private NotificationConsumerHandler(DynamoDbClient dynamoDb) {
-        this(EventConsumer.forFunctionTable(dynamoDb, "notification"), Wiring.service(dynamoDb));
+        this(EventConsumer.forFunctionTable(dynamoDb, "notification"), Wiring.service(dynamoDb, true));
     }
 
     public NotificationConsumerHandler(EventConsumer consumer, NotificationService notifications) {

@@ -3,6 +3,7 @@ package dev.libraryevents.notification;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.UserErased;
 import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.notification.channel.EmailSender;
@@ -12,6 +13,8 @@ import dev.libraryevents.notification.domain.Notifications;
 import dev.libraryevents.notification.store.NotificationTable;
 import dev.libraryevents.support.logging.Log;
 import dev.libraryevents.support.consumer.EventEffects;
+import dev.libraryevents.support.privacy.FieldCipher;
+import dev.libraryevents.support.privacy.PersonalData;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,19 +33,27 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * Notifies users of what happened to them. Learns names, addresses and loans only from events (never by asking the
  * Library service), writes each notification to the user's inbox with its NotificationSent event, and, when a
  * sender address is configured, emails it too.
+ *
+ * <p>Personal data (DESIGN §4b): the profile keeps name and email sealed, as the events carry them; they are opened
+ * only to word a welcome and to address an email. {@code UserErased} redacts the user's inbox and replaces the
+ * profile with a tombstone, so no email goes out to them again; an event whose key is gone words its message with
+ * {@code [erased]}, and is processed like any other.
  */
 public final class NotificationService implements EventEffects {
 
     private final NotificationTable table;
     private final DynamoDbClient dynamoDb;
     private final Optional<EmailSender> email;
+    private final PersonalData personalData;
     private final Clock clock;
 
+    /** @param personalData null for a function that only reads the inbox (the API): it never opens a value */
     public NotificationService(NotificationTable table, DynamoDbClient dynamoDb, Optional<EmailSender> email,
-                               Clock clock) {
+                               PersonalData personalData, Clock clock) {
         this.table = table;
         this.dynamoDb = dynamoDb;
         this.email = email;
+        this.personalData = personalData;
         this.clock = clock;
     }
 
@@ -61,7 +72,10 @@ public final class NotificationService implements EventEffects {
             items.add(table.loan(new ActiveLoan(returned.borrowingId(), returned.userId(), returned.bookTitle(),
                     returned.dueAt()), false, event.sequence()));
         }
-        Notifications.forEvent(event).ifPresent(n -> items.addAll(table.record(n, channel(), now())));
+        notificationFor(event).ifPresent(n -> items.addAll(table.record(n, channel(), now())));
+        if (data instanceof UserErased erased) {
+            items.addAll(table.erasure(erased.userId())); // the tombstone last: its presence means all is done
+        }
         return items;
     }
 
@@ -78,7 +92,16 @@ public final class NotificationService implements EventEffects {
 
     @Override
     public void afterCommit(EventEnvelope event) {
-        Notifications.forEvent(event).ifPresent(this::email);
+        notificationFor(event).ifPresent(this::email);
+    }
+
+    /** The notification the event calls for, worded with the user's name opened (a welcome is the only one). */
+    private Optional<Notification> notificationFor(EventEnvelope event) {
+        if (event.data() instanceof UserRegistered registered && FieldCipher.isEncrypted(registered.name())) {
+            return Notifications.forEvent(event.withData(new UserRegistered(registered.userId(),
+                    personalData.reveal(registered.name()), registered.email())));
+        }
+        return Notifications.forEvent(event);
     }
 
     /**
@@ -136,7 +159,8 @@ public final class NotificationService implements EventEffects {
     private void email(Notification notification) {
         email.ifPresent(sender -> {
             try {
-                table.email(notification.userId()).ifPresent(address -> sender.send(address,
+                table.email(notification.userId()).map(personalData::reveal).filter(PersonalData::isReadable)
+                        .ifPresent(address -> sender.send(address,
                         "Library: " + notification.kind().name().replace('_', ' ').toLowerCase(Locale.ROOT),
                         notification.message()));
             } catch (RuntimeException e) {

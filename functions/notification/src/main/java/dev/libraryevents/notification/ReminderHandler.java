@@ -15,7 +15,7 @@ public class ReminderHandler extends JsonHandler<JsonNode, Map<String, Integer>>
     private final NotificationService notifications;
 
     public ReminderHandler() {
-        this(Wiring.service(AwsClients.dynamoDb()));
+        this(Wiring.service(AwsClients.dynamoDb(), true));
     }
 
     public ReminderHandler(NotificationService notifications) {

@@ -11,9 +11,11 @@ import dev.libraryevents.notification.domain.Notification;
 import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.outbox.Outbox;
+import dev.libraryevents.support.privacy.PersonalData;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * The notification table:
  * <pre>
  * pk                   sk                                   what
- * USER#{userId}        PROFILE                              name and email, from UserRegistered
+ * USER#{userId}        PROFILE                              name and email, sealed, from UserRegistered; after
+ *                                                           UserErased a tombstone ({@code erased}) without them
  * USER#{userId}        NOTIFICATION#{createdAt}#{id}        the inbox, newest last in key order
  * LOAN#{borrowingId}   LOAN                                 the loan as of its highest sequence seen
  * REMINDER#{id}#{day}  REMINDER                             a reminder was sent for this loan that day
@@ -79,10 +82,31 @@ public final class NotificationTable {
                 Items.SORT_KEY, s("PROFILE"), "name", s(name), "email", s(email)));
     }
 
+    /** The address to email, as stored (sealed); empty when the user was never seen or was erased. */
     public Optional<String> email(String userId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tableName)
                 .key(key("USER#" + userId, "PROFILE"))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("email").s());
+        return item == null || !item.containsKey("email") ? Optional.empty() : Optional.of(item.get("email").s());
+    }
+
+    /**
+     * The erasure (DESIGN §4b), as conditional puts that change nothing when repeated: each inbox message of the
+     * user with its text replaced by {@code [erased]}, then the profile replaced by a tombstone, which a late or
+     * replayed UserRegistered's put-if-absent cannot overwrite.
+     */
+    public List<TransactWriteItem> erasure(String userId) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        inboxItems(userId).forEach(message -> {
+            Map<String, AttributeValue> redacted = new HashMap<>(message);
+            redacted.put("message", s(PersonalData.ERASED));
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(redacted)
+                    .conditionExpression("attribute_exists(pk)").build()).build());
+        });
+        writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                .item(Map.of(Items.PARTITION_KEY, s("USER#" + userId), Items.SORT_KEY, s("PROFILE"),
+                        "erased", AttributeValue.fromBool(true)))
+                .conditionExpression("attribute_not_exists(erased)").build()).build());
+        return writes;
     }
 
     /**
@@ -129,17 +153,22 @@ public final class NotificationTable {
 
     /** Newest first. */
     public List<Notification> inbox(String userId) {
-        return dynamoDb.queryPaginator(r -> r.tableName(tableName)
-                        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                        .expressionAttributeValues(Map.of(":pk", s("USER#" + userId), ":prefix", s("NOTIFICATION#")))
-                        .scanIndexForward(false))
-                .items().stream()
+        return inboxItems(userId).stream()
                 .map(item -> new Notification(item.get("notificationId").s(), item.get("userId").s(),
                         Notification.Kind.valueOf(item.get("kind").s()), item.get("message").s(),
                         OffsetDateTime.parse(item.get("createdAt").s()).toInstant(),
                         item.containsKey("sourceEventId") ? item.get("sourceEventId").s() : null,
                         item.get("correlationId").s()))
                 .toList();
+    }
+
+    /** The user's inbox rows, newest first. */
+    private List<Map<String, AttributeValue>> inboxItems(String userId) {
+        return dynamoDb.queryPaginator(r -> r.tableName(tableName)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", s("USER#" + userId), ":prefix", s("NOTIFICATION#")))
+                        .scanIndexForward(false))
+                .items().stream().toList();
     }
 
     private static Map<String, AttributeValue> loanKey(String borrowingId) {

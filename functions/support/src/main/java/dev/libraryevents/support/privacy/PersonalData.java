@@ -27,6 +27,11 @@ public final class PersonalData {
 
     private final DataKeys keys;
 
+    /** Whether a revealed value is the plaintext, not {@value #ERASED} or {@value #UNREADABLE}. */
+    public static boolean isReadable(String revealed) {
+        return !ERASED.equals(revealed) && !UNREADABLE.equals(revealed);
+    }
+
     public PersonalData(DataKeys keys) {
         this.keys = keys;
     }
