@@ -5,10 +5,12 @@ import dev.libraryevents.audit.store.AuditQueries;
 import dev.libraryevents.audit.store.Snapshots;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.http.ApiHandler;
+import dev.libraryevents.support.privacy.PersonalData;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** Lambda entry point of {@code audit-api}: trails, state at an instant, snapshots and traces. Needs TABLE_NAME. */
+/** Lambda entry point of {@code audit-api}: trails, state at an instant, snapshots and traces. Needs TABLE_NAME and
+ * KEY_TABLE. */
 public class AuditApiHandler extends ApiHandler {
 
     public AuditApiHandler() {
@@ -16,11 +18,11 @@ public class AuditApiHandler extends ApiHandler {
     }
 
     private AuditApiHandler(DynamoDbClient dynamoDb) {
-        this(Wiring.queries(dynamoDb), Wiring.snapshots(dynamoDb), Clock.systemUTC());
+        this(Wiring.queries(dynamoDb), Wiring.snapshots(dynamoDb), PersonalData.fromEnvironment(), Clock.systemUTC());
     }
 
-    public AuditApiHandler(AuditQueries queries, Snapshots snapshots, Clock clock) {
-        super(AuditRoutes.router(queries, snapshots, clock), "GET /audit/borrowings/" + randomId(),
+    public AuditApiHandler(AuditQueries queries, Snapshots snapshots, PersonalData personalData, Clock clock) {
+        super(AuditRoutes.router(queries, snapshots, personalData, clock), "GET /audit/borrowings/" + randomId(),
                 "GET /audit/users/" + randomId() + "/state", "GET /traces/" + randomId());
     }
 

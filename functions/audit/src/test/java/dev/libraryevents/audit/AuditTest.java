@@ -17,7 +17,10 @@ import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.support.consumer.EventConsumer;
 import dev.libraryevents.support.outbox.Outbox;
+import dev.libraryevents.support.privacy.DataKeys;
+import dev.libraryevents.support.privacy.PersonalData;
 import dev.libraryevents.testing.DynamoDbLocal;
+import dev.libraryevents.testing.StandInKms;
 import dev.libraryevents.testing.SignedIn;
 import dev.libraryevents.testing.SqsMessages;
 import dev.libraryevents.testing.TestClock;
@@ -41,24 +44,30 @@ class AuditTest {
     private final AuditLog log = new AuditLog(table, CODEC);
     private final AuditConsumerHandler consumer = new AuditConsumerHandler(
             new EventConsumer(DYNAMODB.client(), table, CODEC, clock), log);
+    /** KMS is a stand-in (it cannot run here); the key table is DynamoDB Local's. */
+    private final PersonalData personalData = new PersonalData(new DataKeys(DYNAMODB.client(),
+            DYNAMODB.createKeyTable("keys"), new StandInKms(), StandInKms.KEY_ID, clock));
     private final AuditApiHandler api = new AuditApiHandler(new AuditQueries(DYNAMODB.client(), table, CODEC),
-            new Snapshots(DYNAMODB.client(), table), clock);
+            new Snapshots(DYNAMODB.client(), table), personalData, clock);
 
     private final String userId = uuid();
+    /** Ada's name and email as the Library service publishes them: sealed with her data key. */
+    private final PersonalData.Subject ada = registeredSubject(userId);
+    private final String adaName = ada.seal("Ada");
     private final String bookId = uuid();
     private final String borrowingId = uuid();
 
     private final EventEnvelope added = event(new EventData.BookAdded(bookId, "Dune", "Herbert", null, 2), bookId, 1,
             T0, "req-add", null);
-    private final EventEnvelope registered = event(new EventData.UserRegistered(userId, "Ada", "ada@example.org"),
+    private final EventEnvelope registered = event(new EventData.UserRegistered(userId, adaName, ada.seal("ada@example.org")),
             userId, 1, T0, "req-register", null);
-    private final EventEnvelope borrowed = event(new EventData.BookBorrowed(borrowingId, userId, "Ada", bookId,
+    private final EventEnvelope borrowed = event(new EventData.BookBorrowed(borrowingId, userId, adaName, bookId,
             "Dune", "Herbert", T0.plus(Duration.ofDays(1)), T0.plus(Duration.ofDays(15))), borrowingId, 1,
             T0.plus(Duration.ofDays(1)), "req-borrow", null);
-    private final EventEnvelope returned = event(new EventData.BookReturned(borrowingId, userId, "Ada", bookId, "Dune",
+    private final EventEnvelope returned = event(new EventData.BookReturned(borrowingId, userId, adaName, bookId, "Dune",
             T0.plus(Duration.ofDays(1)), T0.plus(Duration.ofDays(15)), T0.plus(Duration.ofDays(3)), false),
             borrowingId, 2, T0.plus(Duration.ofDays(3)), "req-return", null);
-    private final EventEnvelope suspended = event(new EventData.UserSuspended(userId, "Ada", "late"), userId, 2,
+    private final EventEnvelope suspended = event(new EventData.UserSuspended(userId, adaName, "late"), userId, 2,
             T0.plus(Duration.ofDays(5)), "req-suspend", null);
 
     @Test
@@ -183,6 +192,37 @@ class AuditTest {
     }
 
     @Test
+    void shouldShowNamesAndEmailsInClear_andErasedOnesAsErased_inTrailsStatesAndSnapshots() {
+        deliver(added, registered, borrowed, returned, suspended);
+        String snapshot = send("POST", "/audit/snapshots").headers().get("Location");
+        String state = "/audit/users/" + userId + "/state";
+
+        assertThat(get("/audit/users/" + userId).body().path("items").get(0).path("data").path("email").asText())
+                .isEqualTo("ada@example.org");
+        assertThat(get(state).body().path("name").asText()).isEqualTo("Ada");
+        assertThat(get(snapshot).body().path("users").get(0).path("name").asText()).isEqualTo("Ada");
+        assertThat(rows().toString()).as("the log keeps them sealed").doesNotContain("Ada").doesNotContain("ada@");
+
+        DYNAMODB.client().transactWriteItems(r -> r.transactItems(personalData.keys().delete(userId)));
+        deliver(event(new EventData.UserErased(userId, T0.plus(Duration.ofDays(7))), userId, 3,
+                T0.plus(Duration.ofDays(7)), "req-erase", null));
+
+        Response trail = get("/audit/users/" + userId);
+        assertThat(trail.body().path("items").findValuesAsText("eventType")).containsExactly("UserRegistered",
+                "BookBorrowed", "BookReturned", "UserSuspended", "UserErased");
+        assertThat(trail.body().path("items").get(0).path("data").path("name").asText())
+                .isEqualTo(PersonalData.ERASED);
+        assertThat(trail.body().path("items").get(0).path("data").path("email").asText())
+                .isEqualTo(PersonalData.ERASED);
+        assertThat(get("/audit/borrowings/" + borrowingId).body().path("items").findValuesAsText("userName"))
+                .containsOnly(PersonalData.ERASED);
+        assertThat(get(state).body().path("name").asText()).isEqualTo(PersonalData.ERASED);
+        assertThat(get(state + "?at=" + T0.plus(Duration.ofDays(2))).body().path("email").asText())
+                .as("a past state too: the key is gone for every instant").isEqualTo(PersonalData.ERASED);
+        assertThat(get(snapshot).body().path("users").get(0).path("name").asText()).isEqualTo(PersonalData.ERASED);
+    }
+
+    @Test
     void shouldTraceABorrowRequest_causesBeforeEffects() {
         EventEnvelope notified = event(new EventData.NotificationSent(uuid(), userId, "BORROW_CONFIRMATION", "INBOX"),
                 uuid(), 1, borrowed.occurredAt().plusMillis(40), "req-borrow", borrowed.eventId());
@@ -272,6 +312,12 @@ class AuditTest {
     private static EventEnvelope event(EventData data, String aggregateId, long sequence, Instant at,
                                        String correlationId, String causationId) {
         return EventEnvelope.create(data, aggregateId, sequence, at, correlationId, causationId);
+    }
+
+    private PersonalData.Subject registeredSubject(String userId) {
+        PersonalData.Subject subject = personalData.newSubject(userId);
+        DYNAMODB.client().transactWriteItems(r -> r.transactItems(personalData.keys().store(subject.key())));
+        return subject;
     }
 
     private static String uuid() {

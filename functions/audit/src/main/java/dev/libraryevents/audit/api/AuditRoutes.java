@@ -22,6 +22,7 @@ import dev.libraryevents.support.http.Problem;
 import dev.libraryevents.support.http.ProblemException;
 import dev.libraryevents.support.http.Router;
 import dev.libraryevents.support.http.StateJson;
+import dev.libraryevents.support.privacy.PersonalData;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,16 +44,22 @@ public final class AuditRoutes {
 
     private final AuditQueries queries;
     private final Snapshots snapshots;
+    private final PersonalData personalData;
     private final Clock clock;
 
-    private AuditRoutes(AuditQueries queries, Snapshots snapshots, Clock clock) {
+    private AuditRoutes(AuditQueries queries, Snapshots snapshots, PersonalData personalData, Clock clock) {
         this.queries = queries;
         this.snapshots = snapshots;
+        this.personalData = personalData;
         this.clock = clock;
     }
 
-    public static Router router(AuditQueries queries, Snapshots snapshots, Clock clock) {
-        AuditRoutes routes = new AuditRoutes(queries, snapshots, clock);
+    /**
+     * The log and snapshots keep names and emails as the events carried them, sealed (DESIGN §4b): every answer
+     * is revealed on its way out, so an erased user's show {@code [erased]} in every trail, state and snapshot.
+     */
+    public static Router router(AuditQueries queries, Snapshots snapshots, PersonalData personalData, Clock clock) {
+        AuditRoutes routes = new AuditRoutes(queries, snapshots, personalData, clock);
         Router router = new Router();
         ENTITIES.forEach((path, type) -> router
                 .get("/audit/" + path + "/{id}", request -> routes.trail(new Entity(type, request.pathParameter("id"))))
@@ -60,8 +67,8 @@ public final class AuditRoutes {
                         new Entity(type, request.pathParameter("id")), routes.at(request))));
         return router
                 .post("/audit/snapshots", request -> routes.takeSnapshot())
-                .get("/audit/snapshots/{snapshotId}", request -> ApiResponse.ok(found(
-                        snapshots.find(request.pathParameter("snapshotId")), "snapshot")))
+                .get("/audit/snapshots/{snapshotId}", request -> ApiResponse.ok(personalData.reveal(found(
+                        snapshots.find(request.pathParameter("snapshotId")), "snapshot"))))
                 .get("/traces/{correlationId}", request -> routes.trace(request.pathParameter("correlationId")));
     }
 
@@ -71,7 +78,7 @@ public final class AuditRoutes {
             throw new ProblemException(Problem.of(404, "not-found", "Not found", "no audit trail for "
                     + name(entity)));
         }
-        return ApiResponse.ok(trailBody(trail));
+        return ApiResponse.ok(personalData.reveal(trailBody(trail)));
     }
 
     private static ObjectNode trailBody(List<EventEnvelope> trail) {
@@ -110,7 +117,7 @@ public final class AuditRoutes {
             case "User" -> AuditTrails.<User>stateAt(trail, at, LibraryFold::evolve).map(StateJson::user);
             default -> AuditTrails.<Borrowing>stateAt(trail, at, LibraryFold::evolve).map(StateJson::borrowing);
         };
-        return ApiResponse.ok(found(state, name(entity) + " at that instant"));
+        return ApiResponse.ok(personalData.reveal(found(state, name(entity) + " at that instant")));
     }
 
     private ApiResponse takeSnapshot() {
