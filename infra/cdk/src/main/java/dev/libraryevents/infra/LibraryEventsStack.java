@@ -71,6 +71,8 @@ public final class LibraryEventsStack extends Stack {
         ServiceTable audit = new ServiceTable(this, "Audit", new ServiceTable.Props(bus, Sources.AUDIT, auditJar,
                 List.of("byCorrelation"), false, deletionProtection, monitoring));
 
+        PersonalDataKeys personalData = new PersonalDataKeys(this, "PersonalData", deletionProtection);
+
         Map<String, String> notificationEnv = senderEmail == null
                 ? Map.of("TABLE_NAME", notification.table().getTableName())
                 : Map.of("TABLE_NAME", notification.table().getTableName(), "SENDER_EMAIL", senderEmail);
@@ -79,10 +81,12 @@ public final class LibraryEventsStack extends Stack {
                 bus,
                 EventPattern.builder().source(List.of(Sources.LIBRARY))
                         .detailType(wireNames(EventType.USER_REGISTERED, EventType.BOOK_BORROWED,
-                                EventType.BOOK_RETURNED, EventType.USER_SUSPENDED)).build(),
+                                EventType.BOOK_RETURNED, EventType.USER_SUSPENDED, EventType.USER_ERASED)).build(),
                 notificationJar, "dev.libraryevents.notification.NotificationConsumerHandler", notification.table(),
-                List.of("dynamodb:GetItem", "dynamodb:PutItem"), notificationEnv, EventConsumer.Batching.PROMPT,
-                monitoring));
+                // Query: an erasure reads the user's inbox to redact it.
+                List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"), notificationEnv,
+                EventConsumer.Batching.PROMPT, monitoring));
+        personalData.grantRead(notificationConsumer.function()); // a welcome's name, an email's address
         EventConsumer analyticsConsumer = new EventConsumer(this, "AnalyticsConsumer", new EventConsumer.Props(
                 bus,
                 EventPattern.builder().source(SOURCES)
@@ -110,6 +114,7 @@ public final class LibraryEventsStack extends Stack {
         Alias reminders = ServiceFunction.create(this, "NotificationReminders", notificationJar,
                 "dev.libraryevents.notification.ReminderHandler", Sizing.SCHEDULED, notificationEnv);
         notification.table().grant(reminders, "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem");
+        personalData.grantRead(reminders); // an email's address
         Queue missedReminders = Queue.Builder.create(this, "MissedReminders")
                 .encryption(QueueEncryption.SQS_MANAGED).enforceSsl(true).retentionPeriod(Duration.days(14)).build();
         Rule.Builder.create(this, "DailyReminders")
@@ -131,6 +136,7 @@ public final class LibraryEventsStack extends Stack {
         Alias libraryApi = apiFunction("LibraryApi", libraryJar, "dev.libraryevents.library.LibraryApiHandler",
                 library, monitoring, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem");
+        personalData.grantRegisterAndErase(libraryApi);
         Alias notificationApi = apiFunction("NotificationApi", notificationJar,
                 "dev.libraryevents.notification.NotificationApiHandler", notification, monitoring, "dynamodb:Query");
         Alias analyticsApi = apiFunction("AnalyticsApi", analyticsJar,
@@ -138,13 +144,15 @@ public final class LibraryEventsStack extends Stack {
                 "dynamodb:Query");
         Alias auditApi = apiFunction("AuditApi", auditJar, "dev.libraryevents.audit.AuditApiHandler", audit,
                 monitoring, "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem");
+        personalData.grantRead(auditApi); // trails, states and snapshots show names and emails
 
         SignIn signIn = new SignIn(this, "SignIn", deletionProtection);
         LibraryRestApi api = new LibraryRestApi(this, "Http", signIn);
         // Each path of DESIGN §4 answers every method through its function, which routes it: a method the path does
         // not take is its 405 with Allow, not the gateway's 403. Any other path reaches the Library API's 404.
         api.serve(libraryApi, "/books", "/books/{bookId}", "/users", "/users/{userId}", "/users/{userId}/suspend",
-                        "/borrowings", "/borrowings/{borrowingId}", "/borrowings/{borrowingId}/return")
+                        "/users/{userId}/personal-data", "/borrowings", "/borrowings/{borrowingId}",
+                        "/borrowings/{borrowingId}/return")
                 .serve(notificationApi, "/users/{userId}/notifications")
                 .serve(analyticsApi, "/reports/usage")
                 .serve(auditApi, "/audit/snapshots", "/audit/snapshots/{snapshotId}", "/traces/{correlationId}")

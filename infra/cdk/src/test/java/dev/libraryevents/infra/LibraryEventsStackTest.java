@@ -174,6 +174,7 @@ class LibraryEventsStackTest {
                 "BookBorrowed", new TreeSet<>(everyone),
                 "BookReturned", new TreeSet<>(everyone),
                 "UserSuspended", new TreeSet<>(everyone),
+                "UserErased", new TreeSet<>(everyone),
                 "NotificationSent", new TreeSet<>(Set.of("analytics", "audit")),
                 "AnalyticsUpdated", new TreeSet<>(Set.of("audit")),
                 "AuditLogged", new TreeSet<>())));
@@ -214,6 +215,42 @@ class LibraryEventsStackTest {
     }
 
     @Test
+    void personalDataKeysAreWrappedByARotatedKey_inATableThatCannotBringAnErasedKeyBack() {
+        template.resourceCountIs("AWS::KMS::Key", 1);
+        template.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("EnableKeyRotation", true)));
+        JsonNode keyTable = resources.path(logicalId("PersonalDataTable", "AWS::DynamoDB::Table")).path("Properties");
+        assertThat(keyTable.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean())
+                .as("a restore would undo erasures").isFalse();
+        assertThat(keyTable.has("StreamSpecification")).as("a stream would copy the keys elsewhere").isFalse();
+    }
+
+    @Test
+    void onlyTheLibraryApiCreatesOrDeletesDataKeys_andOnlyThoseThatShowOrSendPersonalDataOpenThem() {
+        String keyTable = logicalId("PersonalDataTable", "AWS::DynamoDB::Table");
+        String key = logicalId("PersonalDataKey", "AWS::KMS::Key");
+        Map<String, Set<String>> grants = new TreeMap<>();
+        for (String function : ofType("AWS::Lambda::Function").keySet()) {
+            Set<String> actions = new TreeSet<>(dynamoActionsOn(roleOf(function), keyTable));
+            for (JsonNode statement : statementsOf(roleOf(function))) {
+                if (statement.path("Resource").toString().contains("\"" + key + "\"")) {
+                    asList(statement.path("Action")).forEach(action -> actions.add(action.asText()));
+                }
+            }
+            if (!actions.isEmpty()) {
+                grants.put(function.replaceAll("[0-9A-F]{8}$", ""), actions);
+            }
+        }
+
+        Set<String> reader = Set.of("kms:Decrypt", "dynamodb:GetItem", "dynamodb:BatchGetItem");
+        assertThat(grants).isEqualTo(new TreeMap<>(Map.of(
+                "LibraryApi", new TreeSet<>(Set.of("kms:GenerateDataKey", "kms:Decrypt", "dynamodb:GetItem",
+                        "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")),
+                "NotificationConsumerFunction", new TreeSet<>(reader),
+                "NotificationReminders", new TreeSet<>(reader),
+                "AuditApi", new TreeSet<>(reader))));
+    }
+
+    @Test
     void theApiIsARestApiV1_routingEveryPathOfTheDesign() {
         template.resourceCountIs("AWS::ApiGateway::RestApi", 1);
         template.resourceCountIs("AWS::ApiGatewayV2::Api", 0);
@@ -231,7 +268,7 @@ class LibraryEventsStackTest {
         // Every method of a path reaches its function, which answers 405 with Allow for the ones it does not take.
         assertThat(routes).containsExactlyInAnyOrder(
                 "ANY /books", "ANY /books/{bookId}", "ANY /users", "ANY /users/{userId}",
-                "ANY /users/{userId}/suspend", "ANY /borrowings", "ANY /borrowings/{borrowingId}",
+                "ANY /users/{userId}/suspend", "ANY /users/{userId}/personal-data", "ANY /borrowings", "ANY /borrowings/{borrowingId}",
                 "ANY /borrowings/{borrowingId}/return", "ANY /users/{userId}/notifications", "ANY /reports/usage",
                 "ANY /audit/books/{id}", "ANY /audit/users/{id}", "ANY /audit/borrowings/{id}",
                 "ANY /audit/books/{id}/state", "ANY /audit/users/{id}/state", "ANY /audit/borrowings/{id}/state",
@@ -317,13 +354,20 @@ class LibraryEventsStackTest {
     }
 
     @Test
-    void everyTableKeepsPointInTimeRecovery_deletionProtection_andAnOutboxStream() {
-        template.resourceCountIs("AWS::DynamoDB::Table", 4);
-        template.allResourcesProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
-                "PointInTimeRecoverySpecification", Match.objectLike(Map.of("PointInTimeRecoveryEnabled", true)),
-                "DeletionProtectionEnabled", true,
-                "StreamSpecification", Match.objectLike(Map.of("StreamViewType", "NEW_IMAGE")),
-                "BillingMode", "PAY_PER_REQUEST")));
+    void everyServiceTableKeepsPointInTimeRecovery_deletionProtection_andAnOutboxStream() {
+        Map<String, JsonNode> tables = ofType("AWS::DynamoDB::Table");
+        String keyTable = logicalId("PersonalDataTable", "AWS::DynamoDB::Table");
+        assertThat(tables).hasSize(5);
+        tables.forEach((id, table) -> {
+            if (!id.equals(keyTable)) {
+                assertThat(table.at("/Properties/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled")
+                        .asBoolean()).as(id).isTrue();
+                assertThat(table.at("/Properties/StreamSpecification/StreamViewType").asText()).as(id)
+                        .isEqualTo("NEW_IMAGE");
+            }
+            assertThat(table.at("/Properties/DeletionProtectionEnabled").asBoolean()).as(id).isTrue();
+            assertThat(table.at("/Properties/BillingMode").asText()).as(id).isEqualTo("PAY_PER_REQUEST");
+        });
         assertThat(resources.at("/" + logicalId("AuditTable", "AWS::DynamoDB::Table") + "/Properties/TimeToLiveSpecification").isMissingNode())
                 .as("nothing in the audit log expires").isTrue();
     }
