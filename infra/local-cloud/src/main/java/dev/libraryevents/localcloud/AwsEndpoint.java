@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * ({@code AWS_ENDPOINT_URL} or {@code --endpoint-url}). It tells the services apart by the request's signing scope
  * and protocol (JSON's {@code X-Amz-Target}, Lambda's REST paths, the query protocol's {@code Action}), checks a
  * function's call against its role ({@link Iam}), and hands it to the service: DynamoDB (and its streams) and SQS
- * forwarded to DynamoDB Local and ElasticMQ, EventBridge, Lambda, CloudFormation and Cognito answered here (with the
+ * forwarded to DynamoDB Local and ElasticMQ, EventBridge, Lambda, CloudFormation, Cognito and KMS answered here (with the
  * {@link Faults} asked for, if any). Paths under
  * {@code /_localcloud/} are the local cloud's own operations. Each protocol gets its own errors, an unknown
  * operation included.
@@ -37,7 +37,7 @@ final class AwsEndpoint implements AutoCloseable {
 
     /** The services behind the endpoint, and the policies their callers are held to. */
     record Services(DynamoDbEmulator dynamoDb, SqsEmulator sqs, EventBridgeApi events, LambdaApi lambda,
-                    CloudFormationApi cloudFormation, CognitoIdp cognito, HttpHandler admin, Iam iam,
+                    CloudFormationApi cloudFormation, CognitoIdp cognito, KmsEmulator kms, HttpHandler admin, Iam iam,
                     Metering metering, Faults faults) {}
 
     /** A request as a service adapter sees it: who signed it and what it carries. */
@@ -143,18 +143,20 @@ final class AwsEndpoint implements AutoCloseable {
         }
     }
 
-    /** The AWS JSON protocols: DynamoDB, DynamoDB Streams, EventBridge, SQS's newer protocol. */
+    /** The AWS JSON protocols: DynamoDB, DynamoDB Streams, EventBridge, SQS's newer protocol, Cognito, KMS. */
     private void json(Call call, String target) throws IOException {
         int dot = target.indexOf('.');
         String prefix = dot < 0 ? target : target.substring(0, dot);
         String operation = target.substring(dot + 1);
         String service = prefix.replaceAll("_\\d+$", "").replace("AWSEvents", "EventBridge")
-                .replace("AmazonSQS", "SQS").replace(CognitoIdp.TARGET_PREFIX, "Cognito");
+                .replace("AmazonSQS", "SQS").replace(CognitoIdp.TARGET_PREFIX, "Cognito")
+                .replace(KmsEmulator.TARGET_PREFIX, "KMS");
         services.metering().add("request|" + call.caller() + "|" + service + "." + operation, 1);
         switch (prefix) {
             case "DynamoDB_20120810", "DynamoDBStreams_20120810" -> dynamoDb(call, operation);
             case "AWSEvents" -> services.events().handle(call, operation);
             case CognitoIdp.TARGET_PREFIX -> services.cognito().handle(call, operation);
+            case KmsEmulator.TARGET_PREFIX -> services.kms().handle(call, operation);
             case "AmazonSQS" -> {
                 JsonNode request = readJson(call.body());
                 String denial = services.iam().check(call.caller(), "sqs:" + operation,

@@ -191,6 +191,9 @@ public final class CloudTemplate {
         if (type.equals("AWS::Lambda::Version") || type.equals("AWS::Lambda::Alias")) {
             return invocationArn(logicalId);
         }
+        if (type.equals("AWS::KMS::Key")) {
+            return KmsEmulator.keyIdOf(logicalId);
+        }
         if (type.equals("AWS::Cognito::UserPoolGroup")) {
             return properties(logicalId).path("GroupName").asText(logicalId);
         }
@@ -275,6 +278,8 @@ public final class CloudTemplate {
             case "AWS::Events::EventBus.Arn" -> arn("events", "event-bus/" + name);
             case "AWS::Events::EventBus.Name" -> name;
             case "AWS::Events::Rule.Arn" -> ruleArn(busOfRule(logicalId), logicalId);
+            case "AWS::KMS::Key.Arn" -> arn("kms", "key/" + KmsEmulator.keyIdOf(logicalId));
+            case "AWS::KMS::Key.KeyId" -> KmsEmulator.keyIdOf(logicalId);
             case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + ACCOUNT + ":role/" + logicalId;
             case "AWS::Cognito::UserPool.Arn" -> arn("cognito-idp", "userpool/" + userPoolId(logicalId));
             case "AWS::Cognito::UserPool.ProviderName", "AWS::Cognito::UserPool.ProviderURL" ->

@@ -159,7 +159,8 @@ public final class LocalCloud implements AutoCloseable {
             awsEndpoint.serve(new AwsEndpoint.Services(dynamoDb, sqs, new EventBridgeApi(events, iam),
                     new LambdaApi(template, functions, mappings.all(), iam),
                     new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), cognito,
-                    new AdminApi(this), iam, metering, faults));
+                    new KmsEmulator(template, iam, options.dataDirectory()), new AdminApi(this), iam, metering,
+                    faults));
             awsEndpoint.serve(Console.PATH, track(new Console(this)));
         } catch (Exception | Error failed) {
             close(); // what started before the failure (a mapping refused, a port taken) stops again

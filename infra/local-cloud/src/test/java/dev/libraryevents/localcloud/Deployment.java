@@ -14,6 +14,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfiguration;
@@ -31,6 +32,7 @@ final class Deployment implements AutoCloseable {
     final EventBridgeClient eventBridge;
     final SqsClient sqs;
     final CloudFormationClient cloudFormation;
+    final DynamoDbClient dynamoDb;
     final DeadLetters deadLetters;
     final Stack.SignIns signIns;
     /** Signed in as a librarian, who may call every route. */
@@ -60,6 +62,7 @@ final class Deployment implements AutoCloseable {
         eventBridge = build(EventBridgeClient.builder(), configuration);
         sqs = build(SqsClient.builder(), configuration);
         cloudFormation = build(CloudFormationClient.builder(), configuration);
+        dynamoDb = build(DynamoDbClient.builder(), configuration);
         deadLetters = new DeadLetters(sqs, eventBridge);
         signIns = new Stack.SignIns(new SignInAccounts(build(CognitoIdentityProviderClient.builder(), configuration),
                 cloudFormation, stackName));
@@ -85,6 +88,12 @@ final class Deployment implements AutoCloseable {
                     + stackName);
         }
         return found.get(0);
+    }
+
+    /** The physical ids of every resource of a type: the stack's tables, say. */
+    List<String> physicalIds(String type) {
+        return resources.stream().filter(r -> r.resourceType().equals(type))
+                .map(StackResourceSummary::physicalResourceId).toList();
     }
 
     String function(String logicalIdPrefix) {

@@ -123,6 +123,10 @@ final class Stack {
             return send(request(path).GET().build());
         }
 
+        Response delete(String path, String correlationId) throws Exception {
+            return send(request(path).header("X-Correlation-Id", correlationId).DELETE().build());
+        }
+
         Response post(String path, String json, String correlationId) throws Exception {
             HttpRequest.Builder request = request(path).header("X-Correlation-Id", correlationId);
             if (json == null) {

@@ -1,0 +1,104 @@
+package dev.libraryevents.localcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DESIGN §4b end to end on the local cloud, through AWS's APIs only (so the same test can run against LocalStack or
+ * AWS): the data keys come from the template's KMS key, under each function's IAM policy; erasing a user leaves no
+ * name or email readable in any table, any answer, or after replaying the bus archive.
+ */
+class PersonalDataIT {
+
+    private static LocalCloud cloud;
+    private static Deployment deployment;
+
+    @BeforeAll
+    static void startTheLocalCloud() throws Exception {
+        cloud = Stack.start(null, null);
+        deployment = Deployment.at(cloud.awsEndpoint(), "LibraryEvents");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (deployment != null) {
+            deployment.close();
+        }
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Test
+    void shouldEraseAUsersNameAndEmailEverywhere_andAReplayOfTheArchiveBringsNoneBack() throws Exception {
+        Stack.Api api = deployment.api;
+        Instant start = Instant.now().minusSeconds(1);
+        String name = "Erin " + UUID.randomUUID();
+        String email = "erin-" + UUID.randomUUID() + "@example.org";
+        String userId = api.post("/users", "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}", "pd-register")
+                .id("userId");
+        String bookId = api.addBook("pd-book");
+        String borrowingId = api.borrow(userId, bookId, "pd-borrow").id("borrowingId");
+
+        assertThat(api.get("/users/" + userId).body().path("email").asText()).isEqualTo(email);
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            assertThat(api.notificationKinds(userId)).containsExactly("BORROW_CONFIRMATION", "WELCOME");
+            JsonNode registered = api.get("/audit/users/" + userId).body().path("items").get(0).path("data");
+            assertThat(registered.path("name").asText()).isEqualTo(name);
+            assertThat(registered.path("email").asText()).isEqualTo(email);
+        });
+        assertThat(api.get("/users/" + userId + "/notifications").body().toString()).contains(name);
+
+        Stack.Api.Response erased = api.delete("/users/" + userId + "/personal-data", "pd-erase");
+
+        assertThat(erased.status()).as("%s", erased.body()).isEqualTo(200);
+        assertThat(erased.body().path("name").asText()).isEqualTo("[erased]");
+        assertThat(api.get("/users/" + userId).body().path("email").asText()).isEqualTo("[erased]");
+        assertThat(api.borrow(userId, bookId, "pd-borrow-again").body().path("type").asText())
+                .isEqualTo("urn:problem:user-suspended");
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            JsonNode trail = api.get("/audit/users/" + userId).body().path("items");
+            assertThat(trail.findValuesAsText("eventType")).startsWith("UserRegistered").endsWith("UserErased");
+            assertThat(trail.get(0).path("data").path("name").asText()).isEqualTo("[erased]");
+            assertThat(trail.toString()).doesNotContain(name).doesNotContain(email);
+            assertThat(api.get("/audit/borrowings/" + borrowingId).body().path("items").get(0).path("data")
+                    .path("userName").asText()).isEqualTo("[erased]");
+            assertThat(api.get("/users/" + userId + "/notifications").body().path("items")
+                    .findValuesAsText("message")).containsOnly("[erased]");
+        });
+        assertThat(api.get("/audit/users/" + userId + "/state").body().path("name").asText()).isEqualTo("[erased]");
+        assertNoTableHolds(name, email);
+
+        String replayArn = deployment.deadLetters.replay(deployment.busName(), start, Instant.now());
+        String replayName = replayArn.substring(replayArn.lastIndexOf('/') + 1);
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> deployment.eventBridge
+                .describeReplay(r -> r.replayName(replayName)).stateAsString().equals("COMPLETED"));
+
+        await().atMost(Duration.ofSeconds(60)).during(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertNoTableHolds(name, email);
+            assertThat(api.get("/users/" + userId + "/notifications").body().path("items")
+                    .findValuesAsText("message")).hasSize(2).containsOnly("[erased]");
+            assertThat(api.get("/audit/users/" + userId).body().toString()).doesNotContain(name).doesNotContain(email);
+        });
+    }
+
+    /** Every table of the stack, scanned item by item: neither the name nor the email, in any case. */
+    private static void assertNoTableHolds(String name, String email) {
+        for (String table : deployment.physicalIds("AWS::DynamoDB::Table")) {
+            deployment.dynamoDb.scanPaginator(r -> r.tableName(table)).items().forEach(item -> {
+                String text = item.toString().toLowerCase(Locale.ROOT);
+                assertThat(text).as("an item of %s", table).doesNotContain(name.toLowerCase(Locale.ROOT))
+                        .doesNotContain(email.toLowerCase(Locale.ROOT));
+            });
+        }
+    }
+}
