@@ -112,15 +112,20 @@ public final class LibraryService {
     public User erase(String userId, Origin origin) {
         return retrying(() -> {
             User user = user(userId);
-            Optional<byte[]> key = personalData.keys().find(userId);
-            if (key.isEmpty()) {
+            boolean sealed = FieldCipher.isEncrypted(user.email());
+            Optional<byte[]> key = sealed ? personalData.keys().find(userId) : Optional.empty();
+            if ((sealed && key.isEmpty()) || PersonalData.ERASED.equals(user.email())) {
                 return user; // erased already
             }
-            String email = FieldCipher.decrypt(user.email(), key.get()).orElseThrow(() ->
-                    new IllegalStateException("the email of user " + userId + " is not sealed by their key"));
+            // A user registered before data keys existed holds them in clear: the row forgets them instead.
+            String email = sealed ? FieldCipher.decrypt(user.email(), key.get()).orElseThrow(() ->
+                    new IllegalStateException("the email of user " + userId + " is not sealed by their key"))
+                    : user.email();
             EventEnvelope erased = event(new UserErased(userId, now()), userId, user.sequence() + 1, origin);
-            table.erase(user, email, erased, personalData.keys().delete(userId));
-            return LibraryFold.evolve(user, erased);
+            table.erase(user, email, erased, sealed ? personalData.keys().delete(userId) : null);
+            User after = LibraryFold.evolve(user, erased);
+            return sealed ? after : new User(userId, PersonalData.ERASED, PersonalData.ERASED, after.status(),
+                    after.activeLoans(), after.registeredAt(), after.sequence());
         });
     }
 

@@ -29,8 +29,13 @@ class IamTest {
                         + table("AuditTable"))
                 .endsWith("because no identity-based policy allows the dynamodb:PutItem action");
         assertThat(denial("LibraryApi", "dynamodb:Scan", table("LibraryTable"))).isNotNull();
-        assertThat(denial("NotificationConsumerFunction", "dynamodb:Query", table("NotificationTable")))
-                .as("the consumer reads by key only").isNotNull();
+        assertThat(denial("NotificationConsumerFunction", "dynamodb:Scan", table("NotificationTable")))
+                .as("the consumer reads by key and by user").isNotNull();
+        String dataKeys = template.getAtt(logicalId("PersonalDataKey"), "Arn");
+        assertThat(denial("LibraryApi", "kms:GenerateDataKey", dataKeys)).isNull();
+        assertThat(denial("AuditApi", "kms:Decrypt", dataKeys)).isNull();
+        assertThat(denial("AuditApi", "kms:GenerateDataKey", dataKeys)).as("readers open, never create").isNotNull();
+        assertThat(denial("AnalyticsApi", "kms:Decrypt", dataKeys)).as("analytics keeps no names").isNotNull();
         assertThat(denial("AuditApi", "dynamodb:Query", table("AuditTable") + "/index/any")).isNull();
         assertThat(denial("LibraryApi", "dynamodb:Query", table("LibraryTable") + "/index/any")).isNotNull();
     }
@@ -81,7 +86,8 @@ class IamTest {
     void shouldDenyACall_whenItsGrantIsRemovedFromTheTemplate() throws Exception {
         TemplateCopy copy = TemplateCopy.ofTheSynthesizedTemplate()
                 .withoutAction("LibraryApiServiceRoleDefaultPolicy", "dynamodb:PutItem");
-        assertThat(copy.removed()).as("the library API's role granted dynamodb:PutItem").isEqualTo(1);
+        assertThat(copy.removed()).as("the library API's role granted dynamodb:PutItem on its table and the key table")
+                .isEqualTo(2);
         Path file = copy.write("LibraryEventsWithoutPutItem");
         Iam withoutPutItem = new Iam(read(file));
 
