@@ -119,7 +119,7 @@ class AwsApisIT {
         assertThat(configuration.handler()).isEqualTo("dev.libraryevents.library.LibraryApiHandler");
         assertThat(configuration.memorySize()).isEqualTo(1024);
         assertThat(configuration.role()).startsWith("arn:aws:iam::000000000000:role/LibraryApiServiceRole");
-        assertThat(configuration.environment().variables()).containsOnlyKeys("TABLE_NAME");
+        assertThat(configuration.environment().variables()).containsOnlyKeys("TABLE_NAME", "KEY_TABLE", "DATA_KEY_ID");
         assertThat(deployment.lambda.getFunction(r -> r.functionName(configuration.functionArn())).configuration()
                 .functionName()).isEqualTo(library);
         assertThatThrownBy(() -> deployment.lambda.getFunction(r -> r.functionName("NoSuchFunction")))
