@@ -72,6 +72,7 @@ public final class LibraryEventsStack extends Stack {
                 List.of("byCorrelation"), false, deletionProtection, monitoring));
 
         PersonalDataKeys personalData = new PersonalDataKeys(this, "PersonalData", deletionProtection);
+        new DataExports(this, "DataExports", deletionProtection); // the export saga (DESIGN §4b) is not built yet
 
         Map<String, String> notificationEnv = senderEmail == null
                 ? Map.of("TABLE_NAME", notification.table().getTableName())

@@ -225,6 +225,22 @@ class LibraryEventsStackTest {
     }
 
     @Test
+    void exportsAreKeptInAPrivateEncryptedBucket_reachedOnlyOverTls_forAWeek() {
+        template.resourceCountIs("AWS::S3::Bucket", 1);
+        template.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "BucketEncryption", Match.objectLike(Map.of("ServerSideEncryptionConfiguration", Match.arrayWith(
+                        List.of(Match.objectLike(Map.of("ServerSideEncryptionByDefault",
+                                Map.of("SSEAlgorithm", "AES256"))))))),
+                "LifecycleConfiguration", Map.of("Rules", List.of(Map.of("ExpirationInDays", 7,
+                        "Status", "Enabled"))))));
+        template.hasResourceProperties("AWS::S3::BucketPolicy", Match.objectLike(Map.of("PolicyDocument",
+                Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny", "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))))));
+    }
+
+    @Test
     void onlyTheLibraryApiCreatesOrDeletesDataKeys_andOnlyThoseThatShowOrSendPersonalDataOpenThem() {
         String keyTable = logicalId("PersonalDataTable", "AWS::DynamoDB::Table");
         String key = logicalId("PersonalDataKey", "AWS::KMS::Key");

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
  * ({@code AWS_ENDPOINT_URL} or {@code --endpoint-url}). It tells the services apart by the request's signing scope
  * and protocol (JSON's {@code X-Amz-Target}, Lambda's REST paths, the query protocol's {@code Action}), checks a
  * function's call against its role ({@link Iam}), and hands it to the service: DynamoDB (and its streams) and SQS
- * forwarded to DynamoDB Local and ElasticMQ, EventBridge, Lambda, CloudFormation, Cognito and KMS answered here (with the
+ * forwarded to DynamoDB Local, ElasticMQ and s3proxy, EventBridge, Lambda, CloudFormation, Cognito and KMS answered here (with the
  * {@link Faults} asked for, if any). Paths under
  * {@code /_localcloud/} are the local cloud's own operations. Each protocol gets its own errors, an unknown
  * operation included.
@@ -37,7 +38,8 @@ final class AwsEndpoint implements AutoCloseable {
 
     /** The services behind the endpoint, and the policies their callers are held to. */
     record Services(DynamoDbEmulator dynamoDb, SqsEmulator sqs, EventBridgeApi events, LambdaApi lambda,
-                    CloudFormationApi cloudFormation, CognitoIdp cognito, KmsEmulator kms, HttpHandler admin, Iam iam,
+                    CloudFormationApi cloudFormation, CognitoIdp cognito, KmsEmulator kms, S3Emulator s3,
+                    HttpHandler admin, Iam iam,
                     Metering metering, Faults faults) {}
 
     /** A request as a service adapter sees it: who signed it and what it carries. */
@@ -63,7 +65,7 @@ final class AwsEndpoint implements AutoCloseable {
             return parameters;
         }
 
-        private static String decode(String text) {
+        static String decode(String text) {
             try {
                 return URLDecoder.decode(text, StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
@@ -79,6 +81,7 @@ final class AwsEndpoint implements AutoCloseable {
     private static final Set<String> UNFORWARDED = Set.of("host", "content-length", "connection", "expect",
             "upgrade", "transfer-encoding", "keep-alive");
     static final String SQS_NAMESPACE = "http://queue.amazonaws.com/doc/2012-11-05/";
+    static final String S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";
 
     private final HttpServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -125,8 +128,12 @@ final class AwsEndpoint implements AutoCloseable {
                 if (target == null && !signed && services.cognito().serveWellKnown(call)) {
                     return; // a pool's JWKS or OpenID configuration: public, unsigned GETs
                 }
+                String rawQuery = exchange.getRequestURI().getRawQuery();
                 if (target != null) {
                     json(call, target);
+                } else if (signingService.equals("s3") || (rawQuery != null
+                        && rawQuery.contains("X-Amz-Credential=") && rawQuery.contains("%2Fs3%2F"))) {
+                    s3(call);
                 } else if (exchange.getRequestURI().getPath().startsWith("/2015-03-31/")
                         || signingService.equals("lambda")) {
                     services.lambda().handle(call);
@@ -200,6 +207,50 @@ final class AwsEndpoint implements AutoCloseable {
         services.metering().dynamoDb(call.caller(), operation, request, response);
     }
 
+    /**
+     * S3 (path style, signed or presigned): checked against the caller's role, a presigned URL by whose credentials
+     * signed it and for its expiry, then forwarded to s3proxy.
+     */
+    private void s3(Call call) throws IOException {
+        HttpExchange exchange = call.exchange();
+        Map<String, String> query = queryParameters(exchange.getRequestURI().getRawQuery());
+        String presigner = query.get("X-Amz-Credential");
+        String caller = presigner == null ? call.caller()
+                : presigner.substring(0, Math.max(0, presigner.indexOf('/')));
+        S3Emulator.Access access = S3Emulator.access(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
+        services.metering().add("request|" + caller + "|S3." + access.action().substring("s3:".length()), 1);
+        String refusal = services.iam().check(caller, access.action(), access.resource(), Map.of());
+        if (refusal == null) {
+            refusal = services.s3().expired(query);
+        }
+        if (refusal != null) {
+            respond(exchange, 403, "application/xml", Xml.document("Error", S3_NAMESPACE)
+                    .element("Code", "AccessDenied").element("Message", refusal)
+                    .element("RequestId", UUID.randomUUID().toString()).finish());
+            return;
+        }
+        // s3proxy 3 knows neither the SDK's flexible checksums nor its default upload, aws-chunked with a trailing
+        // checksum: the body goes on as plain bytes, without the headers that announce either.
+        boolean chunked = String.valueOf(exchange.getRequestHeaders().getFirst("x-amz-content-sha256"))
+                .startsWith("STREAMING-");
+        forward(chunked ? new Call(exchange, caller, S3Emulator.dechunk(call.body())) : call,
+                services.s3().endpoint(), header -> header.startsWith("x-amz-checksum-")
+                        || header.startsWith("x-amz-sdk-checksum-") || header.equals("x-amz-trailer")
+                        || (chunked && (header.equals("content-encoding") || header.equals("x-amz-content-sha256")
+                                || header.equals("x-amz-decoded-content-length"))));
+    }
+
+    private static Map<String, String> queryParameters(String rawQuery) {
+        Map<String, String> parameters = new HashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                String[] kv = pair.split("=", 2);
+                parameters.put(Call.decode(kv[0]), kv.length > 1 ? Call.decode(kv[1]) : "");
+            }
+        }
+        return parameters;
+    }
+
     /** SQS's query protocol (the AWS CLI's): checked, then forwarded to ElasticMQ. */
     private void sqsQuery(Call call) throws IOException {
         Map<String, String> parameters = call.parameters();
@@ -237,11 +288,17 @@ final class AwsEndpoint implements AutoCloseable {
 
     /** Sends the request on as it came and its answer back; returns the answer's body. */
     private byte[] forward(Call call, URI backend) throws IOException {
+        return forward(call, backend, header -> false);
+    }
+
+    /** The same, without the request headers {@code dropped} names (lowercase). */
+    private byte[] forward(Call call, URI backend, Predicate<String> dropped) throws IOException {
         HttpExchange exchange = call.exchange();
         HttpRequest.Builder request = HttpRequest.newBuilder(backend.resolve(exchange.getRequestURI().toString()))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(call.body()));
         exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!UNFORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+            String lowercase = name.toLowerCase(Locale.ROOT);
+            if (!UNFORWARDED.contains(lowercase) && !dropped.test(lowercase)) {
                 values.forEach(value -> request.header(name, value));
             }
         });

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -191,6 +192,9 @@ public final class CloudTemplate {
         if (type.equals("AWS::Lambda::Version") || type.equals("AWS::Lambda::Alias")) {
             return invocationArn(logicalId);
         }
+        if (type.equals("AWS::S3::Bucket")) {
+            return properties(logicalId).path("BucketName").asText(logicalId.toLowerCase(Locale.ROOT));
+        }
         if (type.equals("AWS::KMS::Key")) {
             return KmsEmulator.keyIdOf(logicalId);
         }
@@ -278,6 +282,7 @@ public final class CloudTemplate {
             case "AWS::Events::EventBus.Arn" -> arn("events", "event-bus/" + name);
             case "AWS::Events::EventBus.Name" -> name;
             case "AWS::Events::Rule.Arn" -> ruleArn(busOfRule(logicalId), logicalId);
+            case "AWS::S3::Bucket.Arn" -> "arn:aws:s3:::" + ref(logicalId);
             case "AWS::KMS::Key.Arn" -> arn("kms", "key/" + KmsEmulator.keyIdOf(logicalId));
             case "AWS::KMS::Key.KeyId" -> KmsEmulator.keyIdOf(logicalId);
             case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + ACCOUNT + ":role/" + logicalId;

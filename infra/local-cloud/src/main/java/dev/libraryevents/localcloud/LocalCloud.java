@@ -159,8 +159,8 @@ public final class LocalCloud implements AutoCloseable {
             awsEndpoint.serve(new AwsEndpoint.Services(dynamoDb, sqs, new EventBridgeApi(events, iam),
                     new LambdaApi(template, functions, mappings.all(), iam),
                     new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), cognito,
-                    new KmsEmulator(template, iam, options.dataDirectory()), new AdminApi(this), iam, metering,
-                    faults));
+                    new KmsEmulator(template, iam, options.dataDirectory()), s3(template, options.dataDirectory()),
+                    new AdminApi(this), iam, metering, faults));
             awsEndpoint.serve(Console.PATH, track(new Console(this)));
         } catch (Exception | Error failed) {
             close(); // what started before the failure (a mapping refused, a port taken) stops again
@@ -541,7 +541,7 @@ public final class LocalCloud implements AutoCloseable {
                 yield rule.bus.equals("default") ? rule.name : rule.bus + "|" + rule.name;
             }
             case "AWS::ApiGateway::Stage", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
-                 "AWS::Cognito::UserPoolGroup" -> template.ref(logicalId);
+                 "AWS::Cognito::UserPoolGroup", "AWS::KMS::Key", "AWS::S3::Bucket" -> template.ref(logicalId);
             default -> logicalId;
         };
     }
@@ -554,6 +554,15 @@ public final class LocalCloud implements AutoCloseable {
         event.putArray("resources").add(rule.arn());
         event.putObject("detail");
         return event.toString();
+    }
+
+    /** s3proxy, with the template's buckets. */
+    private S3Emulator s3(CloudTemplate template, Path dataDirectory) throws Exception {
+        S3Emulator s3 = track(new S3Emulator(dataDirectory, Clock.systemUTC()));
+        for (String bucket : template.ofType("AWS::S3::Bucket").keySet()) {
+            s3.createBucket(template.ref(bucket));
+        }
+        return s3;
     }
 
     private <T extends AutoCloseable> T track(T resource) {

@@ -3,11 +3,14 @@ package dev.libraryevents.localcloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +20,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
@@ -27,10 +31,17 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.eventbridge.model.Rule;
 import software.amazon.awssdk.services.eventbridge.model.RuleState;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.DataKeySpec;
+import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
+import software.amazon.awssdk.services.kms.model.KmsException;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The AWS APIs the local cloud answers on its one endpoint, called with AWS's own SDK clients as any tool would:
@@ -104,6 +115,88 @@ class AwsApisIT {
     /** A DynamoDB client signing as {@code accessKey}: a function's logical id makes it that function's call. */
     private static DynamoDbClient dynamoDb(String accessKey) {
         return DynamoDbClient.builder().endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "x")))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @Test
+    void shouldWrapAndUnwrapDataKeys_withTheTemplatesKey_underEachCallersRole() {
+        String keyId = deployment.physicalIds("AWS::KMS::Key").stream().findFirst().orElseThrow();
+        try (KmsClient admin = kms("admin"); KmsClient analytics = kms(function("AnalyticsApi"));
+             KmsClient library = kms(function("LibraryApi"))) {
+            var key = library.generateDataKey(r -> r.keyId(keyId).keySpec(DataKeySpec.AES_256)
+                    .encryptionContext(Map.of("userId", "u-1")));
+
+            assertThat(key.plaintext().asByteArray()).hasSize(32);
+            assertThat(admin.decrypt(r -> r.ciphertextBlob(key.ciphertextBlob())
+                    .encryptionContext(Map.of("userId", "u-1"))).plaintext()).isEqualTo(key.plaintext());
+            assertThatThrownBy(() -> admin.decrypt(r -> r.ciphertextBlob(key.ciphertextBlob())
+                    .encryptionContext(Map.of("userId", "u-2")))).isInstanceOf(InvalidCiphertextException.class);
+            assertThatThrownBy(() -> analytics.decrypt(r -> r.ciphertextBlob(key.ciphertextBlob())
+                    .encryptionContext(Map.of("userId", "u-1")))).isInstanceOf(KmsException.class)
+                    .hasMessageContaining("is not authorized to perform: kms:Decrypt");
+            assertThat(admin.describeKey(r -> r.keyId(keyId)).keyMetadata().arn()).isEqualTo(key.keyId());
+        }
+    }
+
+    @Test
+    void shouldStoreObjectsInTheTemplatesBucket_andServeThemThroughPresignedLinksUntilTheyExpire() throws Exception {
+        String bucket = deployment.physicalIds("AWS::S3::Bucket").stream().findFirst().orElseThrow();
+        try (S3Client s3 = S3Client.builder().endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
+                .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("admin", "x")))
+                .build()) {
+            // The SDK's default upload (aws-chunked, with a trailing checksum), as any client sends it.
+            s3.putObject(r -> r.bucket(bucket).key("exports/it.json").contentType("application/json"),
+                    RequestBody.fromString("{\"it\":true}"));
+            assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("exports/it.json")).asUtf8String())
+                    .isEqualTo("{\"it\":true}");
+        }
+
+        HttpResponse<String> valid = HTTP.send(HttpRequest.newBuilder(presigned(bucket, "admin", Duration.ofMinutes(15)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> expired = HTTP.send(HttpRequest.newBuilder(presigned(bucket, "admin",
+                Duration.ofSeconds(1), Instant.now().minusSeconds(60))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> notGranted = HTTP.send(HttpRequest.newBuilder(presigned(bucket,
+                function("AnalyticsApi"), Duration.ofMinutes(15))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(valid.statusCode()).isEqualTo(200);
+        assertThat(valid.body()).isEqualTo("{\"it\":true}");
+        assertThat(expired.statusCode()).isEqualTo(403);
+        assertThat(expired.body()).contains("<Code>AccessDenied</Code>").contains("Request has expired");
+        assertThat(notGranted.statusCode()).as("a link is worth what its signer's role grants").isEqualTo(403);
+    }
+
+    private static URI presigned(String bucket, String accessKey, Duration validity) {
+        return presigned(bucket, accessKey, validity, Instant.now());
+    }
+
+    /** A presigned GET of the IT's object, signed at {@code signedAt} with the access key of {@code accessKey}. */
+    private static URI presigned(String bucket, String accessKey, Duration validity, Instant signedAt) {
+        try (S3Presigner presigner = S3Presigner.builder().endpointOverride(cloud.awsEndpoint())
+                .region(Region.US_EAST_1)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "x")))
+                .build()) {
+            var request = presigner.presignGetObject(r -> r.signatureDuration(validity)
+                    .getObjectRequest(g -> g.bucket(bucket).key("exports/it.json")));
+            URI uri = URI.create(request.url().toString());
+            if (signedAt.isBefore(Instant.now().minusSeconds(5))) {
+                String date = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+                        .format(signedAt);
+                uri = URI.create(uri.toString().replaceAll("X-Amz-Date=[0-9TZ]+", "X-Amz-Date=" + date));
+            }
+            return uri;
+        }
+    }
+
+    private static String function(String prefix) {
+        return cloud.functionNames().stream().filter(name -> name.startsWith(prefix)).findFirst().orElseThrow();
+    }
+
+    private static KmsClient kms(String accessKey) {
+        return KmsClient.builder().endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "x")))
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .httpClient(UrlConnectionHttpClient.create()).build();
