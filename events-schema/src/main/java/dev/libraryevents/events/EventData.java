@@ -32,6 +32,21 @@ public sealed interface EventData {
     /** The user's data key is gone (DESIGN §4b): what was encrypted with it can no longer be read. */
     record UserErased(String userId, Instant erasedAt) implements EventData {}
 
+    /** A user's data export was asked for; each service that keeps something about them contributes its part. */
+    record DataExportRequested(String exportId, String userId, Instant requestedAt, Instant deadline)
+            implements EventData {}
+
+    /** Notification's part of an export (the user's inbox) is in the export bucket under {@code objectKey}. */
+    record NotificationDataExported(String exportId, String userId, String objectKey, int items)
+            implements EventData {}
+
+    /** Audit's part of an export (every entry about the user) is in the export bucket under {@code objectKey}. */
+    record AuditDataExported(String exportId, String userId, String objectKey, int items) implements EventData {}
+
+    /** The export is one document in the export bucket, under {@code objectKey}. */
+    record DataExportCompleted(String exportId, String userId, String objectKey, Instant completedAt)
+            implements EventData {}
+
     record NotificationSent(String notificationId, String userId, String kind, String channel) implements EventData {}
 
     /** One per processed batch: how many events it took in and which metrics changed. */

@@ -17,7 +17,14 @@ public enum EventType {
     BOOK_RETURNED("BookReturned", Sources.LIBRARY, "Borrowing", 2, EventData.BookReturned.class),
     USER_SUSPENDED("UserSuspended", Sources.LIBRARY, "User", 2, EventData.UserSuspended.class),
     USER_ERASED("UserErased", Sources.LIBRARY, "User", 1, EventData.UserErased.class),
-    NOTIFICATION_SENT("NotificationSent", Sources.NOTIFICATION, "Notification", 1, EventData.NotificationSent.class),
+    DATA_EXPORT_REQUESTED("DataExportRequested", Sources.LIBRARY, "DataExport", 1,
+            EventData.DataExportRequested.class),
+    NOTIFICATION_DATA_EXPORTED("NotificationDataExported", Sources.NOTIFICATION, "NotificationExport", 1,
+            EventData.NotificationDataExported.class),
+    AUDIT_DATA_EXPORTED("AuditDataExported", Sources.AUDIT, "AuditExport", 1, EventData.AuditDataExported.class),
+    DATA_EXPORT_COMPLETED("DataExportCompleted", Sources.LIBRARY, "DataExport", 1,
+            EventData.DataExportCompleted.class),
+    NOTIFICATION_SENT("NotificationSent", Sources.NOTIFICATION, "Notification", 2, EventData.NotificationSent.class),
     ANALYTICS_UPDATED("AnalyticsUpdated", Sources.ANALYTICS, "Analytics", 1, EventData.AnalyticsUpdated.class),
     AUDIT_LOGGED("AuditLogged", Sources.AUDIT, "AuditLog", 1, EventData.AuditLogged.class);
 

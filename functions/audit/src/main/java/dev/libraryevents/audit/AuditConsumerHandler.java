@@ -4,12 +4,17 @@ import dev.libraryevents.audit.store.AuditLog;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.consumer.ConsumerHandler;
 import dev.libraryevents.support.consumer.EventConsumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Lambda entry point of {@code audit-consumer}: appends every event to the audit log, one AuditLogged per batch. */
 public class AuditConsumerHandler extends ConsumerHandler {
 
     public AuditConsumerHandler() {
-        this(EventConsumer.forFunctionTable(AwsClients.dynamoDb(), "audit"), Wiring.log());
+        this(AwsClients.dynamoDb());
+    }
+
+    private AuditConsumerHandler(DynamoDbClient dynamoDb) {
+        this(EventConsumer.forFunctionTable(dynamoDb, "audit"), Wiring.log(dynamoDb));
     }
 
     public AuditConsumerHandler(EventConsumer consumer, AuditLog log) {

@@ -11,11 +11,15 @@ public class LibraryApiHandler extends ApiHandler {
         this(Wiring.service(AwsClients.dynamoDb()));
     }
 
+    private LibraryApiHandler(LibraryService library) {
+        this(library, Wiring.exports(library));
+    }
+
     private final LibraryService library;
 
-    public LibraryApiHandler(LibraryService library) {
+    public LibraryApiHandler(LibraryService library, DataExports exports) {
         // Priming: reads of ids nothing has, a book the API refuses (400), a borrowing of a book no one has (404).
-        super(LibraryRoutes.router(library), "GET /books/" + randomId(), "GET /users/" + randomId(),
+        super(LibraryRoutes.router(library, exports), "GET /books/" + randomId(), "GET /users/" + randomId(),
                 "GET /borrowings/" + randomId(), "POST /books {\"title\":\"\"}",
                 "POST /borrowings {\"userId\":\"" + randomId() + "\",\"bookId\":\"" + randomId() + "\"}");
         this.library = library;

@@ -55,6 +55,10 @@ public final class LibraryService {
         return personalData;
     }
 
+    LibraryTable table() {
+        return table;
+    }
+
     /** What every event a request causes carries besides its data: the request's correlation id and who made it. */
     public record Origin(String correlationId, Actor actor) {}
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.library.store.LibraryTable;
 import dev.libraryevents.support.aws.Items;
+import dev.libraryevents.support.export.ExportBucket;
 import dev.libraryevents.support.outbox.Outbox;
 import dev.libraryevents.support.privacy.DataKeys;
 import dev.libraryevents.support.privacy.PersonalData;
@@ -48,6 +49,8 @@ final class LibraryApi {
     final String table;
     final String keyTable;
     final TestClock clock;
+    /** The export saga's side, over a bucket that fails any use: these tests reach no S3 (PersonalDataIT does). */
+    final DataExports exports;
     private final LibraryApiHandler handler;
     /** Who signs the requests in; null for none. */
     private final SignedIn caller;
@@ -56,15 +59,21 @@ final class LibraryApi {
         table = DYNAMODB.createServiceTable("library");
         keyTable = DYNAMODB.createKeyTable("keys");
         clock = new TestClock(Instant.parse("2026-11-22T10:00:00.000Z"));
-        handler = new LibraryApiHandler(new LibraryService(
-                new LibraryTable(DYNAMODB.client(), table, new Outbox(table, EventCodec.shared())),
-                new PersonalData(new DataKeys(DYNAMODB.client(), keyTable, new StandInKms(), StandInKms.KEY_ID,
-                        clock)), clock));
+        LibraryTable libraryTable = new LibraryTable(DYNAMODB.client(), table, new Outbox(table, EventCodec.shared()));
+        LibraryService library = new LibraryService(libraryTable, new PersonalData(new DataKeys(DYNAMODB.client(),
+                keyTable, new StandInKms(), StandInKms.KEY_ID, clock)), clock);
+        exports = new DataExports(libraryTable, library, new ExportBucket(() -> {
+            throw new AssertionError("no S3 in this test");
+        }, () -> {
+            throw new AssertionError("no S3 in this test");
+        }, "exports"), clock);
+        handler = new LibraryApiHandler(library, exports);
         caller = SignedIn.librarian();
     }
 
     private LibraryApi(LibraryApi api, SignedIn caller) {
         this.table = api.table;
+        this.exports = api.exports;
         this.keyTable = api.keyTable;
         this.clock = api.clock;
         this.handler = api.handler;

@@ -3,9 +3,12 @@ package dev.libraryevents.notification;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.DataExportRequested;
+import dev.libraryevents.events.EventData.NotificationDataExported;
 import dev.libraryevents.events.EventData.UserErased;
 import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.notification.api.NotificationRoutes;
 import dev.libraryevents.notification.channel.EmailSender;
 import dev.libraryevents.notification.domain.ActiveLoan;
 import dev.libraryevents.notification.domain.Notification;
@@ -13,6 +16,7 @@ import dev.libraryevents.notification.domain.Notifications;
 import dev.libraryevents.notification.store.NotificationTable;
 import dev.libraryevents.support.logging.Log;
 import dev.libraryevents.support.consumer.EventEffects;
+import dev.libraryevents.support.export.ExportBucket;
 import dev.libraryevents.support.privacy.FieldCipher;
 import dev.libraryevents.support.privacy.PersonalData;
 import java.time.Clock;
@@ -45,15 +49,20 @@ public final class NotificationService implements EventEffects {
     private final DynamoDbClient dynamoDb;
     private final Optional<EmailSender> email;
     private final PersonalData personalData;
+    private final ExportBucket exports;
     private final Clock clock;
 
-    /** @param personalData null for a function that only reads the inbox (the API): it never opens a value */
+    /**
+     * @param personalData null for a function that only reads the inbox (the API): it never opens a value
+     * @param exports      where the consumer puts its part of a data export; null for the other functions
+     */
     public NotificationService(NotificationTable table, DynamoDbClient dynamoDb, Optional<EmailSender> email,
-                               PersonalData personalData, Clock clock) {
+                               PersonalData personalData, ExportBucket exports, Clock clock) {
         this.table = table;
         this.dynamoDb = dynamoDb;
         this.email = email;
         this.personalData = personalData;
+        this.exports = exports;
         this.clock = clock;
     }
 
@@ -73,6 +82,9 @@ public final class NotificationService implements EventEffects {
                     returned.dueAt()), false, event.sequence()));
         }
         notificationFor(event).ifPresent(n -> items.addAll(table.record(n, channel(), now())));
+        if (data instanceof DataExportRequested requested) {
+            items.add(exportPart(event, requested));
+        }
         if (data instanceof UserErased erased) {
             items.addAll(table.erasure(erased.userId())); // the tombstone last: its presence means all is done
         }
@@ -93,6 +105,19 @@ public final class NotificationService implements EventEffects {
     @Override
     public void afterCommit(EventEnvelope event) {
         notificationFor(event).ifPresent(this::email);
+    }
+
+    /**
+     * This service's part of a data export: the user's inbox, put in the export bucket (again, the same, if the
+     * request is delivered again), then announced by NotificationDataExported, an outbox row put if absent.
+     */
+    private TransactWriteItem exportPart(EventEnvelope event, DataExportRequested requested) {
+        List<Notification> inbox = table.inbox(requested.userId());
+        String key = ExportBucket.partKey(requested.exportId(), "notification");
+        exports.put(key, NotificationRoutes.inbox(inbox));
+        return table.exported(EventEnvelope.create(new NotificationDataExported(requested.exportId(),
+                requested.userId(), key, inbox.size()), requested.exportId(), 1, now(), event.correlationId(),
+                event.eventId(), EventEnvelope.Actor.SYSTEM));
     }
 
     /** The notification the event calls for, worded with the user's name opened (a welcome is the only one). */

@@ -40,7 +40,7 @@ class NotificationServiceTest {
     private final String table = DYNAMODB.createServiceTable("notification", NotificationTable.DUE_INDEX);
     private final NotificationService service = new NotificationService(
             new NotificationTable(DYNAMODB.client(), table, new Outbox(table, CODEC)), DYNAMODB.client(),
-            Optional.empty(), null, clock); // events in clear (version 1's form): nothing to open
+            Optional.empty(), null, null, clock); // events in clear (version 1's form): nothing to open
     private final NotificationConsumerHandler consumer = new NotificationConsumerHandler(
             new EventConsumer(DYNAMODB.client(), table, CODEC, clock), service);
 
@@ -73,7 +73,7 @@ class NotificationServiceTest {
         Map<String, Integer> requests = new ConcurrentHashMap<>();
         DynamoDbClient counting = DYNAMODB.countingClient(requests);
         NotificationService counted = new NotificationService(new NotificationTable(counting, table,
-                new Outbox(table, CODEC)), counting, Optional.empty(), null, clock);
+                new Outbox(table, CODEC)), counting, Optional.empty(), null, null, clock);
         NotificationConsumerHandler countedConsumer = new NotificationConsumerHandler(
                 new EventConsumer(counting, table, CODEC, clock), counted);
         EventEnvelope borrowed = borrowed(UUID.randomUUID().toString(), userId, T0.plus(Duration.ofDays(14)), T0);

@@ -46,7 +46,7 @@ class PersonalDataTest {
     private final List<String> emailsTo = new CopyOnWriteArrayList<>();
     private final NotificationService service = new NotificationService(
             new NotificationTable(DYNAMODB.client(), table, new Outbox(table, CODEC)), DYNAMODB.client(),
-            Optional.of((to, subject, body) -> emailsTo.add(to + ": " + body)), personalData, clock);
+            Optional.of((to, subject, body) -> emailsTo.add(to + ": " + body)), personalData, null, clock);
     private final NotificationConsumerHandler consumer = new NotificationConsumerHandler(
             new EventConsumer(DYNAMODB.client(), table, CODEC, clock), service);
 

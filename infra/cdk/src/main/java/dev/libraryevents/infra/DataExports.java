@@ -5,6 +5,9 @@ import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
@@ -38,5 +41,32 @@ public final class DataExports extends Construct {
 
     public Bucket bucket() {
         return bucket;
+    }
+
+    /** A service that contributes its part: it may write {@code exports/{exportId}/<part>.json}, nothing else. */
+    public void grantPart(Alias function, String part) {
+        allow(function, "s3:PutObject", "exports/*/" + part + ".json");
+    }
+
+    /** The Library service's consumer: reads the parts, writes the document. */
+    public void grantAssemble(Alias function) {
+        allow(function, "s3:GetObject", "exports/*/*.json");
+        allow(function, "s3:PutObject", "exports/*.json");
+    }
+
+    /** The Library API: its presigned links are worth what its role may read, the exports' objects only. */
+    public void grantLinks(Alias function) {
+        allow(function, "s3:GetObject", "exports/*.json");
+    }
+
+    /** One action on the bucket's objects under {@code keys}: no wildcard action, no other bucket. */
+    private void allow(Alias function, String action, String keys) {
+        function.addToRolePolicy(PolicyStatement.Builder.create().actions(List.of(action))
+                .resources(List.of(bucket.arnForObjects(keys))).build());
+        environment(function);
+    }
+
+    private void environment(Alias function) {
+        ((Function) ServiceFunction.functionOf(function)).addEnvironment("EXPORT_BUCKET", bucket.getBucketName());
     }
 }

@@ -72,7 +72,7 @@ public final class LibraryEventsStack extends Stack {
                 List.of("byCorrelation"), false, deletionProtection, monitoring));
 
         PersonalDataKeys personalData = new PersonalDataKeys(this, "PersonalData", deletionProtection);
-        new DataExports(this, "DataExports", deletionProtection); // the export saga (DESIGN §4b) is not built yet
+        DataExports exports = new DataExports(this, "DataExports", deletionProtection);
 
         Map<String, String> notificationEnv = senderEmail == null
                 ? Map.of("TABLE_NAME", notification.table().getTableName())
@@ -82,12 +82,14 @@ public final class LibraryEventsStack extends Stack {
                 bus,
                 EventPattern.builder().source(List.of(Sources.LIBRARY))
                         .detailType(wireNames(EventType.USER_REGISTERED, EventType.BOOK_BORROWED,
-                                EventType.BOOK_RETURNED, EventType.USER_SUSPENDED, EventType.USER_ERASED)).build(),
+                                EventType.BOOK_RETURNED, EventType.USER_SUSPENDED, EventType.USER_ERASED,
+                                EventType.DATA_EXPORT_REQUESTED, EventType.DATA_EXPORT_COMPLETED)).build(),
                 notificationJar, "dev.libraryevents.notification.NotificationConsumerHandler", notification.table(),
                 // Query: an erasure reads the user's inbox to redact it.
                 List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"), notificationEnv,
                 EventConsumer.Batching.PROMPT, monitoring));
         personalData.grantRead(notificationConsumer.function()); // a welcome's name, an email's address
+        exports.grantPart(notificationConsumer.function(), "notification");
         EventConsumer analyticsConsumer = new EventConsumer(this, "AnalyticsConsumer", new EventConsumer.Props(
                 bus,
                 EventPattern.builder().source(SOURCES)
@@ -108,8 +110,20 @@ public final class LibraryEventsStack extends Stack {
                 List.of("dynamodb:PutItem", "dynamodb:Query"),
                 // Prompt: the audit row is read right after the request (a trace), within 300 ms at p99.
                 Map.of("TABLE_NAME", audit.table().getTableName()), EventConsumer.Batching.PROMPT, monitoring));
+        exports.grantPart(auditConsumer.function(), "audit");
+        // The export saga's last step: the other services' parts, assembled into one document (DESIGN §4b).
+        EventConsumer libraryConsumer = new EventConsumer(this, "LibraryConsumer", new EventConsumer.Props(
+                bus,
+                EventPattern.builder().source(List.of(Sources.NOTIFICATION, Sources.AUDIT))
+                        .detailType(wireNames(EventType.NOTIFICATION_DATA_EXPORTED, EventType.AUDIT_DATA_EXPORTED))
+                        .build(),
+                libraryJar, "dev.libraryevents.library.LibraryConsumerHandler", library.table(),
+                List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+                Map.of("TABLE_NAME", library.table().getTableName()), EventConsumer.Batching.PROMPT, monitoring));
+        personalData.grantRead(libraryConsumer.function()); // the document holds names and emails in clear
+        exports.grantAssemble(libraryConsumer.function());
         consumers = Map.of("notification", notificationConsumer, "analytics", analyticsConsumer,
-                "audit", auditConsumer);
+                "audit", auditConsumer, "library", libraryConsumer);
         consumers.keySet().stream().sorted().forEach(monitoring::consumer);
 
         Alias reminders = ServiceFunction.create(this, "NotificationReminders", notificationJar,
@@ -138,6 +152,7 @@ public final class LibraryEventsStack extends Stack {
                 library, monitoring, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem");
         personalData.grantRegisterAndErase(libraryApi);
+        exports.grantLinks(libraryApi);
         Alias notificationApi = apiFunction("NotificationApi", notificationJar,
                 "dev.libraryevents.notification.NotificationApiHandler", notification, monitoring, "dynamodb:Query");
         Alias analyticsApi = apiFunction("AnalyticsApi", analyticsJar,
@@ -152,7 +167,8 @@ public final class LibraryEventsStack extends Stack {
         // Each path of DESIGN §4 answers every method through its function, which routes it: a method the path does
         // not take is its 405 with Allow, not the gateway's 403. Any other path reaches the Library API's 404.
         api.serve(libraryApi, "/books", "/books/{bookId}", "/users", "/users/{userId}", "/users/{userId}/suspend",
-                        "/users/{userId}/personal-data", "/borrowings", "/borrowings/{borrowingId}",
+                        "/users/{userId}/personal-data", "/users/{userId}/data-exports",
+                        "/users/{userId}/data-exports/{exportId}", "/borrowings", "/borrowings/{borrowingId}",
                         "/borrowings/{borrowingId}/return")
                 .serve(notificationApi, "/users/{userId}/notifications")
                 .serve(analyticsApi, "/reports/usage")
@@ -179,7 +195,7 @@ public final class LibraryEventsStack extends Stack {
         return bus;
     }
 
-    /** The consumers by service name: notification, analytics, audit. */
+    /** The consumers by service name: notification, analytics, audit, library (data exports). */
     public Map<String, EventConsumer> consumers() {
         return consumers;
     }

@@ -23,6 +23,12 @@ final class NagAcknowledgements {
                 "The notification functions query the table's own byDue index; the grant is limited to that table's indexes.");
         acknowledge(stack, "AwsSolutions-IAM5[Resource::<AuditTable18A3095C.Arn>/index/*]",
                 "The audit functions query the table's own byCorrelation index; the grant is limited to that table's indexes.");
+        for (String keys : new String[] {"exports/*/notification.json", "exports/*/audit.json", "exports/*/*.json",
+                "exports/*.json"}) {
+            acknowledge(stack, "AwsSolutions-IAM5[Resource::<DataExportsBucket38424455.Arn>/" + keys + "]",
+                    "Each export has its own key, named by its id: the grant is one action on the exports' objects of "
+                            + "that shape, in the stack's export bucket only.");
+        }
         acknowledge(stack, "AwsSolutions-L1",
                 "The functions deliberately run on the JAVA_21 runtime the design fixes, built for release 17.");
         acknowledge(stack, "AwsSolutions-SQS3",

@@ -47,9 +47,9 @@ class LibraryEventsStackTest {
     @Test
     void everyConsumerQueueHasADeadLetterQueue_afterThreeReceives() {
         template.resourcePropertiesCountIs("AWS::SQS::Queue",
-                Match.objectLike(Map.of("RedrivePolicy", Match.anyValue())), 3);
+                Match.objectLike(Map.of("RedrivePolicy", Match.anyValue())), 4);
         template.resourcePropertiesCountIs("AWS::SQS::Queue", Match.objectLike(Map.of("RedrivePolicy",
-                Match.objectLike(Map.of("maxReceiveCount", 3)))), 3);
+                Match.objectLike(Map.of("maxReceiveCount", 3)))), 4);
         template.allResourcesProperties("AWS::SQS::Queue", Match.objectLike(Map.of("SqsManagedSseEnabled", true)));
         deadLetterQueues().forEach(dlq -> assertThat(resources.at("/" + dlq + "/Properties/MessageRetentionPeriod")
                 .asInt()).as("retention of %s", dlq).isEqualTo(14 * 24 * 3600));
@@ -82,7 +82,7 @@ class LibraryEventsStackTest {
 
     @Test
     void everyEventSourceMappingReportsBatchItemFailures() {
-        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 7);
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 8);
         template.allResourcesProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"))));
         // The four stream mappings (the relays'), each of them bisecting and with an on-failure destination.
@@ -106,7 +106,8 @@ class LibraryEventsStackTest {
             }
         }
         assertThat(batching).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "Notification", "10 within 0 s", "Audit", "10 within 0 s", "Analytics", "100 within 1 s"));
+                "Notification", "10 within 0 s", "Audit", "10 within 0 s", "Analytics", "100 within 1 s",
+                "Library", "10 within 0 s"));
     }
 
     @Test
@@ -149,7 +150,7 @@ class LibraryEventsStackTest {
                 "AlarmActions", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Ref", Match.stringLikeRegexp(".+"))))))));
 
-        assertThat(deadLetterQueues()).hasSize(8);
+        assertThat(deadLetterQueues()).hasSize(9);
         assertThat(alarmed).containsAll(deadLetterQueues());
     }
 
@@ -168,7 +169,7 @@ class LibraryEventsStackTest {
         }
 
         Set<String> everyone = Set.of("notification", "analytics", "audit");
-        assertThat(routes).isEqualTo(new TreeMap<>(Map.of(
+        Map<String, Set<String>> expected = new TreeMap<>(Map.of(
                 "BookAdded", new TreeSet<>(Set.of("analytics", "audit")),
                 "UserRegistered", new TreeSet<>(everyone),
                 "BookBorrowed", new TreeSet<>(everyone),
@@ -177,7 +178,13 @@ class LibraryEventsStackTest {
                 "UserErased", new TreeSet<>(everyone),
                 "NotificationSent", new TreeSet<>(Set.of("analytics", "audit")),
                 "AnalyticsUpdated", new TreeSet<>(Set.of("audit")),
-                "AuditLogged", new TreeSet<>())));
+                "AuditLogged", new TreeSet<>()));
+        // The export saga: asked of Notification and Audit, answered to the Library service, announced to the user.
+        expected.put("DataExportRequested", new TreeSet<>(everyone));
+        expected.put("NotificationDataExported", new TreeSet<>(Set.of("analytics", "audit", "library")));
+        expected.put("AuditDataExported", new TreeSet<>(Set.of("analytics", "audit", "library")));
+        expected.put("DataExportCompleted", new TreeSet<>(everyone));
+        assertThat(routes).isEqualTo(expected);
     }
 
     @Test
@@ -263,7 +270,8 @@ class LibraryEventsStackTest {
                         "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")),
                 "NotificationConsumerFunction", new TreeSet<>(reader),
                 "NotificationReminders", new TreeSet<>(reader),
-                "AuditApi", new TreeSet<>(reader))));
+                "AuditApi", new TreeSet<>(reader),
+                "LibraryConsumerFunction", new TreeSet<>(reader))));
     }
 
     @Test
@@ -284,7 +292,8 @@ class LibraryEventsStackTest {
         // Every method of a path reaches its function, which answers 405 with Allow for the ones it does not take.
         assertThat(routes).containsExactlyInAnyOrder(
                 "ANY /books", "ANY /books/{bookId}", "ANY /users", "ANY /users/{userId}",
-                "ANY /users/{userId}/suspend", "ANY /users/{userId}/personal-data", "ANY /borrowings", "ANY /borrowings/{borrowingId}",
+                "ANY /users/{userId}/suspend", "ANY /users/{userId}/personal-data", "ANY /users/{userId}/data-exports",
+                "ANY /users/{userId}/data-exports/{exportId}", "ANY /borrowings", "ANY /borrowings/{borrowingId}",
                 "ANY /borrowings/{borrowingId}/return", "ANY /users/{userId}/notifications", "ANY /reports/usage",
                 "ANY /audit/books/{id}", "ANY /audit/users/{id}", "ANY /audit/borrowings/{id}",
                 "ANY /audit/books/{id}/state", "ANY /audit/users/{id}/state", "ANY /audit/borrowings/{id}/state",
@@ -302,7 +311,7 @@ class LibraryEventsStackTest {
         template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"))));
         Map<String, JsonNode> aliases = ofType("AWS::Lambda::Alias");
-        assertThat(aliases).hasSize(12);
+        assertThat(aliases).hasSize(13);
         assertThat(aliases.values()).allSatisfy(alias -> {
             assertThat(alias.at("/Properties/Name").asText()).isEqualTo(ServiceFunction.LIVE);
             String version = alias.at("/Properties/FunctionVersion/Fn::GetAtt/0").asText();
@@ -325,12 +334,12 @@ class LibraryEventsStackTest {
         assertThat(invokers).hasSizeGreaterThan(30).allSatisfy(invoker -> assertThat(aliases.keySet())
                 .as("%s names an alias", invoker)
                 .anyMatch(alias -> invoker.toString().contains("{\"Ref\":\"" + alias + "\"}")));
-        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 7);
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 8);
     }
 
     @Test
     void everyFunctionRunsJava21OnArm_withExplicitSizesAndJsonLogs() {
-        template.resourceCountIs("AWS::Lambda::Function", 12);
+        template.resourceCountIs("AWS::Lambda::Function", 13);
         template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java21", "Architectures", List.of("arm64"),
                 "LoggingConfig", Match.objectLike(Map.of("LogFormat", "JSON")))));
@@ -366,7 +375,7 @@ class LibraryEventsStackTest {
                 late.add(properties.at("/Dimensions/0/Value").asText());
             }
         }
-        assertThat(late).containsExactly("analytics", "audit", "notification");
+        assertThat(late).containsExactly("analytics", "audit", "library", "notification");
     }
 
     @Test

@@ -230,11 +230,13 @@ final class AwsEndpoint implements AutoCloseable {
             return;
         }
         // s3proxy 3 knows neither the SDK's flexible checksums nor its default upload, aws-chunked with a trailing
-        // checksum: the body goes on as plain bytes, without the headers that announce either.
+        // checksum, nor session tokens: the body goes on as plain bytes, without the headers that announce them
+        // (the caller was checked above).
         boolean chunked = String.valueOf(exchange.getRequestHeaders().getFirst("x-amz-content-sha256"))
                 .startsWith("STREAMING-");
         forward(chunked ? new Call(exchange, caller, S3Emulator.dechunk(call.body())) : call,
                 services.s3().endpoint(), header -> header.startsWith("x-amz-checksum-")
+                        || header.equals("x-amz-security-token")
                         || header.startsWith("x-amz-sdk-checksum-") || header.equals("x-amz-trailer")
                         || (chunked && (header.equals("content-encoding") || header.equals("x-amz-content-sha256")
                                 || header.equals("x-amz-decoded-content-length"))));

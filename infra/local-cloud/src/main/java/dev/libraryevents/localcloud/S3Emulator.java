@@ -53,6 +53,10 @@ final class S3Emulator implements AutoCloseable {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader); // jclouds finds its providers through it
+        // s3proxy logs through its own logback: warnings only, and not logback's account of its configuration.
+        // (This JVM's own logging is slf4j-nop: the two properties touch nothing else.)
+        System.setProperty("LOG_LEVEL", System.getProperty("LOG_LEVEL", "warn"));
+        System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
         try {
             Properties properties = new Properties();
             String provider = "transient";

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,61 @@ class PersonalDataIT {
                     .findValuesAsText("message")).hasSize(2).containsOnly("[erased]");
             assertThat(api.get("/audit/users/" + userId).body().toString()).doesNotContain(name).doesNotContain(email);
         });
+    }
+
+    @Test
+    void shouldExportEverythingEveryServiceKeepsAboutAUser_asOneDocumentBehindAShortLivedLink() throws Exception {
+        Stack.Api api = deployment.api;
+        String name = "Xavier " + UUID.randomUUID();
+        String email = "xavier-" + UUID.randomUUID() + "@example.org";
+        String userId = api.post("/users", "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}",
+                "ex-register").id("userId");
+        String otherName = "Other " + UUID.randomUUID();
+        String otherId = api.post("/users", "{\"name\":\"" + otherName + "\",\"email\":\"o-" + UUID.randomUUID()
+                + "@example.org\"}", "ex-other").id("userId");
+        String bookId = api.addBook("ex-book");
+        String borrowingId = api.borrow(userId, bookId, "ex-borrow").id("borrowingId");
+        api.borrow(otherId, bookId, "ex-other-borrow");
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            assertThat(api.notificationKinds(userId)).containsExactly("BORROW_CONFIRMATION", "WELCOME");
+            assertThat(api.get("/audit/users/" + userId).body().path("items").findValuesAsText("eventType"))
+                    .contains("UserRegistered", "BookBorrowed", "NotificationSent");
+        });
+
+        Stack.Api.Response requested = api.post("/users/" + userId + "/data-exports", null, "ex-export");
+        assertThat(requested.status()).as("%s", requested.body()).isEqualTo(202);
+        String status = "/users/" + userId + "/data-exports/" + requested.id("exportId");
+        AtomicReference<JsonNode> answer = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            answer.set(api.get(status).body());
+            assertThat(answer.get().path("status").asText()).as("%s", answer.get()).isEqualTo("COMPLETED");
+        });
+        JsonNode completed = answer.get();
+
+        assertThat(Instant.parse(completed.path("expiresAt").asText()))
+                .isBetween(Instant.now().plusSeconds(14 * 60), Instant.now().plusSeconds(15 * 60 + 5));
+        java.net.http.HttpResponse<String> fetched = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(completed.path("url").asText())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        JsonNode document = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fetched.body());
+        assertThat(document.path("library").path("user").path("name").asText()).isEqualTo(name);
+        assertThat(document.path("library").path("user").path("email").asText()).isEqualTo(email);
+        assertThat(document.path("library").path("activeBorrowings").findValuesAsText("borrowingId"))
+                .containsExactly(borrowingId);
+        assertThat(document.path("notification").findValuesAsText("kind"))
+                .containsExactly("BORROW_CONFIRMATION", "WELCOME");
+        assertThat(document.path("notification").findValuesAsText("userId")).containsOnly(userId);
+        assertThat(document.path("audit").findValuesAsText("eventType"))
+                .containsExactly("UserRegistered", "BookBorrowed", "NotificationSent", "NotificationSent");
+        assertThat(document.path("audit").findValuesAsText("aggregateId")).as("every entry is about the user")
+                .allMatch(id -> id.equals(userId) || id.equals(borrowingId) || document.path("notification")
+                        .findValuesAsText("notificationId").contains(id));
+        assertThat(document.path("audit").get(0).path("data").path("name").asText()).as("opened")
+                .isEqualTo(name);
+        assertThat(fetched.body()).as("nobody else's data").doesNotContain(otherId).doesNotContain(otherName);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(api.notificationKinds(userId))
+                .startsWith("DATA_EXPORT_READY"));
     }
 
     /** Every table of the stack, scanned item by item: neither the name nor the email, in any case. */

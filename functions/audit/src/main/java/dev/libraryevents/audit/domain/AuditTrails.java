@@ -4,6 +4,8 @@ import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.AuditLogged;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.DataExportCompleted;
+import dev.libraryevents.events.EventData.DataExportRequested;
 import dev.libraryevents.events.EventData.NotificationSent;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.state.Book;
@@ -55,6 +57,10 @@ public final class AuditTrails {
             entities.add(new Entity("User", returned.userId()));
         } else if (data instanceof NotificationSent sent) {
             entities.add(new Entity("User", sent.userId()));
+        } else if (data instanceof DataExportRequested requested) {
+            entities.add(new Entity("User", requested.userId()));
+        } else if (data instanceof DataExportCompleted completed) {
+            entities.add(new Entity("User", completed.userId()));
         }
         return entities;
     }

@@ -3,10 +3,12 @@ package dev.libraryevents.audit.store;
 import dev.libraryevents.audit.domain.AuditTrails;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventData.DataExportRequested;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.consumer.BatchSummary;
 import dev.libraryevents.support.consumer.EventEffects;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,18 +27,29 @@ public final class AuditLog implements EventEffects, BatchSummary {
 
     private final String tableName;
     private final EventCodec codec;
+    private final AuditExports exports;
 
     public AuditLog(String tableName, EventCodec codec) {
+        this(tableName, codec, null);
+    }
+
+    /** @param exports the service's part of data exports; null where none is asked for (tests of the log alone) */
+    public AuditLog(String tableName, EventCodec codec, AuditExports exports) {
         this.tableName = tableName;
         this.codec = codec;
+        this.exports = exports;
     }
 
     @Override
     public List<TransactWriteItem> effects(EventEnvelope event) {
         String json = codec.encode(event);
-        return AuditTrails.entitiesOf(event).stream()
+        List<TransactWriteItem> writes = new ArrayList<>(AuditTrails.entitiesOf(event).stream()
                 .map(entity -> TransactionItems.putIfAbsent(tableName, AuditItems.trailRow(entity, event, json)))
-                .toList();
+                .toList());
+        if (exports != null && event.data() instanceof DataExportRequested requested) {
+            writes.add(exports.contribute(event, requested));
+        }
+        return writes;
     }
 
     @Override

@@ -1,12 +1,17 @@
 package dev.libraryevents.library.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.User;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.library.DataExports;
 import dev.libraryevents.library.LibraryService;
 import dev.libraryevents.library.domain.CommandRejected;
 import dev.libraryevents.library.domain.Commands;
+import dev.libraryevents.library.domain.DataExport;
 import dev.libraryevents.library.domain.Identifiers;
 import dev.libraryevents.library.domain.NotFound;
 import dev.libraryevents.support.auth.Caller;
@@ -17,6 +22,7 @@ import dev.libraryevents.support.http.ProblemException;
 import dev.libraryevents.support.http.RequestFields;
 import dev.libraryevents.support.http.StateJson;
 import dev.libraryevents.support.http.Router;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -24,13 +30,15 @@ import java.util.function.Supplier;
 public final class LibraryRoutes {
 
     private final LibraryService library;
+    private final DataExports exports;
 
-    private LibraryRoutes(LibraryService library) {
+    private LibraryRoutes(LibraryService library, DataExports exports) {
         this.library = library;
+        this.exports = exports;
     }
 
-    public static Router router(LibraryService library) {
-        LibraryRoutes routes = new LibraryRoutes(library);
+    public static Router router(LibraryService library, DataExports exports) {
+        LibraryRoutes routes = new LibraryRoutes(library, exports);
         return new Router()
                 .post("/books", routes::addBook)
                 .get("/books/{bookId}", r -> ok(() -> StateJson.book(library.book(r.pathParameter("bookId")))))
@@ -38,6 +46,8 @@ public final class LibraryRoutes {
                 .get("/users/{userId}", r -> ok(() -> routes.revealed(library.user(r.pathParameter("userId")))))
                 .post("/users/{userId}/suspend", routes::suspend)
                 .delete("/users/{userId}/personal-data", routes::erase)
+                .post("/users/{userId}/data-exports", routes::requestExport)
+                .get("/users/{userId}/data-exports/{exportId}", routes::export)
                 .post("/borrowings", LibraryRoutes::borrowingFor, routes::borrow)
                 .get("/borrowings/{borrowingId}", routes::borrower,
                         r -> ok(() -> StateJson.borrowing(library.borrowing(r.pathParameter("borrowingId")))))
@@ -112,6 +122,32 @@ public final class LibraryRoutes {
     private ApiResponse erase(ApiRequest request) {
         User user = decide(() -> library.erase(request.pathParameter("userId"), origin(request)));
         return ApiResponse.ok(revealed(user));
+    }
+
+    /** 202: the export saga started; its status is at the Location. */
+    private ApiResponse requestExport(ApiRequest request) {
+        DataExport export = decide(() -> exports.request(request.pathParameter("userId"), origin(request)));
+        return new ApiResponse(202, exportJson(export), Map.of("Location",
+                "/users/" + export.userId() + "/data-exports/" + export.exportId()));
+    }
+
+    /** The export's status; once completed, a link to its document, valid 15 minutes. */
+    private ApiResponse export(ApiRequest request) {
+        DataExport export = decide(() -> exports.status(request.pathParameter("userId"),
+                request.pathParameter("exportId")));
+        ObjectNode body = exportJson(export);
+        if (export.status() == DataExport.Status.COMPLETED) {
+            body.put("url", exports.link(export).toString())
+                    .put("expiresAt", EventCodec.timestamp(exports.linkExpiry()));
+        } else if (export.status() == DataExport.Status.FAILED) {
+            body.put("reason", export.reason());
+        }
+        return ApiResponse.ok(body);
+    }
+
+    private static ObjectNode exportJson(DataExport export) {
+        return JsonNodeFactory.instance.objectNode().put("exportId", export.exportId())
+                .put("status", export.status().name());
     }
 
     /** A user as stored, sealed fields opened for the caller (or {@code [erased]}). */

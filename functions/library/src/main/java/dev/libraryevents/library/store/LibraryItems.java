@@ -8,6 +8,7 @@ import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.User;
+import dev.libraryevents.library.domain.DataExport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * USER#{userId}       LOAN#{bookId}   the user holds this book now (the same-book rule)
  * EMAIL#{sha256}      EMAIL           this email is taken (unique, case-insensitively; a hash, not the address)
  * BORROWING#{id}      BORROWING       a loan
+ * EXPORT#{exportId}   EXPORT          a data export: status, deadline, the parts that came (DataExport)
  * OUTBOX#{type}#{id}  {sequence}      an event waiting for the relay (see Outbox)
  * </pre>
  */
@@ -133,6 +135,33 @@ final class LibraryItems {
                 text(item, "bookTitle"), instant(item, "borrowedAt"), instant(item, "dueAt"),
                 Borrowing.Status.valueOf(text(item, "status")), instant(item, "returnedAt"),
                 overdue == null ? null : overdue.bool());
+    }
+
+    static Map<String, AttributeValue> exportKey(String exportId) {
+        return key("EXPORT#" + exportId, "EXPORT");
+    }
+
+    static Map<String, AttributeValue> export(DataExport export) {
+        Map<String, AttributeValue> item = new HashMap<>(exportKey(export.exportId()));
+        item.put("exportId", s(export.exportId()));
+        item.put("userId", s(export.userId()));
+        item.put("status", s(export.status().name()));
+        item.put("requestedAt", time(export.requestedAt()));
+        item.put("deadline", time(export.deadline()));
+        Map<String, AttributeValue> parts = new HashMap<>();
+        export.parts().forEach((service, objectKey) -> parts.put(service, s(objectKey)));
+        item.put("parts", AttributeValue.fromM(parts));
+        item.put("version", n(export.version()));
+        return item;
+    }
+
+    static DataExport export(Map<String, AttributeValue> item) {
+        Map<String, String> parts = new HashMap<>();
+        item.getOrDefault("parts", AttributeValue.fromM(Map.of())).m().forEach((k, v) -> parts.put(k, v.s()));
+        return new DataExport(text(item, "exportId"), text(item, "userId"),
+                DataExport.Status.valueOf(text(item, "status")), instant(item, "requestedAt"),
+                instant(item, "deadline"), parts, text(item, "objectKey"), text(item, "reason"),
+                Long.parseLong(item.get("version").n()));
     }
 
     static AttributeValue time(Instant instant) {

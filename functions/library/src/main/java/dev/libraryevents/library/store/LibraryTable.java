@@ -8,6 +8,7 @@ import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.User;
+import dev.libraryevents.library.domain.DataExport;
 import dev.libraryevents.library.domain.LendingRules;
 import dev.libraryevents.support.aws.Priming;
 import dev.libraryevents.support.aws.TransactionItems;
@@ -22,6 +23,7 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -163,6 +165,63 @@ public final class LibraryTable {
                         .key(LibraryItems.loanKey(returned.userId(), returned.bookId()))
                         .conditionExpression("attribute_exists(pk)").build()).build(),
                 outbox.append(event));
+    }
+
+    public Optional<DataExport> findExport(String exportId) {
+        return get(LibraryItems.exportKey(exportId)).map(LibraryItems::export);
+    }
+
+    /** The borrowings a user holds now (their loan rows name them). */
+    public List<Borrowing> activeBorrowings(String userId) {
+        List<Borrowing> borrowings = new ArrayList<>();
+        dynamoDb.queryPaginator(r -> r.tableName(tableName).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :loans)")
+                        .expressionAttributeValues(Map.of(":pk", s("USER#" + userId), ":loans", s("LOAN#"))))
+                .items().forEach(loan -> findBorrowing(loan.get("borrowingId").s()).ifPresent(borrowings::add));
+        return borrowings;
+    }
+
+    public void requestExport(DataExport export, EventEnvelope requested) {
+        write(put(LibraryItems.export(export)), outbox.append(requested));
+    }
+
+    /** A PENDING export past its deadline, FAILED (unless something changed it since it was read). */
+    public boolean failExport(DataExport export, String reason) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(tableName).key(LibraryItems.exportKey(export.exportId()))
+                    .updateExpression("SET #status = :failed, reason = :reason, version = version + :one")
+                    .conditionExpression("#status = :pending AND version = :version")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":failed", s(DataExport.Status.FAILED.name()),
+                            ":pending", s(DataExport.Status.PENDING.name()), ":reason", s(reason), ":one", n(1),
+                            ":version", n(export.version()))));
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
+    }
+
+    /** A part that came, recorded on the export as read at {@code export.version()}. */
+    public TransactWriteItem recordPart(DataExport export, String service, String objectKey) {
+        return update(LibraryItems.exportKey(export.exportId()),
+                "SET parts.#service = :key, version = version + :one",
+                "#status = :pending AND version = :version",
+                Map.of("#service", service, "#status", "status"),
+                Map.of(":key", s(objectKey), ":one", n(1), ":pending", s(DataExport.Status.PENDING.name()),
+                        ":version", n(export.version())));
+    }
+
+    /** The last part came and the document is written: COMPLETED, with its DataExportCompleted. */
+    public List<TransactWriteItem> completeExport(DataExport export, String service, String partKey,
+                                                  String objectKey, EventEnvelope completed) {
+        return List.of(update(LibraryItems.exportKey(export.exportId()),
+                        "SET parts.#service = :part, #status = :completed, objectKey = :key, version = version + :one",
+                        "#status = :pending AND version = :version",
+                        Map.of("#service", service, "#status", "status"),
+                        Map.of(":part", s(partKey), ":completed", s(DataExport.Status.COMPLETED.name()),
+                                ":key", s(objectKey), ":one", n(1),
+                                ":pending", s(DataExport.Status.PENDING.name()), ":version", n(export.version()))),
+                outbox.append(completed));
     }
 
     private Optional<Map<String, AttributeValue>> get(Map<String, AttributeValue> key) {

@@ -3,6 +3,7 @@ package dev.libraryevents.notification.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.notification.NotificationService;
 import dev.libraryevents.notification.domain.Notification;
@@ -16,13 +17,14 @@ public final class NotificationRoutes {
 
     public static Router router(NotificationService notifications) {
         return new Router().get("/users/{userId}/notifications",
-                request -> ApiResponse.ok(inbox(notifications, request.pathParameter("userId"))));
+                request -> ApiResponse.ok(inbox(notifications.inbox(request.pathParameter("userId")))));
     }
 
-    private static ObjectNode inbox(NotificationService notifications, String userId) {
+    /** An inbox as the API answers it, and as a data export holds it: {@code {items: [...]}}, newest first. */
+    public static ObjectNode inbox(List<Notification> inbox) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode items = body.putArray("items");
-        for (Notification n : notifications.inbox(userId)) {
+        for (Notification n : inbox) {
             items.addObject()
                     .put("notificationId", n.notificationId())
                     .put("userId", n.userId())

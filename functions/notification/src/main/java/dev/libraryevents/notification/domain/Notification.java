@@ -11,5 +11,9 @@ import java.time.Instant;
 public record Notification(String notificationId, String userId, Kind kind, String message, Instant createdAt,
                            String sourceEventId, String correlationId) {
 
-    public enum Kind { WELCOME, BORROW_CONFIRMATION, RETURN_CONFIRMATION, DUE_REMINDER, OVERDUE_NOTICE, ACCOUNT_SUSPENDED }
+    public enum Kind {
+        WELCOME, BORROW_CONFIRMATION, RETURN_CONFIRMATION, DUE_REMINDER, OVERDUE_NOTICE, ACCOUNT_SUSPENDED,
+        /** Beyond DESIGN §4's six: the user's data export (§4b) is ready to fetch. */
+        DATA_EXPORT_READY
+    }
 }

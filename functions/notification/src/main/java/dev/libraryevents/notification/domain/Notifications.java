@@ -3,6 +3,7 @@ package dev.libraryevents.notification.domain;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.DataExportCompleted;
 import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventData.UserSuspended;
 import dev.libraryevents.events.EventEnvelope;
@@ -39,6 +40,11 @@ public final class Notifications {
                     "Thank you for returning \"" + returned.bookTitle() + "\"."
                             + (returned.overdue() ? " It was overdue: it was due on " + day(returned.dueAt()) + "."
                             : "")));
+        }
+        if (data instanceof DataExportCompleted completed) {
+            return Optional.of(fromEvent(event, completed.userId(), Kind.DATA_EXPORT_READY,
+                    "Your data export is ready: GET /users/" + completed.userId() + "/data-exports/"
+                            + completed.exportId() + " gives a link to it, for 7 days."));
         }
         if (data instanceof UserSuspended suspended) {
             return Optional.of(fromEvent(event, suspended.userId(), Kind.ACCOUNT_SUSPENDED,

@@ -76,6 +76,11 @@ public final class NotificationTable {
         return List.of(TransactionItems.putIfAbsent(tableName, item), outbox.append(sent));
     }
 
+    /** An event of this service that is not a notification's (a data export's part), as its outbox row. */
+    public TransactWriteItem exported(EventEnvelope event) {
+        return outbox.append(event);
+    }
+
     /** Written once, by the user's UserRegistered. */
     public TransactWriteItem profile(String userId, String name, String email) {
         return TransactionItems.putIfAbsent(tableName, Map.of(Items.PARTITION_KEY, s("USER#" + userId),

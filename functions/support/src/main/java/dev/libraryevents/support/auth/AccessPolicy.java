@@ -47,6 +47,8 @@ public final class AccessPolicy {
         ROUTES.put("GET /users/{userId}", Rule.OWN_RESOURCE);
         ROUTES.put("POST /users/{userId}/suspend", Rule.LIBRARIANS);
         ROUTES.put("DELETE /users/{userId}/personal-data", Rule.OWN_RESOURCE); // a member erases themself (§4b)
+        ROUTES.put("POST /users/{userId}/data-exports", Rule.OWN_RESOURCE); // … and exports their data
+        ROUTES.put("GET /users/{userId}/data-exports/{exportId}", Rule.OWN_RESOURCE);
         ROUTES.put("POST /borrowings", Rule.ON_OWN_BEHALF);
         ROUTES.put("GET /borrowings/{borrowingId}", Rule.OWN_RESOURCE);
         ROUTES.put("POST /borrowings/{borrowingId}/return", Rule.OWN_RESOURCE);

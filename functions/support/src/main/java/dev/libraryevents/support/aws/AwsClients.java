@@ -51,7 +51,7 @@ public final class AwsClients {
      * credentials from a container endpoint instead, and the provider fetches them, again when they expire. Other
      * environments have the variables.
      */
-    static AwsCredentialsProvider credentials() {
+    public static AwsCredentialsProvider credentials() {
         String containerEndpoint = System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
         return containerEndpoint == null || containerEndpoint.isBlank()
                 ? EnvironmentVariableCredentialsProvider.create()

@@ -29,6 +29,8 @@ class AccessPolicyTest {
         EXPECTED.put("GET /users/{userId}", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("POST /users/{userId}/suspend", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
         EXPECTED.put("DELETE /users/{userId}/personal-data", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
+        EXPECTED.put("POST /users/{userId}/data-exports", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
+        EXPECTED.put("GET /users/{userId}/data-exports/{exportId}", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("POST /borrowings", List.of(UNAUTHORIZED, ALLOW, FORBIDDEN, ALLOW));
         EXPECTED.put("GET /borrowings/{borrowingId}", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("POST /borrowings/{borrowingId}/return", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));

@@ -1,0 +1,157 @@
+package dev.libraryevents.library;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.events.EventData;
+import dev.libraryevents.events.EventData.AuditDataExported;
+import dev.libraryevents.events.EventData.DataExportCompleted;
+import dev.libraryevents.events.EventData.DataExportRequested;
+import dev.libraryevents.events.EventData.NotificationDataExported;
+import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.events.state.User;
+import dev.libraryevents.library.domain.DataExport;
+import dev.libraryevents.library.domain.Identifiers;
+import dev.libraryevents.library.domain.NotFound;
+import dev.libraryevents.library.store.LibraryTable;
+import dev.libraryevents.support.consumer.EventEffects;
+import dev.libraryevents.support.export.ExportBucket;
+import dev.libraryevents.support.http.StateJson;
+import java.net.URL;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * The export saga (DESIGN §4b), the Library service's side: a request records the export and publishes
+ * {@code DataExportRequested}; every service that keeps something about the user puts its part in the export bucket
+ * and says so with an event; when the last part comes (the library consumer), the Library service adds its own
+ * (the user, the loans they hold), opens every sealed name and email, writes one document and publishes
+ * {@code DataExportCompleted}. A part that has not come by the deadline ends the export {@code FAILED}, as soon as
+ * anyone looks at it.
+ */
+public final class DataExports implements EventEffects {
+
+    /** How long the parts may take. */
+    static final Duration DEADLINE = Duration.ofMinutes(10);
+    /** The services whose parts an export waits for, by the name of their part. */
+    static final List<String> PARTS = List.of("notification", "audit");
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final LibraryTable table;
+    private final LibraryService library;
+    private final ExportBucket bucket;
+    private final Clock clock;
+
+    public DataExports(LibraryTable table, LibraryService library, ExportBucket bucket, Clock clock) {
+        this.table = table;
+        this.library = library;
+        this.bucket = bucket;
+        this.clock = clock;
+    }
+
+    public DataExport request(String userId, LibraryService.Origin origin) {
+        library.user(userId); // 404 for nobody
+        Instant now = now();
+        DataExport export = new DataExport(UUID.randomUUID().toString(), userId, DataExport.Status.PENDING, now,
+                now.plus(DEADLINE), Map.of(), null, null, 1);
+        table.requestExport(export, EventEnvelope.create(new DataExportRequested(export.exportId(), userId, now,
+                export.deadline()), export.exportId(), 1, now, origin.correlationId(), null, origin.actor()));
+        return export;
+    }
+
+    /** The export as it stands; one whose deadline passed with parts missing is FAILED from now on. */
+    public DataExport status(String userId, String exportId) {
+        DataExport export = (Identifiers.isId(exportId) ? table.findExport(exportId) : Optional.<DataExport>empty())
+                .filter(found -> found.userId().equals(userId))
+                .orElseThrow(() -> new NotFound("data export", exportId));
+        if (export.overdue(now())) {
+            String missing = PARTS.stream().filter(part -> !export.parts().containsKey(part))
+                    .collect(Collectors.joining(", "));
+            String reason = "no part from " + missing + " by the deadline, " + EventCodec.timestamp(export.deadline());
+            table.failExport(export, reason);
+            return status(userId, exportId);
+        }
+        return export;
+    }
+
+    /** The completed export's document, through a link valid {@link ExportBucket#LINK_VALIDITY}. */
+    public URL link(DataExport export) {
+        return bucket.link(export.objectKey());
+    }
+
+    public Instant linkExpiry() {
+        return now().plus(ExportBucket.LINK_VALIDITY);
+    }
+
+    /** A part came: recorded, or, when it is the last one, the document written and the export completed. */
+    @Override
+    public List<TransactWriteItem> effects(EventEnvelope event) {
+        EventData data = event.data();
+        String service;
+        String exportId;
+        String partKey;
+        if (data instanceof NotificationDataExported part) {
+            service = "notification";
+            exportId = part.exportId();
+            partKey = part.objectKey();
+        } else if (data instanceof AuditDataExported part) {
+            service = "audit";
+            exportId = part.exportId();
+            partKey = part.objectKey();
+        } else {
+            return List.of();
+        }
+        Optional<DataExport> found = table.findExport(exportId);
+        if (found.isEmpty() || found.get().status() != DataExport.Status.PENDING
+                || found.get().parts().containsKey(service)) {
+            return List.of(); // failed already, or this part was counted
+        }
+        DataExport export = found.get();
+        Map<String, String> parts = new HashMap<>(export.parts());
+        parts.put(service, partKey);
+        if (!parts.keySet().containsAll(PARTS)) {
+            return List.of(table.recordPart(export, service, partKey));
+        }
+        String documentKey = ExportBucket.documentKey(exportId);
+        bucket.put(documentKey, document(export, parts));
+        Instant now = now();
+        return table.completeExport(export, service, partKey, documentKey, EventEnvelope.create(
+                new DataExportCompleted(exportId, export.userId(), documentKey, now), exportId, 2, now,
+                event.correlationId(), event.eventId(), EventEnvelope.Actor.SYSTEM));
+    }
+
+    /**
+     * Everything every service keeps about the user, in clear: the library's user and the loans they hold, then each
+     * part as its service wrote it, under its name.
+     */
+    private ObjectNode document(DataExport export, Map<String, String> parts) {
+        ObjectNode document = JSON.objectNode().put("exportId", export.exportId()).put("userId", export.userId())
+                .put("requestedAt", EventCodec.timestamp(export.requestedAt()))
+                .put("generatedAt", EventCodec.timestamp(now()));
+        ObjectNode libraryPart = document.putObject("library");
+        User user = library.user(export.userId());
+        libraryPart.set("user", StateJson.user(user));
+        table.activeBorrowings(export.userId())
+                .forEach(borrowing -> libraryPart.withArray("activeBorrowings").add(StateJson.borrowing(borrowing)));
+        libraryPart.withArray("activeBorrowings");
+        for (String part : PARTS) {
+            JsonNode content = bucket.get(parts.get(part));
+            document.set(part, content.path("items"));
+        }
+        return library.personalData().reveal(document);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

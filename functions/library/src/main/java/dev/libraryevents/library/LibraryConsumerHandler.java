@@ -1,0 +1,25 @@
+package dev.libraryevents.library;
+
+import dev.libraryevents.support.aws.AwsClients;
+import dev.libraryevents.support.consumer.ConsumerHandler;
+import dev.libraryevents.support.consumer.EventConsumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Lambda entry point of {@code library-consumer}: the parts of data exports that the other services announce
+ * ({@link DataExports}). Needs TABLE_NAME, KEY_TABLE and EXPORT_BUCKET.
+ */
+public class LibraryConsumerHandler extends ConsumerHandler {
+
+    public LibraryConsumerHandler() {
+        this(AwsClients.dynamoDb());
+    }
+
+    private LibraryConsumerHandler(DynamoDbClient dynamoDb) {
+        this(EventConsumer.forFunctionTable(dynamoDb, "library"), Wiring.exports(Wiring.service(dynamoDb)));
+    }
+
+    public LibraryConsumerHandler(EventConsumer consumer, DataExports exports) {
+        super(consumer, exports, null); // DataExportCompleted is the saga's own event, not a batch summary
+    }
+}
