@@ -64,7 +64,7 @@ class PersonalDataTest {
         assertThat(DYNAMODB.client().getItem(r -> r.tableName(table).key(Map.of(
                 "pk", AttributeValue.fromS("USER#" + userId),
                 "sk", AttributeValue.fromS("PROFILE")))).item()
-                .toString()).as("the profile keeps them sealed").doesNotContain("Ada").doesNotContain("example.org");
+                .toString()).as("the profile keeps them sealed").doesNotContain("Ada Lovelace").doesNotContain("example.org");
     }
 
     @Test
@@ -84,7 +84,7 @@ class PersonalDataTest {
                 tuple(Notification.Kind.WELCOME, PersonalData.ERASED));
         assertThat(emailsTo).as("two before the erasure, none after").hasSize(2);
         assertThat(DYNAMODB.client().scan(r -> r.tableName(table)).items().toString())
-                .doesNotContain("Ada").doesNotContain("ada@example.org");
+                .doesNotContain("Ada Lovelace").doesNotContain("ada@example.org");
 
         deliver(erased(userId, 2));
         assertThat(service.inbox(userId)).hasSize(3);
