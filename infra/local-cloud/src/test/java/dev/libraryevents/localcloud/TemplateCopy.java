@@ -31,7 +31,13 @@ final class TemplateCopy {
     TemplateCopy withoutAction(String policyPrefix, String action) {
         return withoutStatementsOrActions(policyPrefix, statements -> {
             for (JsonNode statement : statements) {
-                removeAll((ArrayNode) statement.path("Action"), value -> value.asText().equals(action));
+                if (statement.path("Action").isArray()) {
+                    removeAll((ArrayNode) statement.path("Action"), value -> value.asText().equals(action));
+                } else if (statement.path("Action").asText().equals(action)) {
+                    // a statement of this one action alone: it is left allowing nothing
+                    ((ObjectNode) statement).putArray("Action");
+                    removed++;
+                }
             }
         });
     }
