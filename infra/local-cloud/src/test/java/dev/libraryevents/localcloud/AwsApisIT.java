@@ -205,14 +205,15 @@ class AwsApisIT {
     @Test
     void shouldListAndDescribeFunctions_asLambdaDoes() {
         List<FunctionConfiguration> functions = deployment.lambda.listFunctions().functions();
-        assertThat(functions).hasSize(12).extracting(FunctionConfiguration::functionName)
+        assertThat(functions).hasSize(13).extracting(FunctionConfiguration::functionName)
                 .anyMatch(name -> name.startsWith("LibraryApi"));
         String library = deployment.function("LibraryApi");
         var configuration = deployment.lambda.getFunctionConfiguration(r -> r.functionName(library));
         assertThat(configuration.handler()).isEqualTo("dev.libraryevents.library.LibraryApiHandler");
         assertThat(configuration.memorySize()).isEqualTo(1024);
         assertThat(configuration.role()).startsWith("arn:aws:iam::000000000000:role/LibraryApiServiceRole");
-        assertThat(configuration.environment().variables()).containsOnlyKeys("TABLE_NAME", "KEY_TABLE", "DATA_KEY_ID");
+        assertThat(configuration.environment().variables()).containsOnlyKeys("TABLE_NAME", "KEY_TABLE", "DATA_KEY_ID",
+                "EXPORT_BUCKET");
         assertThat(deployment.lambda.getFunction(r -> r.functionName(configuration.functionArn())).configuration()
                 .functionName()).isEqualTo(library);
         assertThatThrownBy(() -> deployment.lambda.getFunction(r -> r.functionName("NoSuchFunction")))
@@ -291,7 +292,7 @@ class AwsApisIT {
             assertThat(deployment.lambda.getEventSourceMapping(r -> r.uuid(mapping.uuid())).functionArn())
                     .endsWith(":function:" + consumer);
         });
-        assertThat(deployment.lambda.listEventSourceMappings().eventSourceMappings()).hasSize(7);
+        assertThat(deployment.lambda.listEventSourceMappings().eventSourceMappings()).hasSize(8);
     }
 
     @Test
@@ -300,7 +301,7 @@ class AwsApisIT {
         assertThat(deployment.eventBridge.listEventBuses(r -> {}).eventBuses())
                 .extracting(b -> b.name()).containsExactly("default", bus);
         List<Rule> rules = deployment.eventBridge.listRules(r -> r.eventBusName(bus)).rules();
-        assertThat(rules).hasSize(3).allSatisfy(rule -> assertThat(rule.state()).isEqualTo(RuleState.ENABLED));
+        assertThat(rules).hasSize(4).allSatisfy(rule -> assertThat(rule.state()).isEqualTo(RuleState.ENABLED));
         String audit = rules.stream().map(Rule::name).filter(n -> n.startsWith("AuditConsumerRule")).findFirst()
                 .orElseThrow();
         assertThat(deployment.eventBridge.listTargetsByRule(r -> r.rule(audit).eventBusName(bus)).targets())
