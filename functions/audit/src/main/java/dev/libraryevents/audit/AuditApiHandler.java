@@ -21,15 +21,22 @@ public class AuditApiHandler extends ApiHandler {
         this(Wiring.queries(dynamoDb), Wiring.snapshots(dynamoDb), PersonalData.fromEnvironment(), Clock.systemUTC());
     }
 
+    private final PersonalData personalData;
+
     public AuditApiHandler(AuditQueries queries, Snapshots snapshots, PersonalData personalData, Clock clock) {
         super(AuditRoutes.router(queries, snapshots, personalData, clock), "GET /audit/borrowings/" + randomId(),
                 "GET /audit/users/" + randomId() + "/state", "GET /traces/" + randomId());
+        this.personalData = personalData;
     }
 
-    /** The reads above find nothing; what the routes do with what they find is primed apart. */
+    /**
+     * The reads above find nothing; what the routes do with what they find, and the opening of the names in it
+     * (every trail of a loan or a user holds one), are primed apart.
+     */
     @Override
     protected void prime() {
         super.prime();
         AuditRoutes.primeRendering();
+        personalData.prime();
     }
 }

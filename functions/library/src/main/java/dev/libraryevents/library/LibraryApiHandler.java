@@ -25,10 +25,14 @@ public class LibraryApiHandler extends ApiHandler {
         this.library = library;
     }
 
-    /** The requests above, then the write path, which no request can reach without writing. */
+    /**
+     * The requests above, then the write path, which no request can reach without writing, and the opening of
+     * names and emails (a user read finds nothing above).
+     */
     @Override
     protected void prime() {
         super.prime();
         library.primeWrites();
+        library.personalData().prime();
     }
 }

@@ -160,10 +160,11 @@ public final class NotificationService implements EventEffects {
 
     /**
      * SnapStart's priming of the reminder run: its query, for loans due before 1970 (there are none), and the
-     * writes a reminder would make, built and not sent.
+     * writes a reminder would make, built and not sent, and the opening of the address it is emailed to.
      */
     public void primeReminders() {
         Instant now = now();
+        personalData.prime();
         table.activeLoansDueBy(Instant.EPOCH);
         ActiveLoan loan = new ActiveLoan(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "Priming",
                 now.plus(Notifications.REMINDER_WINDOW));

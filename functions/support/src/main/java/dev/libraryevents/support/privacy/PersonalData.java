@@ -2,14 +2,17 @@ package dev.libraryevents.support.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.logging.Log;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
@@ -105,6 +108,23 @@ public final class PersonalData {
             }
         }));
         return json;
+    }
+
+    /**
+     * SnapStart's priming of what a first read of personal data runs: a value sealed for a user nobody is (a random id), with a
+     * throwaway key, is opened with that key, then revealed alone and in a document (the key table's GetItem and
+     * BatchGetItem find nothing: {@value #ERASED}); and KMS is asked to unwrap a blob that is no key, which it
+     * refuses. Reads nothing that exists, writes nothing.
+     */
+    public void prime() {
+        String nobody = UUID.randomUUID().toString();
+        byte[] throwaway = new byte[32];
+        new SecureRandom().nextBytes(throwaway);
+        String sealed = FieldCipher.encrypt(nobody, throwaway, "priming");
+        open(sealed, throwaway);
+        reveal(sealed);
+        reveal(JsonNodeFactory.instance.objectNode().put("name", sealed));
+        keys.primeUnwrap(nobody);
     }
 
     private interface TextVisitor {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.testing.DynamoDbLocal;
 import dev.libraryevents.testing.StandInKms;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -81,6 +83,19 @@ class PersonalDataTest {
     void shouldLeaveValuesInClearAsTheyAre() {
         assertThat(personalData.reveal("Ada Lovelace")).isEqualTo("Ada Lovelace");
         assertThat(FieldCipher.isEncrypted("pd1:x:y")).isFalse();
+    }
+
+    @Test
+    void shouldPrimeTheKeyTableReadsAndKmsUnwrapping_withoutWritingOrCachingAnything() {
+        Map<String, Integer> requests = new HashMap<>();
+        PersonalData counted = new PersonalData(new DataKeys(DynamoDbLocal.shared().countingClient(requests), table,
+                kms, null, Clock.systemUTC()));
+
+        counted.prime();
+
+        assertThat(requests).isEqualTo(Map.of("GetItem", 1, "BatchGetItem", 1));
+        assertThat(kms.decrypts()).isEqualTo(1);
+        assertThat(dynamoDb.scan(r -> r.tableName(table)).count()).isZero();
     }
 
     private String register(String userId, String name) {
