@@ -86,6 +86,25 @@ class AuditTest {
     }
 
     @Test
+    void shouldFileANotificationUnderItsUserAlone_andASummaryInItsEventRowAlone_bothInTheirTrace() {
+        EventEnvelope notified = event(new EventData.NotificationSent(uuid(), userId, "BORROW_CONFIRMATION", "INBOX"),
+                uuid(), 1, borrowed.occurredAt().plusMillis(40), "req-borrow", borrowed.eventId());
+        EventEnvelope counted = event(new EventData.AnalyticsUpdated(2, List.of("totals.borrowings")), "usage", 7,
+                borrowed.occurredAt().plusMillis(30), "req-borrow", borrowed.eventId());
+
+        deliver(notified, counted);
+
+        // No route reads a notification's or the usage report's own trail: no row is written for one.
+        assertThat(rows()).extracting(row -> row.get("pk")).containsExactly("USER#" + userId);
+        assertThat(eventRows()).containsExactlyInAnyOrder(EventConsumer.markKey(notified),
+                EventConsumer.markKey(counted));
+        assertThat(get("/traces/req-borrow").body().path("events").findValuesAsText("eventId"))
+                .containsExactlyInAnyOrder(notified.eventId(), counted.eventId());
+        assertThat(get("/audit/users/" + userId).body().path("items").findValuesAsText("eventId"))
+                .containsExactly(notified.eventId());
+    }
+
+    @Test
     void shouldLogNothing_whenAReturnIsSentAgainUnderANewEventId() {
         deliver(borrowed, returned);
         List<Map<String, String>> before = rows();

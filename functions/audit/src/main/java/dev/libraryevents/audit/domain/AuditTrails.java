@@ -44,7 +44,15 @@ public final class AuditTrails {
 
     private AuditTrails() {}
 
-    /** The trails an event belongs to: its own aggregate's, and those of the other entities it names. */
+    /** The entity types that have a trail: those the API reads (DESIGN §4) and a snapshot rebuilds. */
+    static final Set<String> TRAILED = Set.of("Book", "User", "Borrowing");
+
+    /**
+     * The trails an event belongs to: its own aggregate's and those of the other entities it names, where that
+     * entity has a trail ({@link #TRAILED}). Other aggregates' events (notifications, summaries, exports) stay in
+     * the log's {@code EVENT} row alone, where traces and snapshots read them: a trail row that no route reads
+     * would cost a write per event and tell nothing new.
+     */
     public static Set<Entity> entitiesOf(EventEnvelope event) {
         Set<Entity> entities = new LinkedHashSet<>();
         entities.add(new Entity(event.aggregateType(), event.aggregateId()));
@@ -62,6 +70,7 @@ public final class AuditTrails {
         } else if (data instanceof DataExportCompleted completed) {
             entities.add(new Entity("User", completed.userId()));
         }
+        entities.removeIf(entity -> !TRAILED.contains(entity.type()));
         return entities;
     }
 

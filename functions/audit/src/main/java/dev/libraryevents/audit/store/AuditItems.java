@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * pk                                          sk                       what
  * PROCESSED#{aggregateType}#{aggregateId}#{n}  EVENT                    the event once, indexed byCorrelation for
  *                                                                       traces: the consumer's mark of version n
- * {ENTITY}#{id}                               {occurredAt}#{eventId}   the entity's trail, oldest first in key order
+ * {ENTITY}#{id}                               {occurredAt}#{eventId}   a book's, user's or borrowing's trail, oldest
+ *                                                                       first in key order
  * SNAPSHOT#{id}                               SNAPSHOT                 a rebuilt state of the whole system (API)
  * </pre>
  * plus the consumer's outbox rows, summaries among them (see EventConsumer and Outbox). Every row holds the whole

@@ -16,12 +16,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * The audit writer: every event is stored once under each trail it belongs to ({@link AuditItems}), with
- * conditional puts only; no code here or anywhere updates or deletes an audit row, and the writer's IAM policy
- * allows only PutItem and Query. Every row is keyed by the event, so writing it twice changes nothing: the
- * consumer puts them one by one without a transaction ({@link #idempotentWrites()}), the {@code EVENT} row first
- * (it is the consumer's mark of the aggregate version: a second event for that version logs nothing), then the
- * trail rows.
+ * The audit writer: every event is stored once whole, and once under each trail it belongs to ({@link AuditItems},
+ * {@link AuditTrails#entitiesOf}), with conditional puts only; no code here or anywhere updates or deletes an audit
+ * row, and the writer's IAM policy allows only PutItem and Query. Every row is keyed by the event, so writing it
+ * twice changes nothing: the consumer puts them one by one without a transaction ({@link #idempotentWrites()}), the
+ * {@code EVENT} row first (it is the consumer's mark of the aggregate version: a second event for that version logs
+ * nothing), then the trail rows.
  */
 public final class AuditLog implements EventEffects, BatchSummary {
 
