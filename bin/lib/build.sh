@@ -22,10 +22,11 @@ quiet_mvn() {
   quietly "$BUILD_LOG" mvn -B -ntp -Dstyle.color=never "$@"
 }
 
-# The stack's assets (functions/<service>/target/<service>-lambda.jar) and the cold-start baseline's jar: packaged
-# when one is missing or any source, resource or pom they are built from is newer than the oldest of them.
+# The stack's assets (functions/<service>/target/<service>-lambda.jar) and the jars of the benchmark's cold-start
+# references (baseline, sdk-floor): packaged when one is missing or any source, resource or pom they are built from
+# is newer than the oldest of them.
 build_function_jars() {
-  local jars=(functions/{library,notification,analytics,audit,baseline}/target/*-lambda.jar) oldest=""
+  local jars=(functions/{library,notification,analytics,audit,baseline,sdk-floor}/target/*-lambda.jar) oldest=""
   for jar in "${jars[@]}"; do
     [ -f "$jar" ] || { oldest=""; break; }
     if [ -z "$oldest" ] || [ "$jar" -ot "$oldest" ]; then oldest=$jar; fi

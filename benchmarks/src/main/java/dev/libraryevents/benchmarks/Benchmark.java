@@ -117,8 +117,7 @@ public final class Benchmark implements Callable<Integer> {
                     functions.add(function);
                 }
             }
-            Path baselineJar = root.resolve("functions/baseline/target/baseline-lambda.jar");
-            report.coldStarts(new ColdStarts(cloud, baselineJar, work.resolve("cds"))
+            report.coldStarts(new ColdStarts(cloud, ColdStarts.Reference.of(root), work.resolve("cds"))
                     .measure(functions, settings.variants(), settings.repeat()));
 
             System.out.println("latency: " + settings.workflows() + " sequential workflows ...");

@@ -16,13 +16,29 @@ import java.util.regex.Pattern;
 
 /**
  * Cold starts: a fresh JVM per function (init, then its first invocation with a real payload it was once sent),
- * beside the do-nothing baseline handler, under each JVM set-up, interleaved so that the machine's noise falls on
- * all of them alike.
+ * beside reference handlers that are not part of the stack (the do-nothing baseline; the SDK's floor, one DynamoDB
+ * request and nothing else), under each JVM set-up, interleaved so that the machine's noise falls on all of them
+ * alike.
  */
 final class ColdStarts {
 
     static final String BASELINE = "Baseline";
-    private static final String BASELINE_HANDLER = "dev.libraryevents.baseline.NoOpHandler";
+    static final String SDK_FLOOR = "SdkFloor";
+
+    /** A handler measured beside the functions, from its own jar, with an empty payload and no role. */
+    record Reference(String name, Path jar, String handler) {
+        static List<Reference> of(Path root) {
+            return List.of(
+                    new Reference(BASELINE, root.resolve("functions/baseline/target/baseline-lambda.jar"),
+                            "dev.libraryevents.baseline.NoOpHandler"),
+                    new Reference(SDK_FLOOR, root.resolve("functions/sdk-floor/target/sdk-floor-lambda.jar"),
+                            "dev.libraryevents.floor.SdkFloorHandler"));
+        }
+    }
+
+    static boolean isReference(String name) {
+        return name.equals(BASELINE) || name.equals(SDK_FLOOR);
+    }
     /** An event id in a payload, its quotes escaped up to three times (a message body is JSON inside JSON). */
     private static final Pattern EVENT_ID =
             Pattern.compile("(eventId\\\\{0,3}\"\\s*:\\s*\\\\{0,3}\")([0-9a-fA-F-]{36})");
@@ -85,7 +101,7 @@ final class ColdStarts {
             Map.entry("dev.libraryevents.", "ours"));
 
     /**
-     * Function (or BASELINE) → variant name → samples; each function's jar size; and, when a class-data archive
+     * Function (or reference) → variant name → samples; each function's jar size; and, when a class-data archive
      * was trained, the classes its training run loaded, by origin.
      */
     record Results(Map<String, Map<String, Samples>> samples, Map<String, Long> jarBytes, List<Variant> variants,
@@ -96,19 +112,21 @@ final class ColdStarts {
     }
 
     private final LocalCloud cloud;
-    private final Path baselineJar;
+    private final Map<String, Reference> references = new LinkedHashMap<>();
     private final Path archives;
 
-    ColdStarts(LocalCloud cloud, Path baselineJar, Path archives) {
+    ColdStarts(LocalCloud cloud, List<Reference> references, Path archives) {
         this.cloud = cloud;
-        this.baselineJar = baselineJar;
+        references.forEach(reference -> this.references.put(reference.name(), reference));
         this.archives = archives;
     }
 
     Results measure(List<String> functions, List<Variant> variants, int repeat) throws Exception {
         Map<String, String> payloads = new LinkedHashMap<>();
         Map<String, Long> jarBytes = new LinkedHashMap<>();
-        jarBytes.put(BASELINE, Files.size(baselineJar));
+        for (Reference reference : references.values()) {
+            jarBytes.put(reference.name(), Files.size(reference.jar()));
+        }
         for (String function : functions) {
             String payload = cloud.firstPayload(function);
             if (payload == null) {
@@ -123,8 +141,7 @@ final class ColdStarts {
             }
         }
         Map<String, Map<String, Samples>> samples = new LinkedHashMap<>();
-        List<String> all = new ArrayList<>();
-        all.add(BASELINE);
+        List<String> all = new ArrayList<>(references.keySet());
         all.addAll(functions);
         Map<String, List<String>> archiveOptions = new HashMap<>();
         Map<String, Map<String, Long>> classesLoaded = new LinkedHashMap<>();
@@ -142,7 +159,7 @@ final class ColdStarts {
                     if (variant.classDataSharing()) {
                         options.addAll(archiveOptions.get(function));
                     }
-                    Path jar = variant.revision() == null || function.equals(BASELINE) ? null
+                    Path jar = variant.revision() == null || references.containsKey(function) ? null
                             : variant.revision().jarLike(cloud.jarOf(function));
                     LocalCloud.ColdStart start = start(function, payloads.get(function),
                             new LocalCloud.ColdStartSetup(options, jar, variant.snapStart()));
@@ -193,8 +210,9 @@ final class ColdStarts {
 
     private LocalCloud.ColdStart start(String function, String payload, LocalCloud.ColdStartSetup setup)
             throws Exception {
-        LocalCloud.ColdStart start = function.equals(BASELINE)
-                ? cloud.coldStart(baselineJar, BASELINE_HANDLER, 1024, "{}", setup.jvmOptions())
+        Reference reference = references.get(function);
+        LocalCloud.ColdStart start = reference != null
+                ? cloud.coldStart(reference.jar(), reference.handler(), 1024, "{}", setup.jvmOptions())
                 : cloud.coldStart(function, fresh(payload), setup);
         // What a first invocation set off (events, other functions) settles before the next JVM starts.
         cloud.awaitQuiet(Duration.ofMillis(300), Duration.ofMinutes(1));
