@@ -46,7 +46,7 @@ public final class PersonalData {
     public static PersonalData fromEnvironment() {
         String keyId = System.getenv("DATA_KEY_ID");
         return new PersonalData(new DataKeys(AwsClients.dynamoDb(), AwsClients.requiredEnv("KEY_TABLE"),
-                AwsClients.build(KmsClient.builder()), keyId == null || keyId.isBlank() ? null : keyId,
+                () -> AwsClients.build(KmsClient.builder()), keyId == null || keyId.isBlank() ? null : keyId,
                 Clock.systemUTC()));
     }
 
