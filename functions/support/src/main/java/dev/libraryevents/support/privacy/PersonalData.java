@@ -111,10 +111,10 @@ public final class PersonalData {
     }
 
     /**
-     * SnapStart's priming of what a first read of personal data runs: a value sealed for a user nobody is (a random id), with a
-     * throwaway key, is opened with that key, then revealed alone and in a document (the key table's GetItem and
-     * BatchGetItem find nothing: {@value #ERASED}); and KMS is asked to unwrap a blob that is no key, which it
-     * refuses. Reads nothing that exists, writes nothing.
+     * SnapStart's priming of what a first read of personal data runs: a value sealed for a user nobody is (a random
+     * id), with a throwaway key, is opened with that key, then revealed alone and in a document (the key table's
+     * GetItem and BatchGetItem find nothing: {@value #ERASED}); and KMS is asked to unwrap a blob that is no key,
+     * which it refuses. Reads nothing that exists, writes nothing.
      */
     public void prime() {
         String nobody = UUID.randomUUID().toString();
