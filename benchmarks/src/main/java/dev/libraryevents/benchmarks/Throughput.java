@@ -41,9 +41,10 @@ final class Throughput {
      * @param usageWorkflows every workflow of the run, warm-up included: what {@code usage} was spent on
      * @param usage          what the metering counted from the warm-up's start to the drain's end
      * @param logBytes       what the functions logged meanwhile
+     * @param cpu            where the machine's CPU went over the same span as {@code usage}
      */
     record Run(int clients, long workflows, double windowSeconds, double drainSeconds, long usageWorkflows,
-               double rawTransactionsPerSecond, Map<String, Double> usage, long logBytes) {
+               double rawTransactionsPerSecond, Map<String, Double> usage, long logBytes, CpuMeter.Use cpu) {
         double apiRate() {
             return workflows / windowSeconds;
         }
@@ -96,10 +97,11 @@ final class Throughput {
         cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
         Map<String, Double> before = cloud.metering().snapshot();
         long logsBefore = totalLogBytes();
+        CpuMeter cpu = new CpuMeter();
         long windowStart = System.nanoTime() + Math.max(Duration.ofSeconds(2).toNanos(), window.toNanos() / 4);
         long windowEnd = windowStart + window.toNanos();
         long[] inWindow = new long[clients];
-        long workflows = sum(clients, index -> () -> {
+        long workflows = sum(clients, index -> cpu.client(() -> {
             String[] pair = pairs.get(index);
             long done = 0;
             while (System.nanoTime() < windowEnd) {
@@ -111,17 +113,19 @@ final class Throughput {
                 }
             }
             return done;
-        });
+        }));
         long measured = Arrays.stream(inWindow).sum();
         long lastFinished = System.nanoTime();
         if (!cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(10))) {
             throw new IllegalStateException("the pipeline did not drain within 10 minutes");
         }
-        double drain = Math.max(0, cloud.metering().lastInvocationNanos() - lastFinished) / 1e9;
+        long drained = Math.max(lastFinished, cloud.metering().lastInvocationNanos());
+        CpuMeter.Use cpuUse = cpu.stop(drained);
+        double drain = (drained - lastFinished) / 1e9;
         Map<String, Double> usage = Metering.difference(before, cloud.metering().snapshot());
         long logBytes = totalLogBytes() - logsBefore;
         double raw = rawTransactionsPerSecond(clients, window);
-        return new Run(clients, measured, window.toNanos() / 1e9, drain, workflows, raw, usage, logBytes);
+        return new Run(clients, measured, window.toNanos() / 1e9, drain, workflows, raw, usage, logBytes, cpuUse);
     }
 
     private double rawTransactionsPerSecond(int threads, Duration window) throws Exception {
