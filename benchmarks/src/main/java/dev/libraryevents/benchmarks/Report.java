@@ -213,6 +213,13 @@ final class Report {
         row(md, "201 → usage report counts it (analytics)", latency.report());
         row(md, "201 → audit row readable (audit)", latency.audit());
         md.append('\n');
+        CpuMeter.Use cpu = latency.cpu();
+        md.append(String.format(Locale.ROOT, "The watchers made %.1f reads per workflow, each a request to the API "
+                + "and an invocation of its function on the same %d cores as the pipeline they watch: over the "
+                + "%.0f s of this phase the cores were %.0f%% busy, %.0f%% of it the functions', %.0f%% the local "
+                + "cloud's, %.0f%% the clients'.%n%n", (double) latency.watcherReads() / latency.workflows(),
+                cpu.cores(), cpu.elapsedSeconds(), 100 * cpu.busy(), 100 * cpu.functions() / cpu.total(),
+                100 * cpu.localCloud() / cpu.total(), 100 * cpu.clients() / cpu.total()));
         md.append("Batching windows of the consumers' queue mappings (a consumer with one gathers a batch for up to ")
                 .append("that long, so that it writes fewer, larger batches; its figure holds that wait by design): ")
                 .append(batchingWindows()).append(".\n\n");
