@@ -20,6 +20,7 @@ import dev.libraryevents.support.outbox.Outbox;
 import dev.libraryevents.support.privacy.DataKeys;
 import dev.libraryevents.support.privacy.PersonalData;
 import dev.libraryevents.testing.DynamoDbLocal;
+import dev.libraryevents.testing.ItemSize;
 import dev.libraryevents.testing.StandInKms;
 import dev.libraryevents.testing.SignedIn;
 import dev.libraryevents.testing.SqsMessages;
@@ -126,6 +127,21 @@ class AuditTest {
                 assertThat(write.delete()).isNull();
             });
         }
+    }
+
+    /** A write costs a unit per started KB: a trail row holds its keys and the event, nothing the event says. */
+    @Test
+    void shouldWriteEachTrailRowOfABorrowWithinOneWriteUnit_forALongTitleAndName() {
+        String title = "The Hitchhiker's Guide to the Galaxy: The Trilogy";
+        String name = ada.seal("Maria Fernanda Oliveira");
+        EventEnvelope longReturn = event(new EventData.BookReturned(borrowingId, userId, name, bookId, title,
+                T0.plus(Duration.ofDays(1)), T0.plus(Duration.ofDays(15)), T0.plus(Duration.ofDays(3)), false),
+                borrowingId, 2, T0.plus(Duration.ofDays(3)), UUID.randomUUID().toString(), null);
+
+        assertThat(log.effects(longReturn)).hasSize(3).allSatisfy(write -> {
+            assertThat(write.put().item()).containsOnlyKeys("pk", "sk", "event");
+            assertThat(ItemSize.bytes(write.put().item())).isLessThanOrEqualTo(ItemSize.ONE_WRITE_UNIT);
+        });
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventSchemas;
+import dev.libraryevents.support.aws.Items;
+import dev.libraryevents.support.outbox.Outbox;
+import dev.libraryevents.testing.ItemSize;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -252,6 +255,26 @@ class LibraryApiTest {
             assertThat(response.header("X-Correlation-Id")).matches("[0-9a-f-]{36}");
             assertThat(api.send("GET", "/nowhere", null, null, Map.of("X-Correlation-Id", "x".repeat(129)))
                     .header("X-Correlation-Id")).matches("[0-9a-f-]{36}");
+        }
+
+        /**
+         * A write costs a unit per started KB, twice in the command's transaction, and a borrow's event alone is
+         * near 1 KB: its outbox row holds the keys, the event and its expiry, nothing the event already says.
+         */
+        @Test
+        void shouldKeepTheOutboxRowsOfABorrowAndReturnWithinOneWriteUnit_forALongTitleAndName() {
+            String bookId = api.post("/books", "{\"title\":\"The Hitchhiker's Guide to the Galaxy: The Trilogy\","
+                    + "\"author\":\"Douglas Adams\",\"copies\":1}").id("bookId");
+            String userId = api.post("/users", "{\"name\":\"Maria Fernanda Oliveira\",\"email\":\""
+                    + UUID.randomUUID() + "@example.org\"}").id("userId");
+            api.post("/borrowings/" + api.borrow(userId, bookId) + "/return", null);
+
+            var outboxRows = api.items().stream()
+                    .filter(item -> item.get(Items.PARTITION_KEY).s().startsWith(Outbox.ROW_PREFIX)).toList();
+            assertThat(outboxRows).hasSize(4).allSatisfy(row -> {
+                assertThat(row).containsOnlyKeys(Items.PARTITION_KEY, Items.SORT_KEY, Outbox.EVENT, Outbox.EXPIRES_AT);
+                assertThat(ItemSize.bytes(row)).as(row.get(Outbox.EVENT).s()).isLessThanOrEqualTo(ItemSize.ONE_WRITE_UNIT);
+            });
         }
 
         @Test
