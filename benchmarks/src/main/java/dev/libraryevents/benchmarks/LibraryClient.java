@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The REST API as a client sees it, over real HTTP and signed in, with each call's latency. */
 final class LibraryClient {
@@ -28,8 +30,20 @@ final class LibraryClient {
         }
     }
 
+    /**
+     * Real titles (with authors) and names of different lengths, taken in turn: an event carries both, so its rows'
+     * sizes, and the write units they cost (one per started KB), follow them.
+     */
+    static final List<String[]> TITLES = List.of(new String[] {"Dune", "Frank Herbert"},
+            new String[] {"The Left Hand of Darkness", "Ursula K. Le Guin"},
+            new String[] {"The Hitchhiker's Guide to the Galaxy: The Trilogy", "Douglas Adams"},
+            new String[] {"Frankenstein", "Mary Shelley"});
+    static final List<String> NAMES = List.of("Ada Lovelace", "Bob", "Maria Fernanda Oliveira", "Li Wei");
+
     private final URI base;
     private final String authorization;
+    private final AtomicInteger books = new AtomicInteger();
+    private final AtomicInteger users = new AtomicInteger();
     /** Its own threads, named so that {@link CpuMeter} counts their CPU as the clients'. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(CpuMeter.clientThreads()).build();
@@ -40,13 +54,17 @@ final class LibraryClient {
         this.authorization = "Bearer " + idToken;
     }
 
+    /** Each new book takes the next of {@link #TITLES}. */
     String addBook(int copies) throws IOException, InterruptedException {
-        return post("/books", "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"copies\":" + copies + "}")
-                .expect(201, "POST /books").field("bookId");
+        String[] book = TITLES.get(Math.floorMod(books.getAndIncrement(), TITLES.size()));
+        return post("/books", "{\"title\":\"" + book[0] + "\",\"author\":\"" + book[1] + "\",\"copies\":" + copies
+                + "}").expect(201, "POST /books").field("bookId");
     }
 
+    /** Each new user takes the next of {@link #NAMES}. */
     String registerUser() throws IOException, InterruptedException {
-        return post("/users", "{\"name\":\"Ada\",\"email\":\"" + UUID.randomUUID() + "@example.org\"}")
+        String name = NAMES.get(Math.floorMod(users.getAndIncrement(), NAMES.size()));
+        return post("/users", "{\"name\":\"" + name + "\",\"email\":\"" + UUID.randomUUID() + "@example.org\"}")
                 .expect(201, "POST /users").field("userId");
     }
 
