@@ -321,8 +321,9 @@ final class Report {
         for (Throughput.Run run : runs) {
             CpuMeter.Use cpu = run.cpu();
             double perWorkflow = 1000.0 / run.usageWorkflows();
-            md.append(String.format(Locale.ROOT, "| %d | %.1f | %.0f%% | %.0f%% | %.0f%% | %.0f%% | %.0f / %.0f / %.0f |%n",
-                    run.clients(), cpu.elapsedSeconds(), 100 * cpu.busy(), 100 * cpu.functions() / cpu.total(),
+            md.append(String.format(Locale.ROOT,
+                    "| %d | %.1f | %.0f%% | %.0f%% | %.0f%% | %.0f%% | %.0f / %.0f / %.0f |%n", run.clients(),
+                    cpu.elapsedSeconds(), 100 * cpu.busy(), 100 * cpu.functions() / cpu.total(),
                     100 * cpu.localCloud() / cpu.total(), 100 * cpu.clients() / cpu.total(),
                     cpu.functions() * perWorkflow, cpu.localCloud() * perWorkflow, cpu.clients() * perWorkflow));
         }

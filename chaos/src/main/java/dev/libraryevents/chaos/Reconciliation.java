@@ -237,8 +237,9 @@ final class Reconciliation {
             if (pk.startsWith("PROCESSED#") && text(item, "sk").equals("EVENT")) {
                 // The whole event, keyed by its aggregate version: counted as the event's own "entity".
                 rows.merge(pk + "|" + JSON.readTree(text(item, "event")).path("eventId").asText(), 1, Integer::sum);
-            } else if (item.containsKey("eventId") && !pk.startsWith("OUTBOX#") && !pk.startsWith("SNAPSHOT#")) {
-                rows.merge(pk + "|" + text(item, "eventId"), 1, Integer::sum);
+            } else if (item.containsKey("event") && !pk.startsWith("OUTBOX#") && !pk.startsWith("SNAPSHOT#")) {
+                // A trail row: its keys and the event (the id is read from the event, as the API reads it).
+                rows.merge(pk + "|" + JSON.readTree(text(item, "event")).path("eventId").asText(), 1, Integer::sum);
             }
         }
         List<String> lost = new ArrayList<>();

@@ -273,7 +273,8 @@ class LibraryApiTest {
                     .filter(item -> item.get(Items.PARTITION_KEY).s().startsWith(Outbox.ROW_PREFIX)).toList();
             assertThat(outboxRows).hasSize(4).allSatisfy(row -> {
                 assertThat(row).containsOnlyKeys(Items.PARTITION_KEY, Items.SORT_KEY, Outbox.EVENT, Outbox.EXPIRES_AT);
-                assertThat(ItemSize.bytes(row)).as(row.get(Outbox.EVENT).s()).isLessThanOrEqualTo(ItemSize.ONE_WRITE_UNIT);
+                assertThat(ItemSize.bytes(row)).as(row.get(Outbox.EVENT).s())
+                        .isLessThanOrEqualTo(ItemSize.ONE_WRITE_UNIT);
             });
         }
 
