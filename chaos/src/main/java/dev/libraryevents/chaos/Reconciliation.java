@@ -234,11 +234,11 @@ final class Reconciliation {
         Map<String, Integer> rows = new HashMap<>(); // "entity key|event id" -> rows
         for (Map<String, AttributeValue> item : audit) {
             String pk = text(item, "pk");
-            if (pk.startsWith("PROCESSED#") && text(item, "sk").equals("EVENT")) {
-                // The whole event, keyed by its aggregate version: counted as the event's own "entity".
-                rows.merge(pk + "|" + JSON.readTree(text(item, "event")).path("eventId").asText(), 1, Integer::sum);
-            } else if (item.containsKey("event") && !pk.startsWith("OUTBOX#") && !pk.startsWith("SNAPSHOT#")) {
-                // A trail row: its keys and the event (the id is read from the event, as the API reads it).
+            // An event row (keyed by its aggregate version: counted as the event's own "entity") or a trail row;
+            // not the audit's own outbox or its snapshots. Each holds the event, whose id is read as the API reads it.
+            boolean eventOrTrailRow = pk.startsWith("PROCESSED#") ? text(item, "sk").equals("EVENT")
+                    : item.containsKey("event") && !pk.startsWith("OUTBOX#") && !pk.startsWith("SNAPSHOT#");
+            if (eventOrTrailRow) {
                 rows.merge(pk + "|" + JSON.readTree(text(item, "event")).path("eventId").asText(), 1, Integer::sum);
             }
         }
