@@ -70,6 +70,11 @@ class AuditTest {
             borrowingId, 2, T0.plus(Duration.ofDays(3)), "req-return", null);
     private final EventEnvelope suspended = event(new EventData.UserSuspended(userId, adaName, "late"), userId, 2,
             T0.plus(Duration.ofDays(5)), "req-suspend", null);
+    /** The borrow's effects in other services: its confirmation, and the usage summary that counted it. */
+    private final EventEnvelope notified = event(new EventData.NotificationSent(uuid(), userId, "BORROW_CONFIRMATION",
+            "INBOX"), uuid(), 1, borrowed.occurredAt().plusMillis(40), "req-borrow", borrowed.eventId());
+    private final EventEnvelope counted = event(new EventData.AnalyticsUpdated(2, List.of("totals.borrowings")),
+            "usage", 7, borrowed.occurredAt().plusMillis(30), "req-borrow", borrowed.eventId());
 
     @Test
     void shouldStoreAnEventOnceUnderEachEntity_whenItArrivesThreeTimes() {
@@ -88,11 +93,6 @@ class AuditTest {
 
     @Test
     void shouldFileANotificationUnderItsUserAlone_andASummaryInItsEventRowAlone_bothInTheirTrace() {
-        EventEnvelope notified = event(new EventData.NotificationSent(uuid(), userId, "BORROW_CONFIRMATION", "INBOX"),
-                uuid(), 1, borrowed.occurredAt().plusMillis(40), "req-borrow", borrowed.eventId());
-        EventEnvelope counted = event(new EventData.AnalyticsUpdated(2, List.of("totals.borrowings")), "usage", 7,
-                borrowed.occurredAt().plusMillis(30), "req-borrow", borrowed.eventId());
-
         deliver(notified, counted);
 
         // No route reads a notification's or the usage report's own trail: no row is written for one.
@@ -259,10 +259,6 @@ class AuditTest {
 
     @Test
     void shouldTraceABorrowRequest_causesBeforeEffects() {
-        EventEnvelope notified = event(new EventData.NotificationSent(uuid(), userId, "BORROW_CONFIRMATION", "INBOX"),
-                uuid(), 1, borrowed.occurredAt().plusMillis(40), "req-borrow", borrowed.eventId());
-        EventEnvelope counted = event(new EventData.AnalyticsUpdated(2, List.of("totals.borrowings")), "usage", 7,
-                borrowed.occurredAt().plusMillis(30), "req-borrow", borrowed.eventId());
         EventEnvelope countedNotification = event(new EventData.AnalyticsUpdated(1, List.of("totals.notificationsSent")),
                 "usage", 8, borrowed.occurredAt().plusMillis(20), "req-borrow", notified.eventId());
         deliver(countedNotification, notified, counted, borrowed, returned);
