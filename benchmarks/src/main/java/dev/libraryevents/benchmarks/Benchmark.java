@@ -117,7 +117,7 @@ public final class Benchmark implements Callable<Integer> {
                     functions.add(function);
                 }
             }
-            report.coldStarts(new ColdStarts(cloud, ColdStarts.Reference.of(root), work.resolve("cds"))
+            report.coldStarts(new ColdStarts(cloud, root, work.resolve("cds"))
                     .measure(functions, settings.variants(), settings.repeat()));
 
             System.out.println("latency: " + settings.workflows() + " sequential workflows ...");

@@ -25,19 +25,20 @@ final class ColdStarts {
     static final String BASELINE = "Baseline";
     static final String SDK_FLOOR = "SdkFloor";
 
-    /** A handler measured beside the functions, from its own jar, with an empty payload and no role. */
-    record Reference(String name, Path jar, String handler) {
-        static List<Reference> of(Path root) {
-            return List.of(
-                    new Reference(BASELINE, root.resolve("functions/baseline/target/baseline-lambda.jar"),
-                            "dev.libraryevents.baseline.NoOpHandler"),
-                    new Reference(SDK_FLOOR, root.resolve("functions/sdk-floor/target/sdk-floor-lambda.jar"),
-                            "dev.libraryevents.floor.SdkFloorHandler"));
+    /** A handler measured beside the functions, from its module's jar, with an empty payload and no role. */
+    record Reference(String name, String module, String handler) {
+        static final List<Reference> ALL = List.of(
+                new Reference(BASELINE, "baseline", "dev.libraryevents.baseline.NoOpHandler"),
+                new Reference(SDK_FLOOR, "sdk-floor", "dev.libraryevents.floor.SdkFloorHandler"));
+
+        /** The jar its module packages, in the checkout at {@code root}. */
+        Path jar(Path root) {
+            return root.resolve("functions/" + module + "/target/" + module + "-lambda.jar");
         }
     }
 
     static boolean isReference(String name) {
-        return name.equals(BASELINE) || name.equals(SDK_FLOOR);
+        return Reference.ALL.stream().anyMatch(reference -> reference.name().equals(name));
     }
     /** An event id in a payload, its quotes escaped up to three times (a message body is JSON inside JSON). */
     private static final Pattern EVENT_ID =
@@ -113,11 +114,14 @@ final class ColdStarts {
 
     private final LocalCloud cloud;
     private final Map<String, Reference> references = new LinkedHashMap<>();
+    private final Path root;
     private final Path archives;
 
-    ColdStarts(LocalCloud cloud, List<Reference> references, Path archives) {
+    /** @param root the checkout whose reference jars are started */
+    ColdStarts(LocalCloud cloud, Path root, Path archives) {
         this.cloud = cloud;
-        references.forEach(reference -> this.references.put(reference.name(), reference));
+        Reference.ALL.forEach(reference -> references.put(reference.name(), reference));
+        this.root = root;
         this.archives = archives;
     }
 
@@ -125,7 +129,7 @@ final class ColdStarts {
         Map<String, String> payloads = new LinkedHashMap<>();
         Map<String, Long> jarBytes = new LinkedHashMap<>();
         for (Reference reference : references.values()) {
-            jarBytes.put(reference.name(), Files.size(reference.jar()));
+            jarBytes.put(reference.name(), Files.size(reference.jar(root)));
         }
         for (String function : functions) {
             String payload = cloud.firstPayload(function);
@@ -212,7 +216,7 @@ final class ColdStarts {
             throws Exception {
         Reference reference = references.get(function);
         LocalCloud.ColdStart start = reference != null
-                ? cloud.coldStart(reference.jar(), reference.handler(), 1024, "{}", setup.jvmOptions())
+                ? cloud.coldStart(reference.jar(root), reference.handler(), 1024, "{}", setup.jvmOptions())
                 : cloud.coldStart(function, fresh(payload), setup);
         // What a first invocation set off (events, other functions) settles before the next JVM starts.
         cloud.awaitQuiet(Duration.ofMillis(300), Duration.ofMinutes(1));
