@@ -48,7 +48,7 @@ final class LibraryClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(CpuMeter.clientThreads()).build();
 
-    /** @param idToken sent as {@code Authorization: Bearer}, as every route needs (DESIGN §4a) */
+    /** @param idToken sent as {@code Authorization: Bearer}, as every route needs (docs/design.md §4a) */
     LibraryClient(URI base, String idToken) {
         this.base = base;
         this.authorization = "Bearer " + idToken;

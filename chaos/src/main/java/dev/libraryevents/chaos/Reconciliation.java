@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * The end of a chaos run, once the pipeline has drained: every consumer checked against the truth. The truth is
  * the Library table (its entities and its outbox rows, each one event); the bus archive says what was published.
- * The checks re-derive what each consumer should hold from the event catalog (DESIGN §3), independently of the
+ * The checks re-derive what each consumer should hold from the event catalog (docs/design.md §3), independently of the
  * consumers' code, and read the consumers' tables and the usage report as they are:
  * <ul>
  *   <li>every outbox row of every service is on the bus;</li>
@@ -75,7 +75,7 @@ final class Reconciliation {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Events that cause a notification, and its kind (DESIGN §4). */
+    /** Events that cause a notification, and its kind (docs/design.md §4). */
     private static final Map<String, String> NOTIFIED = Map.of("UserRegistered", "WELCOME",
             "BookBorrowed", "BORROW_CONFIRMATION", "BookReturned", "RETURN_CONFIRMATION",
             "UserSuspended", "ACCOUNT_SUSPENDED");

@@ -83,7 +83,7 @@ final class Workload {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
 
-    /** @param librarianToken a librarian may call every route the workflows use (DESIGN §4a) */
+    /** @param librarianToken a librarian may call every route the workflows use (docs/design.md §4a) */
     Workload(URI api, String librarianToken, int clients, long seed) {
         this.api = api;
         this.authorization = "Bearer " + librarianToken;

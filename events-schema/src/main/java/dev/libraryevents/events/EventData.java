@@ -29,7 +29,7 @@ public sealed interface EventData {
 
     record UserSuspended(String userId, String userName, String reason) implements EventData {}
 
-    /** The user's data key is gone (DESIGN §4b): what was encrypted with it can no longer be read. */
+    /** The user's data key is gone (docs/design.md §4b): what was encrypted with it can no longer be read. */
     record UserErased(String userId, Instant erasedAt) implements EventData {}
 
     /** A user's data export was asked for; each service that keeps something about them contributes its part. */

@@ -6,12 +6,13 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * One event as it travels (DESIGN §3). {@code eventType}, {@code source} and {@code aggregateType} follow from the
+ * One event as it travels (docs/design.md §3). {@code eventType}, {@code source} and {@code aggregateType} follow from
+  * the
  * data's {@link EventType}, so an envelope cannot name one type and carry another.
  *
  * @param causationId the {@code eventId} of the event that caused this one, or {@code null} for a client's request
  * @param sequence    counts the events of one aggregate from 1; consumers use it to tolerate any delivery order
- * @param actor       who caused it (DESIGN §4a): the signed-in caller of a request, {@link Actor#SYSTEM} for an
+ * @param actor       who caused it (docs/design.md §4a): the signed-in caller of a request, {@link Actor#SYSTEM} for an
  *                    event or schedule; {@code null} where it is not known (events from before the field)
  */
 public record EventEnvelope(String eventId, int eventVersion, Instant occurredAt, String correlationId,

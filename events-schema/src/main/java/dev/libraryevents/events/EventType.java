@@ -7,7 +7,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The event catalog (DESIGN §3): the stable wire name of each event, the service that publishes it, the kind of
+ * The event catalog (docs/design.md §3): the stable wire name of each event, the service that publishes it, the kind of
  * aggregate it belongs to and the schema version producers write today. Renaming a record never changes these.
  */
 public enum EventType {

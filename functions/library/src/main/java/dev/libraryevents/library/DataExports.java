@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * The export saga (DESIGN §4b), the Library service's side: a request records the export and publishes
+ * The export saga (docs/design.md §4b), the Library service's side: a request records the export and publishes
  * {@code DataExportRequested}; every service that keeps something about the user puts its part in the export bucket
  * and says so with an event; when the last part comes (the library consumer), the Library service adds its own
  * (the user, the loans they hold), opens every sealed name and email, writes one document and publishes

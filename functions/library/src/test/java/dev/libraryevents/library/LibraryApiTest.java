@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Every route's success path and every 404 and 409 of DESIGN §4, through the function's handler. */
+/** Every route's success path and every 404 and 409 of docs/design.md §4, through the function's handler. */
 class LibraryApiTest {
 
     private final LibraryApi api = new LibraryApi();

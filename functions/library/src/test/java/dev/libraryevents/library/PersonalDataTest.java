@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * DESIGN §4b in the Library service: names and emails are stored and published sealed, shown in clear to whoever
+ * docs/design.md §4b in the Library service: names and emails are stored and published sealed, shown in clear to
+  * whoever
  * may read them, and erased by deleting the user's data key.
  */
 class PersonalDataTest {

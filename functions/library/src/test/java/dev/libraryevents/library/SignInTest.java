@@ -8,7 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §4a through the library function: what a member may do (register themself, borrow, return, read their own
+ * docs/design.md §4a through the library function: what a member may do (register themself, borrow, return, read their
+  * own
  * things), what only a librarian may, and that a refused request writes nothing. Each event names its actor.
  */
 class SignInTest {

@@ -38,7 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * Library service), writes each notification to the user's inbox with its NotificationSent event, and, when a
  * sender address is configured, emails it too.
  *
- * <p>Personal data (DESIGN §4b): the profile keeps name and email sealed, as the events carry them; they are opened
+ * <p>Personal data (docs/design.md §4b): the profile keeps name and email sealed, as the events carry them; they are
+  * opened
  * only to word a welcome and to address an email. {@code UserErased} redacts the user's inbox and replaces the
  * profile with a tombstone, so no email goes out to them again; an event whose key is gone words its message with
  * {@code [erased]}, and is processed like any other.

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * DESIGN §4b in the Notification service: sealed names and emails opened to word a welcome and address an email;
+ * docs/design.md §4b in the Notification service: sealed names and emails opened to word a welcome and address an
+  * email;
  * UserErased redacts the inbox and stops the emails; an event whose key is gone is processed, not failed. KMS is
  * {@link StandInKms} (it cannot run here).
  */

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * A signed-in caller as API Gateway's Cognito authorizer hands it to a function: the ID token's claims, every value a
- * string, under {@code requestContext.authorizer.claims} (DESIGN §4a). For tests that call a handler directly.
+ * string, under {@code requestContext.authorizer.claims} (docs/design.md §4a). For tests that call a handler directly.
  *
  * @param groups the {@code cognito:groups} claim as the REST API passes it (comma-separated), or null
  */

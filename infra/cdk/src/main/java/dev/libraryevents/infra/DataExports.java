@@ -16,7 +16,8 @@ import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.constructs.Construct;
 
 /**
- * Where a user's data export is assembled and fetched (DESIGN §4b): a private bucket, encrypted at rest, reachable
+ * Where a user's data export is assembled and fetched (docs/design.md §4b): a private bucket, encrypted at rest,
+  * reachable
  * only over TLS, each export deleted a week after it was written. Clients fetch it only through a presigned link.
  */
 public final class DataExports extends Construct {

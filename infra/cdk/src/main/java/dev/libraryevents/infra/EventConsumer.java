@@ -18,7 +18,8 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * One consumer of the bus (DESIGN §1): a rule with its pattern, a queue with a dead-letter queue after 3 receives,
+ * One consumer of the bus (docs/design.md §1): a rule with its pattern, a queue with a dead-letter queue after 3
+  * receives,
  * the consumer function reading the queue in batches and reporting failed items alone, and an alarm on the DLQ.
  */
 public final class EventConsumer extends Construct {

@@ -28,7 +28,8 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * The whole topology of DESIGN §1 in one stack: the bus and its archive, a table and relay per service, a consumer
+ * The whole topology of docs/design.md §1 in one stack: the bus and its archive, a table and relay per service, a
+  * consumer
  * per subscriber, the REST API and the user pool it signs callers in with, the daily reminders, and the alarms and
  * dashboard.
  */
@@ -106,12 +107,12 @@ public final class LibraryEventsStack extends Stack {
                 EventPattern.builder().source(SOURCES)
                         .detailType(Match.anythingBut(EventType.AUDIT_LOGGED.wireName())).build(),
                 auditJar, "dev.libraryevents.audit.AuditConsumerHandler", audit.table(),
-                // Append-only: conditional puts and reads, never an update or a delete (DESIGN §5).
+                // Append-only: conditional puts and reads, never an update or a delete (docs/design.md §5).
                 List.of("dynamodb:PutItem", "dynamodb:Query"),
                 // Prompt: the audit row is read right after the request (a trace), within 300 ms at p99.
                 Map.of("TABLE_NAME", audit.table().getTableName()), EventConsumer.Batching.PROMPT, monitoring));
         exports.grantPart(auditConsumer.function(), "audit");
-        // The export saga's last step: the other services' parts, assembled into one document (DESIGN §4b).
+        // The export saga's last step: the other services' parts, assembled into one document (docs/design.md §4b).
         EventConsumer libraryConsumer = new EventConsumer(this, "LibraryConsumer", new EventConsumer.Props(
                 bus,
                 EventPattern.builder().source(List.of(Sources.NOTIFICATION, Sources.AUDIT))
@@ -164,7 +165,8 @@ public final class LibraryEventsStack extends Stack {
 
         SignIn signIn = new SignIn(this, "SignIn", deletionProtection);
         LibraryRestApi api = new LibraryRestApi(this, "Http", signIn);
-        // Each path of DESIGN §4 answers every method through its function, which routes it: a method the path does
+        // Each path of docs/design.md §4 answers every method through its function, which routes it: a method the path
+        // does
         // not take is its 405 with Allow, not the gateway's 403. Any other path reaches the Library API's 404.
         api.serve(libraryApi, "/books", "/books/{bookId}", "/users", "/users/{userId}", "/users/{userId}/suspend",
                         "/users/{userId}/personal-data", "/users/{userId}/data-exports",
@@ -187,7 +189,7 @@ public final class LibraryEventsStack extends Stack {
         Object protection = scope.getNode().tryGetContext("deletionProtection");
         Object sender = scope.getNode().tryGetContext("senderEmail");
         return new LibraryEventsStack(scope, "LibraryEvents", StackProps.builder()
-                .description("Library Events: event-driven library lending (DESIGN.md)").build(),
+                .description("Library Events: event-driven library lending (docs/design.md)").build(),
                 repositoryRoot, !"false".equals(String.valueOf(protection)), sender == null ? null : sender.toString());
     }
 

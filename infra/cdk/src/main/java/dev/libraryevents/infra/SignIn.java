@@ -20,7 +20,7 @@ import software.amazon.awscdk.services.cognito.UserPoolGroupOptions;
 import software.constructs.Construct;
 
 /**
- * Who the callers are (DESIGN §4a): a Cognito user pool where people sign up and in with their email, the group
+ * Who the callers are (docs/design.md §4a): a Cognito user pool where people sign up and in with their email, the group
  * {@code librarians}, and one app client without a secret (a browser or the CLI cannot keep one). The REST API's
  * authorizer trusts the pool's ID tokens; the functions read the caller from their claims.
  */
@@ -51,7 +51,7 @@ public final class SignIn extends Construct {
                 .removalPolicy(deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
                 .build();
         pool.addGroup("Librarians", UserPoolGroupOptions.builder().groupName(LIBRARIANS)
-                .description("May do everything in DESIGN §4; everyone else signed in is a member").build());
+                .description("May do everything in docs/design.md §4; everyone else signed in is a member").build());
         client = pool.addClient("Client", UserPoolClientOptions.builder()
                 .generateSecret(false)
                 // Password sign-in for the CLI and bin/ops (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH); SRP

@@ -27,7 +27,7 @@ import software.amazon.awscdk.assertions.Matcher;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.event.ruler.Machine;
 
-/** The synthesized template against DESIGN §1, §5 and §7. */
+/** The synthesized template against docs/design.md §1, §5 and §7. */
 class LibraryEventsStackTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -39,7 +39,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The local cloud: runs a synthesized template on this machine without Docker (DESIGN §6). Every resource comes
+ * The local cloud: runs a synthesized template on this machine without Docker (docs/design.md §6). Every resource comes
  * from the template: DynamoDB Local and ElasticMQ in this JVM, an EventBridge endpoint with the template's rules,
  * each function as child JVMs from its asset jar, the event source mappings, the schedules, and the REST API.
  */
@@ -50,8 +50,8 @@ public final class LocalCloud implements AutoCloseable {
 
     static {
         // The JDK's HTTP server (AWS endpoint, API, Runtime API) leaves Nagle's algorithm on: every answer written as
-        // headers then body waited ~40 ms for the client's delayed ACK, so each SDK call from a function took 50 ms
-        // instead of 5 (measured by bin/benchmark). Must be set before the first server is created.
+        // headers then body waited for the client's delayed ACK, which made every SDK call from a function several
+        // times as slow (docs/performance.md). Must be set before the first server is created.
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 

@@ -36,7 +36,7 @@ public final class Ops implements Runnable {
 
     /** {@code bin/ops user add|token}: accounts in the stack's user pool, and ID tokens to call the API with. */
     @Command(name = "user", mixinStandardHelpOptions = true,
-            description = "Sign-in accounts in the stack's user pool, and ID tokens for the API (DESIGN §4a).")
+            description = "Sign-in accounts in the stack's user pool, and ID tokens for the API (docs/design.md §4a).")
     static final class User implements Runnable {
 
         @Spec

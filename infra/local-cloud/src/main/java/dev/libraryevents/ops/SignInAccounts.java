@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowTyp
 import software.amazon.awssdk.services.cognitoidentityprovider.model.MessageActionType;
 
 /**
- * Accounts in the stack's user pool (DESIGN §4a) and ID tokens for them, over Cognito's own API: the same calls
+ * Accounts in the stack's user pool (docs/design.md §4a) and ID tokens for them, over Cognito's own API: the same calls
  * against AWS, LocalStack or the local cloud. The pool and its app client come from the stack's outputs. Closing it
  * closes the clients it was given.
  */

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §4b end to end on the local cloud, through AWS's APIs only (so the same test can run against LocalStack or
+ * docs/design.md §4b end to end on the local cloud, through AWS's APIs only (so the same test can run against
+  * LocalStack or
  * AWS): the data keys come from the template's KMS key, under each function's IAM policy; erasing a user leaves no
  * name or email readable in any table, any answer, or after replaying the bus archive.
  */

@@ -19,7 +19,7 @@ import software.amazon.awscdk.AppProps;
 
 /**
  * The stack synthesized fresh, once per test JVM, and an HTTP client for the API a local cloud serves from it,
- * signed in through the stack's user pool as its users are (DESIGN §4a).
+ * signed in through the stack's user pool as its users are (docs/design.md §4a).
  */
 final class Stack {
 

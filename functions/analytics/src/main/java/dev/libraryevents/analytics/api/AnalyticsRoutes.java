@@ -9,7 +9,7 @@ import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.http.ApiResponse;
 import dev.libraryevents.support.http.Router;
 
-/** The Analytics service's route (DESIGN §4): {@code GET /reports/usage}. */
+/** The Analytics service's route (docs/design.md §4): {@code GET /reports/usage}. */
 public final class AnalyticsRoutes {
 
     private AnalyticsRoutes() {}

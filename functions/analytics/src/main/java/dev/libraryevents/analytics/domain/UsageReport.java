@@ -3,7 +3,7 @@ package dev.libraryevents.analytics.domain;
 import java.time.Instant;
 import java.util.List;
 
-/** {@code GET /reports/usage} (DESIGN §4). */
+/** {@code GET /reports/usage} (docs/design.md §4). */
 public record UsageReport(Instant generatedAt, Totals totals, List<PopularBook> popularBooks,
                           double averageLoanDurationHours, long overdueReturns) {
 

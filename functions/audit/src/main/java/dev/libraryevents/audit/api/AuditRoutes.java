@@ -34,7 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The Audit service's routes (DESIGN §4): trails, an entity at an instant, snapshots and traces. */
+/** The Audit service's routes (docs/design.md §4): trails, an entity at an instant, snapshots and traces. */
 public final class AuditRoutes {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -55,7 +55,7 @@ public final class AuditRoutes {
     }
 
     /**
-     * The log and snapshots keep names and emails as the events carried them, sealed (DESIGN §4b): every answer
+     * The log and snapshots keep names and emails as the events carried them, sealed (docs/design.md §4b): every answer
      * is revealed on its way out, so an erased user's show {@code [erased]} in every trail, state and snapshot.
      */
     public static Router router(AuditQueries queries, Snapshots snapshots, PersonalData personalData, Clock clock) {
@@ -160,7 +160,7 @@ public final class AuditRoutes {
         return body;
     }
 
-    /** Who caused the event, as its envelope says (DESIGN §4a); events from before the field have none. */
+    /** Who caused the event, as its envelope says (docs/design.md §4a); events from before the field have none. */
     private static ObjectNode withActor(ObjectNode item, ObjectNode wire) {
         if (wire.has("actor")) {
             item.set("actor", wire.get("actor"));

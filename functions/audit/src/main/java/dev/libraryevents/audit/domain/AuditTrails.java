@@ -44,7 +44,7 @@ public final class AuditTrails {
 
     private AuditTrails() {}
 
-    /** The entity types that have a trail: those the API reads (DESIGN §4) and a snapshot rebuilds. */
+    /** The entity types that have a trail: those the API reads (docs/design.md §4) and a snapshot rebuilds. */
     static final Set<String> TRAILED = Set.of("Book", "User", "Borrowing");
 
     /**

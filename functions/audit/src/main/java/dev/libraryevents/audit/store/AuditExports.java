@@ -15,7 +15,8 @@ import java.util.List;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * The Audit service's part of a data export (DESIGN §4b): every audit entry about the user, whole events as logged
+ * The Audit service's part of a data export (docs/design.md §4b): every audit entry about the user, whole events as
+  * logged
  * (names and emails as they were published: sealed; the Library service opens the assembled document), put in the
  * export bucket, then announced by AuditDataExported, an outbox row put if absent. Only reads and puts: the audit
  * log stays append-only.

@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** The Library service's routes (DESIGN §4): parse and validate, call the service, shape the answer. */
+/** The Library service's routes (docs/design.md §4): parse and validate, call the service, shape the answer. */
 public final class LibraryRoutes {
 
     private final LibraryService library;
@@ -86,7 +86,7 @@ public final class LibraryRoutes {
 
     /**
      * A librarian registers a walk-in patron (a new userId); a member registers themself: their userId is their
-     * sign-in id and their email the one they signed in with (DESIGN §4a).
+     * sign-in id and their email the one they signed in with (docs/design.md §4a).
      */
     private ApiResponse register(ApiRequest request) {
         RequestFields fields = RequestFields.of(request.jsonBody(true));
@@ -179,7 +179,7 @@ public final class LibraryRoutes {
         return ApiResponse.ok(decide(body));
     }
 
-    /** Translates the domain's refusals into the problems of DESIGN §4. */
+    /** Translates the domain's refusals into the problems of docs/design.md §4. */
     private static <T> T decide(Supplier<T> action) {
         try {
             return action.get();

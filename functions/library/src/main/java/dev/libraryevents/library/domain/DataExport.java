@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A user's data export as the Library service tracks it (DESIGN §4b): asked for, waiting for each service's part
+ * A user's data export as the Library service tracks it (docs/design.md §4b): asked for, waiting for each service's
+  * part
  * until its deadline, then completed (one document) or failed (a part never came).
  *
  * @param parts     service → the object key of its part, as they arrive

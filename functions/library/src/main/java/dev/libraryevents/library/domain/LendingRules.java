@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The library's rules (DESIGN §4) as pure decisions: the current state and a command in, the event that records
+ * The library's rules (docs/design.md §4) as pure decisions: the current state and a command in, the event that records
  * the decision out, or a {@link CommandRejected}. No I/O: the service reads the state and writes the result, and
  * the table's conditions re-check the same rules so that they also hold under concurrent requests.
  */

@@ -10,7 +10,7 @@ import dev.libraryevents.notification.domain.Notification;
 import dev.libraryevents.support.http.ApiResponse;
 import dev.libraryevents.support.http.Router;
 
-/** The Notification service's route (DESIGN §4): {@code GET /users/{userId}/notifications}, newest first. */
+/** The Notification service's route (docs/design.md §4): {@code GET /users/{userId}/notifications}, newest first. */
 public final class NotificationRoutes {
 
     private NotificationRoutes() {}

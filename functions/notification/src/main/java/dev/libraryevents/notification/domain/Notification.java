@@ -13,7 +13,7 @@ public record Notification(String notificationId, String userId, Kind kind, Stri
 
     public enum Kind {
         WELCOME, BORROW_CONFIRMATION, RETURN_CONFIRMATION, DUE_REMINDER, OVERDUE_NOTICE, ACCOUNT_SUSPENDED,
-        /** Beyond DESIGN §4's six: the user's data export (§4b) is ready to fetch. */
+        /** Beyond docs/design.md §4's six: the user's data export (§4b) is ready to fetch. */
         DATA_EXPORT_READY
     }
 }

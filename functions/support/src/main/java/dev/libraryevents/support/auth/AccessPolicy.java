@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who may call what (DESIGN §4a), for every route of every service, in one table and one pure decision. Each API
+ * Who may call what (docs/design.md §4a), for every route of every service, in one table and one pure decision. Each
+  * API
  * function applies it before a route runs ({@code HttpApi}); a route missing from the table cannot be served.
  *
  * <table>
@@ -68,7 +69,7 @@ public final class AccessPolicy {
 
     private AccessPolicy() {}
 
-    /** Every route the table knows, in the order of DESIGN §4, with its rule. */
+    /** Every route the table knows, in the order of docs/design.md §4, with its rule. */
     public static Map<String, Rule> routes() {
         return Collections.unmodifiableMap(ROUTES);
     }

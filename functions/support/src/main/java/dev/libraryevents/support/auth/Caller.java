@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who signed the request in (DESIGN §4a), read from the claims API Gateway's Cognito authorizer passed on in
+ * Who signed the request in (docs/design.md §4a), read from the claims API Gateway's Cognito authorizer passed on in
  * {@code requestContext.authorizer.claims}. The gateway has already checked the token; this only reads it.
  *
  * @param sub   the user's Cognito id; a member's {@code userId} in the library is this

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * The stack's export bucket (DESIGN §4b): each service's part of a user's data export under
+ * The stack's export bucket (docs/design.md §4b): each service's part of a user's data export under
  * {@code exports/{exportId}/{service}.json}, the assembled document under {@code exports/{exportId}.json}, fetched
  * by the user through a presigned link valid {@link #LINK_VALIDITY}. Path-style addressing, which S3 and every
  * emulator serve alike.

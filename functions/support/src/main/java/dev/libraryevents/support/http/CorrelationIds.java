@@ -3,7 +3,8 @@ package dev.libraryevents.support.http;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** DESIGN §4: a caller's correlation id is kept when it is 1–128 of {@code [A-Za-z0-9._-]}, else a new one is made. */
+/** docs/design.md §4: a caller's correlation id is kept when it is 1–128 of {@code [A-Za-z0-9._-]}, else a new one is
+ * made. */
 public final class CorrelationIds {
 
     public static final String HEADER = "X-Correlation-Id";

@@ -33,7 +33,7 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  */
 public final class HttpApi {
 
-    /** DESIGN §4: a body over 64 KiB is refused with 413. */
+    /** docs/design.md §4: a body over 64 KiB is refused with 413. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private static final int MAX_ID_LENGTH = 128;

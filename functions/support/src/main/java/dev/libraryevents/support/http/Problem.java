@@ -3,7 +3,7 @@ package dev.libraryevents.support.http;
 import java.util.List;
 
 /**
- * An RFC 9457 problem (DESIGN §4): {@code type} is {@code urn:problem:<slug>}.
+ * An RFC 9457 problem (docs/design.md §4): {@code type} is {@code urn:problem:<slug>}.
  *
  * @param errors the fields a {@code validation-failed} problem is about; empty otherwise
  */

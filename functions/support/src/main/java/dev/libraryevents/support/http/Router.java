@@ -20,7 +20,8 @@ public final class Router {
     }
 
     /**
-     * Whose resource a request is about, or for whom it acts (DESIGN §4a): the user id, or empty when the request
+     * Whose resource a request is about, or for whom it acts (docs/design.md §4a): the user id, or empty when the
+      * request
      * names nobody who exists (the route then answers it with its own 400 or 404).
      */
     @FunctionalInterface

@@ -16,7 +16,7 @@ import java.util.UUID;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * Names and emails, sealed for storage and events and opened for the people allowed to read them (DESIGN §4b).
+ * Names and emails, sealed for storage and events and opened for the people allowed to read them (docs/design.md §4b).
  * A new user gets a data key and their fields are sealed with it ({@link #newSubject}); a read opens every sealed
  * value in what it answers ({@link #reveal}), and shows {@value #ERASED} where the key is gone. Values in clear
  * (events of version 1) are shown as they are.

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN §4a as a table: every route × nobody, a member on their own, a member on another's, a librarian. */
+/** docs/design.md §4a as a table: every route × nobody, a member on their own, a member on another's, a librarian. */
 class AccessPolicyTest {
 
     private static final Caller MEMBER = Caller.member("member-sub", "member@example.org");
