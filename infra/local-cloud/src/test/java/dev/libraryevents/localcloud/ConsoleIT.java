@@ -27,7 +27,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The console in a real browser: Debian's chromium, headless, driven through its chromedriver by Selenium. A
  * consumer broken by its configuration sends a user's events to its DLQ, which the console shows live; with the
  * consumer fixed, Redrive drains it, and the trace of the request shows the effect. An event body with markup in it
- * is shown as text. Screenshots go to {@code docs/console-*.png} for the README.
+ * is shown as text. Screenshots go to {@code docs/console-*.png} for the docs (operations.md).
  *
  * <p>Without chromium and chromedriver the test is skipped, unless {@code CONSOLE_BROWSER_REQUIRED=true} (CI, which
  * installs them) makes that a failure.

@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A Lambda handler whose event and answer this library's Jackson maps, as a {@link RequestStreamHandler}. Left to
  * itself, the runtime maps the aws-lambda-java-events types with its own shaded Jackson and Joda-Time: hundreds
- * more classes to load on every cold start for the same objects (docs/performance.md has the count). Subclasses implement
- * the typed {@link #handleRequest(Object, Context)}, which the tests call directly.
+ * more classes to load on every cold start for the same objects (docs/performance.md has the count). Subclasses
+ * implement the typed {@link #handleRequest(Object, Context)}, which the tests call directly.
  *
  * @param <I> the event type, e.g. {@code SQSEvent}
  * @param <O> the answer type, e.g. {@code SQSBatchResponse}
