@@ -44,12 +44,23 @@ synthesize() {
 }
 
 # Compiles MODULE with the reactor modules it needs and runs MAIN on the classpath resolved from the reactor:
-# run_module infra/local-cloud dev.libraryevents.ops.Ops ARGS...
+# run_module tools/ops dev.libraryevents.ops.Ops ARGS...
+# Maven runs only when the classpath was never resolved or a source, resource or pom of the checkout is newer than
+# it; otherwise the classes compiled last time are run at once (a tool people run often should answer at once).
 run_module() {
   local module=$1 main=$2 classpath
   shift 2
   classpath="target/classpath/$(basename "$module").txt"
-  quiet_mvn -pl "$module" -am compile dependency:build-classpath -Dmdep.includeScope=runtime \
-      -Dmdep.outputFile="$PWD/$classpath"
+  if [ ! -s "$classpath" ] || [ ! -d "$module/target/classes" ] || sources_newer_than "$classpath"; then
+    quiet_mvn -pl "$module" -am compile dependency:build-classpath -Dmdep.includeScope=runtime \
+        -Dmdep.outputFile="$PWD/$classpath"
+    touch "$classpath"
+  fi
   exec java -cp "$module/target/classes:$(cat "$classpath")" "$main" "$@"
+}
+
+# sources_newer_than FILE: whether any pom, source or resource of the Java modules changed after FILE.
+sources_newer_than() {
+  [ -n "$(find pom.xml events-schema functions tools infra benchmarks chaos \
+      \( -name target -o -name node_modules \) -prune -o -type f -newer "$1" -print -quit)" ]
 }

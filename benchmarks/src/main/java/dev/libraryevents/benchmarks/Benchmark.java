@@ -1,6 +1,6 @@
 package dev.libraryevents.benchmarks;
 
-import dev.libraryevents.localcloud.CommandLines;
+import dev.libraryevents.cli.CommandLines;
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.ops.SignInAccounts;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.libraryevents.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.libraryevents.localcloud.CommandLines;
+import dev.libraryevents.cli.CommandLines;
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.ops.SignInAccounts;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.libraryevents.localcloud;
 
+import dev.libraryevents.cli.CommandLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.cli;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.libraryevents.ops;
 
-import dev.libraryevents.localcloud.CommandLines;
+import dev.libraryevents.cli.CommandLines;
 import java.time.Instant;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -81,6 +82,8 @@ public final class Ops implements Runnable {
             try (SignInAccounts accounts = new SignInAccounts(CognitoIdentityProviderClient.create(),
                     CloudFormationClient.create(), stack)) {
                 command.accept(accounts);
+            } catch (SdkClientException e) {
+                throw AwsSettings.explain(e);
             }
         }
     }
@@ -130,6 +133,8 @@ public final class Ops implements Runnable {
     private static void withDeadLetters(Consumer<DeadLetters> command) {
         try (SqsClient sqs = SqsClient.create(); EventBridgeClient eventBridge = EventBridgeClient.create()) {
             command.accept(new DeadLetters(sqs, eventBridge));
+        } catch (SdkClientException e) {
+            throw AwsSettings.explain(e);
         }
     }
 
