@@ -60,7 +60,7 @@ final class CognitoIdp {
             DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss 'UTC' yyyy", Locale.US).withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Client(String id, String poolId, Set<String> authFlows, Duration idTokenValidity,
+    private record Client(String id, String name, String poolId, Set<String> authFlows, Duration idTokenValidity,
                           Duration accessTokenValidity, boolean hidesUnknownUsers) {}
 
     private record PasswordPolicy(int minimumLength, boolean lowercase, boolean uppercase, boolean numbers,
@@ -154,7 +154,9 @@ final class CognitoIdp {
             properties.path("ExplicitAuthFlows").forEach(flow -> flows.add(flow.asText()));
             JsonNode units = properties.path("TokenValidityUnits");
             String id = template.ref(client.getKey());
-            clients.put(id, new Client(id, template.resolve(properties.path("UserPoolId")), flows,
+            // Named as the template names it, or by its logical id, as every local resource is.
+            String name = properties.path("ClientName").asText(client.getKey());
+            clients.put(id, new Client(id, name, template.resolve(properties.path("UserPoolId")), flows,
                     validity(properties.path("IdTokenValidity"), units.path("IdToken").asText("hours")),
                     validity(properties.path("AccessTokenValidity"), units.path("AccessToken").asText("hours")),
                     properties.path("PreventUserExistenceErrors").asText().equals("ENABLED")));
@@ -287,6 +289,8 @@ final class CognitoIdp {
                 case "RespondToAuthChallenge", "AdminRespondToAuthChallenge" -> respondToChallenge(request);
                 case "ListUsers" -> listUsers(request);
                 case "ListUserPools" -> listUserPools();
+                case "ListUserPoolClients" -> listUserPoolClients(request);
+                case "DescribeUserPoolClient" -> describeUserPoolClient(request);
                 default -> throw new Failure("UnknownOperationException",
                         "The local cloud does not know the operation " + operation);
             };
@@ -411,6 +415,36 @@ final class CognitoIdp {
         ObjectNode answer = CloudTemplate.JSON.createObjectNode();
         ArrayNode list = answer.putArray("UserPools");
         pools.values().forEach(pool -> list.addObject().put("Id", pool.id()).put("Name", pool.id()));
+        return answer;
+    }
+
+    /** The usual way to find a pool's app client: its id, pool and name, in the order the template declares them. */
+    private ObjectNode listUserPoolClients(JsonNode request) throws Failure {
+        String poolId = pool(request).id();
+        ObjectNode answer = CloudTemplate.JSON.createObjectNode();
+        ArrayNode list = answer.putArray("UserPoolClients");
+        clients.values().stream().filter(client -> client.poolId().equals(poolId)).forEach(client ->
+                list.addObject().put("ClientId", client.id()).put("UserPoolId", poolId)
+                        .put("ClientName", client.name()));
+        return answer;
+    }
+
+    private ObjectNode describeUserPoolClient(JsonNode request) throws Failure {
+        String poolId = pool(request).id();
+        Client client = clients.get(required(request, "ClientId"));
+        if (client == null || !client.poolId().equals(poolId)) {
+            throw new Failure("ResourceNotFoundException", "User pool client " + request.path("ClientId").asText()
+                    + " does not exist.");
+        }
+        ObjectNode answer = CloudTemplate.JSON.createObjectNode();
+        ObjectNode described = answer.putObject("UserPoolClient").put("UserPoolId", poolId)
+                .put("ClientName", client.name()).put("ClientId", client.id())
+                .put("IdTokenValidity", client.idTokenValidity().toMinutes())
+                .put("AccessTokenValidity", client.accessTokenValidity().toMinutes())
+                .put("PreventUserExistenceErrors", client.hidesUnknownUsers() ? "ENABLED" : "LEGACY");
+        described.putObject("TokenValidityUnits").put("IdToken", "minutes").put("AccessToken", "minutes");
+        ArrayNode flows = described.putArray("ExplicitAuthFlows");
+        client.authFlows().forEach(flows::add);
         return answer;
     }
 

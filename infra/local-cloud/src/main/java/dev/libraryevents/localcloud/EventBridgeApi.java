@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
-import software.amazon.event.ruler.Machine;
 
 /**
  * EventBridge's AWS JSON 1.1 protocol over {@link EventBridgeEmulator}: PutEvents, the buses, rules and targets
@@ -45,6 +44,9 @@ final class EventBridgeApi {
             }
         } catch (EventBridgeEmulator.ValidationError e) {
             AwsEndpoint.respondJson(call.exchange(), 400, AwsEndpoint.error("ValidationException", e.getMessage()));
+        } catch (EventPatterns.InvalidPattern e) {
+            AwsEndpoint.respondJson(call.exchange(), 400,
+                    AwsEndpoint.error("InvalidEventPatternException", e.getMessage()));
         } catch (NotFound e) {
             AwsEndpoint.respondJson(call.exchange(), 400,
                     AwsEndpoint.error("ResourceNotFoundException", e.getMessage()));
@@ -194,13 +196,7 @@ final class EventBridgeApi {
     }
 
     private static boolean matches(String pattern, String event) throws Exception {
-        Machine machine = Machine.builder().build();
-        try {
-            machine.addRule("pattern", pattern);
-        } catch (Exception e) {
-            throw new EventBridgeEmulator.ValidationError("Event pattern is not valid. Reason: " + e.getMessage());
-        }
-        return !machine.rulesForJSONEvent(event).isEmpty();
+        return !EventPatterns.compile(pattern).rulesForJSONEvent(event).isEmpty();
     }
 
     /** What an IAM statement about this request names: the rule, the bus, or nothing in particular. */

@@ -126,7 +126,8 @@ final class EventBridgeEmulator {
 
     synchronized void addRule(Rule rule) throws Exception {
         if (rule.pattern != null) {
-            machines.computeIfAbsent(rule.bus, name -> Machine.builder().build()).addRule(rule.name, rule.pattern);
+            EventPatterns.add(machines.computeIfAbsent(rule.bus, name -> Machine.builder().build()), rule.name,
+                    rule.pattern);
         }
         rules.put(rule.name, rule);
     }

@@ -477,7 +477,11 @@ public final class LocalCloud implements AutoCloseable {
                     properties.has("ScheduleExpression") ? properties.path("ScheduleExpression").asText() : null,
                     properties.has("Description") ? properties.path("Description").asText() : null,
                     !properties.path("State").asText("ENABLED").equals("DISABLED"), targets);
-            events.addRule(rule);
+            try {
+                events.addRule(rule);
+            } catch (EventPatterns.InvalidPattern e) { // as CloudFormation fails the rule, and with it the stack
+                throw new IllegalStateException("CREATE_FAILED " + ruleId + ": " + e.getMessage(), e);
+            }
             Matcher daily = DAILY_CRON.matcher(properties.path("ScheduleExpression").asText(""));
             if (daily.matches()) {
                 scheduleDaily(rule, Integer.parseInt(daily.group(2)), Integer.parseInt(daily.group(1)));

@@ -16,6 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -28,6 +30,7 @@ import software.amazon.awssdk.services.cloudformation.model.StackResource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.eventbridge.model.InvalidEventPatternException;
 import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.eventbridge.model.Rule;
 import software.amazon.awssdk.services.eventbridge.model.RuleState;
@@ -328,6 +331,19 @@ class AwsApisIT {
                 .eventPattern("{\"detail-type\":[{\"anything-but\":[\"AuditLogged\"]}]}")).result()).isTrue();
         assertThat(deployment.eventBridge.testEventPattern(r -> r.event(event)
                 .eventPattern("{\"source\":[\"audit.service\"]}")).result()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"source\":\"library.service\"}", "{\"source\":[{\"wildcard\":\"lib**\"}]}",
+            "{\"source\":[{\"nosuchoperator\":1}]}", "not json",
+            "{\"source\":[{\"wildcard\":\"*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*\"}]}"})
+    void shouldRefuseInvalidPatterns_asEventBridgeDoes(String pattern) {
+        String event = "{\"id\":\"1\",\"source\":\"library.service\",\"detail-type\":\"BookAdded\","
+                + "\"account\":\"000000000000\",\"time\":\"2026-11-23T10:00:00Z\",\"region\":\"us-east-1\","
+                + "\"resources\":[],\"detail\":{}}";
+        assertThatThrownBy(() -> deployment.eventBridge.testEventPattern(r -> r.event(event).eventPattern(pattern)))
+                .isInstanceOf(InvalidEventPatternException.class)
+                .hasMessageContaining("Event pattern is not valid");
     }
 
     @Test

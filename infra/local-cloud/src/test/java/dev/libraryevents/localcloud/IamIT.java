@@ -97,6 +97,19 @@ class IamIT {
                 .hasMessageContaining("sqs:ReceiveMessage");
     }
 
+    @Test
+    void shouldRefuseToStart_aRuleWhosePatternEventBridgeRefuses_asADeploymentWouldFail() throws Exception {
+        TemplateCopy invalidPattern = TemplateCopy.ofTheSynthesizedTemplate()
+                .withRulePattern("AuditConsumerRule", "{\"detail-type\":[{\"wildcard\":\"Book**\"}]}");
+        assertThat(invalidPattern.removed()).isEqualTo(1);
+        Path copy = invalidPattern.write("LibraryEventsWithAnInvalidPattern");
+
+        assertThatThrownBy(() -> LocalCloud.start(new LocalCloud.Options(copy, 0, 0, null, logs, 1, null)).close())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("CREATE_FAILED AuditConsumerRule")
+                .hasMessageContaining("Event pattern is not valid");
+    }
+
     private static String log(String functionPrefix) throws Exception {
         try (Stream<Path> files = Files.list(logs)) {
             return Files.readString(files.filter(f -> f.getFileName().toString().startsWith(functionPrefix))

@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * A copy of the synthesized template with grants taken out, written beside the original so that its assets resolve:
- * how the IAM tests show that a grant matters. Each removal counts what it removed, so a test can insist that the
+ * A copy of the synthesized template with grants taken out (or a rule's pattern broken), written beside the original
+ * so that its assets resolve: how the IAM tests show that a grant matters. Each removal counts what it removed, so a test can insist that the
  * grant was there to begin with.
  */
 final class TemplateCopy {
@@ -56,6 +56,18 @@ final class TemplateCopy {
                 removed++;
             }
         }
+        return this;
+    }
+
+    /** Replaces the event pattern of the rules whose logical id starts with the prefix (counted as removals). */
+    TemplateCopy withRulePattern(String rulePrefix, String pattern) throws Exception {
+        JsonNode replacement = CloudTemplate.JSON.readTree(pattern);
+        template.path("Resources").fields().forEachRemaining(resource -> {
+            if (resource.getKey().startsWith(rulePrefix)) {
+                ((ObjectNode) resource.getValue().path("Properties")).set("EventPattern", replacement);
+                removed++;
+            }
+        });
         return this;
     }
 
