@@ -23,9 +23,8 @@ import java.util.List;
 
 /**
  * Maps between the envelope JSON of docs/design.md §3 and {@link EventEnvelope}. The only place that knows the wire
-  * format:
- * the records carry no annotations. Decoding validates against the schema the event names, so a record in hand is
- * always a valid event.
+ * format: the records carry no annotations. Decoding validates against the schema the event names, so a record in hand
+ * is always a valid event.
  */
 public final class EventCodec {
 

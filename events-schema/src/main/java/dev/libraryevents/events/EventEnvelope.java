@@ -7,8 +7,7 @@ import java.util.UUID;
 
 /**
  * One event as it travels (docs/design.md §3). {@code eventType}, {@code source} and {@code aggregateType} follow from
-  * the
- * data's {@link EventType}, so an envelope cannot name one type and carry another.
+ * the data's {@link EventType}, so an envelope cannot name one type and carry another.
  *
  * @param causationId the {@code eventId} of the event that caused this one, or {@code null} for a client's request
  * @param sequence    counts the events of one aggregate from 1; consumers use it to tolerate any delivery order

@@ -34,8 +34,7 @@ import java.util.function.Supplier;
  * the write actually met.
  *
  * <p>Names and emails are sealed with the user's data key before anything is written (docs/design.md §4b): the user's
-  * row,
- * their events and every copy made of them hold ciphertext; the routes reveal what they answer.
+ * row, their events and every copy made of them hold ciphertext; the routes reveal what they answer.
  */
 public final class LibraryService {
 
@@ -111,9 +110,8 @@ public final class LibraryService {
 
     /**
      * Erases the user's personal data (docs/design.md §4b): deletes their data key, so that every sealed copy of their
-      * name
-     * and email, in tables, events, the archive and the audit log, can no longer be read; suspends borrowing; records
-     * {@code UserErased}. Erasing again changes nothing and answers the same.
+     * name and email, in tables, events, the archive and the audit log, can no longer be read; suspends borrowing;
+     * records {@code UserErased}. Erasing again changes nothing and answers the same.
      */
     public User erase(String userId, Origin origin) {
         return retrying(() -> {

@@ -14,8 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * docs/design.md §4b in the Library service: names and emails are stored and published sealed, shown in clear to
-  * whoever
- * may read them, and erased by deleting the user's data key.
+ * whoever may read them, and erased by deleting the user's data key.
  */
 class PersonalDataTest {
 

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/design.md §4a through the library function: what a member may do (register themself, borrow, return, read their
-  * own
- * things), what only a librarian may, and that a refused request writes nothing. Each event names its actor.
+ * own things), what only a librarian may, and that a refused request writes nothing. Each event names its actor.
  */
 class SignInTest {
 

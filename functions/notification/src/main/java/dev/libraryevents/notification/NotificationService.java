@@ -39,8 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * sender address is configured, emails it too.
  *
  * <p>Personal data (docs/design.md §4b): the profile keeps name and email sealed, as the events carry them; they are
-  * opened
- * only to word a welcome and to address an email. {@code UserErased} redacts the user's inbox and replaces the
+ * opened only to word a welcome and to address an email. {@code UserErased} redacts the user's inbox and replaces the
  * profile with a tombstone, so no email goes out to them again; an event whose key is gone words its message with
  * {@code [erased]}, and is processed like any other.
  */

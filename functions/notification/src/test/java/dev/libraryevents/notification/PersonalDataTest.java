@@ -29,8 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * docs/design.md §4b in the Notification service: sealed names and emails opened to word a welcome and address an
-  * email;
- * UserErased redacts the inbox and stops the emails; an event whose key is gone is processed, not failed. KMS is
+ * email; UserErased redacts the inbox and stops the emails; an event whose key is gone is processed, not failed. KMS is
  * {@link StandInKms} (it cannot run here).
  */
 class PersonalDataTest {

@@ -17,8 +17,8 @@ import software.constructs.Construct;
 
 /**
  * Where a user's data export is assembled and fetched (docs/design.md §4b): a private bucket, encrypted at rest,
-  * reachable
- * only over TLS, each export deleted a week after it was written. Clients fetch it only through a presigned link.
+ * reachable only over TLS, each export deleted a week after it was written. Clients fetch it only through a presigned
+ * link.
  */
 public final class DataExports extends Construct {
 

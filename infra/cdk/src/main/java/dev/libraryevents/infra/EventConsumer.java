@@ -19,8 +19,8 @@ import software.constructs.Construct;
 
 /**
  * One consumer of the bus (docs/design.md §1): a rule with its pattern, a queue with a dead-letter queue after 3
-  * receives,
- * the consumer function reading the queue in batches and reporting failed items alone, and an alarm on the DLQ.
+ * receives, the consumer function reading the queue in batches and reporting failed items alone, and an alarm on the
+ * DLQ.
  */
 public final class EventConsumer extends Construct {
 

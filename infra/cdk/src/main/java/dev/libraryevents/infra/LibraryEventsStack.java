@@ -29,9 +29,8 @@ import software.constructs.Construct;
 
 /**
  * The whole topology of docs/design.md §1 in one stack: the bus and its archive, a table and relay per service, a
-  * consumer
- * per subscriber, the REST API and the user pool it signs callers in with, the daily reminders, and the alarms and
- * dashboard.
+ * consumer per subscriber, the REST API and the user pool it signs callers in with, the daily reminders, and the alarms
+ * and dashboard.
  */
 public final class LibraryEventsStack extends Stack {
 
@@ -166,8 +165,7 @@ public final class LibraryEventsStack extends Stack {
         SignIn signIn = new SignIn(this, "SignIn", deletionProtection);
         LibraryRestApi api = new LibraryRestApi(this, "Http", signIn);
         // Each path of docs/design.md §4 answers every method through its function, which routes it: a method the path
-        // does
-        // not take is its 405 with Allow, not the gateway's 403. Any other path reaches the Library API's 404.
+        // does not take is its 405 with Allow, not the gateway's 403. Any other path reaches the Library API's 404.
         api.serve(libraryApi, "/books", "/books/{bookId}", "/users", "/users/{userId}", "/users/{userId}/suspend",
                         "/users/{userId}/personal-data", "/users/{userId}/data-exports",
                         "/users/{userId}/data-exports/{exportId}", "/borrowings", "/borrowings/{borrowingId}",

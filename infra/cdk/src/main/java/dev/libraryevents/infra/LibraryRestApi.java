@@ -23,9 +23,8 @@ import software.constructs.Construct;
 
 /**
  * The REST API (v1, Lambda proxy): every route of docs/design.md §4 to its service's API function, behind the user
-  * pool's
- * authorizer on every method (§4a: the gateway checks the ID token itself, no authorizer function on the hot path),
- * access logs, throttling, and API Gateway's own answers in problem+json so that a client sees one error format.
+ * pool's authorizer on every method (§4a: the gateway checks the ID token itself, no authorizer function on the hot
+ * path), access logs, throttling, and API Gateway's own answers in problem+json so that a client sees one error format.
  */
 public final class LibraryRestApi extends Construct {
 

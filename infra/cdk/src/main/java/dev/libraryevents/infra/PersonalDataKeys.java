@@ -16,10 +16,9 @@ import software.constructs.Construct;
 
 /**
  * Personal data's keys (docs/design.md §4b): one KMS key of the stack, rotated yearly, that generates and wraps a data
-  * key
- * per user, and the Library service's key table that keeps them wrapped ({@code userId} → {@code wrappedKey}).
- * Erasing a user deletes their row. So that a deleted key stays deleted, the table has no point-in-time recovery
- * (a restore would bring erased keys back) and no stream.
+ * key per user, and the Library service's key table that keeps them wrapped ({@code userId} → {@code wrappedKey}).
+ * Erasing a user deletes their row. So that a deleted key stays deleted, the table has no point-in-time recovery (a
+ * restore would bring erased keys back) and no stream.
  */
 public final class PersonalDataKeys extends Construct {
 

@@ -164,8 +164,7 @@ class HostileClientIT {
 
     /**
      * docs/design.md §4a's untrustworthy tokens, each forged to fail one check only (signed with the pool's own key
-      * where
-     * the signature is not the point): a 401 from the gateway itself, problem+json with {@code WWW-Authenticate},
+     * where the signature is not the point): a 401 from the gateway itself, problem+json with {@code WWW-Authenticate},
      * and no function invoked, so nothing written. The same claims, validly signed, are let in.
      */
     @Test

@@ -15,9 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/design.md §4b end to end on the local cloud, through AWS's APIs only (so the same test can run against
-  * LocalStack or
- * AWS): the data keys come from the template's KMS key, under each function's IAM policy; erasing a user leaves no
- * name or email readable in any table, any answer, or after replaying the bus archive.
+ * LocalStack or AWS): the data keys come from the template's KMS key, under each function's IAM policy; erasing a user
+ * leaves no name or email readable in any table, any answer, or after replaying the bus archive.
  */
 class PersonalDataIT {
 

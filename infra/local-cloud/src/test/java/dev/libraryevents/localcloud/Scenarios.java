@@ -14,9 +14,8 @@ final class Scenarios {
 
     /**
      * docs/design.md §4a with real tokens from the deployment's user pool: a member registers themself, borrows and
-      * returns
-     * for themself and reads their own notifications; a member cannot do a librarian's work or see another's things;
-     * nobody signed in gets the gateway's 401; the audit trail names who did each thing.
+     * returns for themself and reads their own notifications; a member cannot do a librarian's work or see another's
+     * things; nobody signed in gets the gateway's 401; the audit trail names who did each thing.
      *
      * @param librarian signed in as a librarian
      * @param member    signed in as a new member, not yet registered with the library

@@ -16,9 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * The Audit service's part of a data export (docs/design.md §4b): every audit entry about the user, whole events as
-  * logged
- * (names and emails as they were published: sealed; the Library service opens the assembled document), put in the
- * export bucket, then announced by AuditDataExported, an outbox row put if absent. Only reads and puts: the audit
+ * logged (names and emails as they were published: sealed; the Library service opens the assembled document), put in
+ * the export bucket, then announced by AuditDataExported, an outbox row put if absent. Only reads and puts: the audit
  * log stays append-only.
  */
 public final class AuditExports {

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /**
  * A user's data export as the Library service tracks it (docs/design.md §4b): asked for, waiting for each service's
-  * part
- * until its deadline, then completed (one document) or failed (a part never came).
+ * part until its deadline, then completed (one document) or failed (a part never came).
  *
  * @param parts     service → the object key of its part, as they arrive
  * @param objectKey the assembled document's key once completed

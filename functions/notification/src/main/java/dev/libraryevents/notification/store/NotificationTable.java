@@ -96,8 +96,7 @@ public final class NotificationTable {
 
     /**
      * The erasure (docs/design.md §4b), as conditional puts that change nothing when repeated: each inbox message of
-      * the
-     * user with its text replaced by {@code [erased]}, then the profile replaced by a tombstone, which a late or
+     * the user with its text replaced by {@code [erased]}, then the profile replaced by a tombstone, which a late or
      * replayed UserRegistered's put-if-absent cannot overwrite.
      */
     public List<TransactWriteItem> erasure(String userId) {

@@ -7,8 +7,7 @@ import java.util.Optional;
 
 /**
  * Who may call what (docs/design.md §4a), for every route of every service, in one table and one pure decision. Each
-  * API
- * function applies it before a route runs ({@code HttpApi}); a route missing from the table cannot be served.
+ * API function applies it before a route runs ({@code HttpApi}); a route missing from the table cannot be served.
  *
  * <table>
  *   <caption>the rules</caption>

@@ -21,8 +21,7 @@ public final class Router {
 
     /**
      * Whose resource a request is about, or for whom it acts (docs/design.md §4a): the user id, or empty when the
-      * request
-     * names nobody who exists (the route then answers it with its own 400 or 404).
+     * request names nobody who exists (the route then answers it with its own 400 or 404).
      */
     @FunctionalInterface
     public interface Owner {

@@ -9,8 +9,7 @@ import dev.libraryevents.events.state.User;
 
 /**
  * Books, users and borrowings as docs/design.md §4 shows them, field by field: the Library API answers with them and
-  * the
- * Audit API rebuilds them at past instants in the same shape.
+ * the Audit API rebuilds them at past instants in the same shape.
  */
 public final class StateJson {
 
