@@ -116,20 +116,15 @@ public final class LibraryService {
     public User erase(String userId, Origin origin) {
         return retrying(() -> {
             User user = user(userId);
-            boolean sealed = FieldCipher.isEncrypted(user.email());
-            Optional<byte[]> key = sealed ? personalData.keys().find(userId) : Optional.empty();
-            if ((sealed && key.isEmpty()) || PersonalData.ERASED.equals(user.email())) {
-                return user; // erased already
+            Optional<byte[]> key = personalData.keys().find(userId);
+            if (key.isEmpty()) {
+                return user; // erased already: every user is registered with a key, and only erasure deletes it
             }
-            // A user registered before data keys existed holds them in clear: the row forgets them instead.
-            String email = sealed ? FieldCipher.decrypt(user.email(), key.get()).orElseThrow(() ->
-                    new IllegalStateException("the email of user " + userId + " is not sealed by their key"))
-                    : user.email();
+            String email = FieldCipher.decrypt(user.email(), key.get()).orElseThrow(() ->
+                    new IllegalStateException("the email of user " + userId + " is not sealed by their key"));
             EventEnvelope erased = event(new UserErased(userId, now()), userId, user.sequence() + 1, origin);
-            table.erase(user, email, erased, sealed ? personalData.keys().delete(userId) : null);
-            User after = LibraryFold.evolve(user, erased);
-            return sealed ? after : new User(userId, PersonalData.ERASED, PersonalData.ERASED, after.status(),
-                    after.activeLoans(), after.registeredAt(), after.sequence());
+            table.erase(user, email, erased, personalData.keys().delete(userId));
+            return LibraryFold.evolve(user, erased);
         });
     }
 

@@ -7,10 +7,8 @@ import dev.libraryevents.events.EventSchemas;
 import dev.libraryevents.support.privacy.PersonalData;
 import dev.libraryevents.testing.SignedIn;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * docs/design.md §4b in the Library service: names and emails are stored and published sealed, shown in clear to
@@ -90,31 +88,6 @@ class PersonalDataTest {
                 .isEqualTo(PersonalData.ERASED);
         LibraryApiTest.assertProblem(librarian.delete("/users/" + UUID.randomUUID() + "/personal-data"),
                 404, "not-found");
-    }
-
-    @Test
-    void shouldEraseAUserRegisteredBeforeDataKeys_byOverwritingTheirRow() {
-        String userId = UUID.randomUUID().toString();
-        LibraryApi.DYNAMODB.client().putItem(r -> r.tableName(librarian.table).item(Map.of(
-                "pk", s("USER#" + userId), "sk", s("USER"), "userId", s(userId), "name", s("Old Timer"),
-                "email", s("old@example.org"), "status", s("ACTIVE"), "activeLoans", n("0"),
-                "registeredAt", s("2026-01-01T00:00:00.000Z"), "sequence", n("1"))));
-
-        LibraryApi.Response erased = librarian.delete("/users/" + userId + "/personal-data");
-
-        assertThat(erased.status()).isEqualTo(200);
-        assertThat(erased.body().path("name").asText()).isEqualTo(PersonalData.ERASED);
-        assertThat(librarian.get("/users/" + userId).body()).isEqualTo(erased.body());
-        assertThat(librarian.items().toString()).doesNotContain("Old Timer").doesNotContain("old@example.org");
-        assertThat(eventOf("UserErased").path("aggregateId").asText()).isEqualTo(userId);
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(String value) {
-        return AttributeValue.fromN(value);
     }
 
     private JsonNode eventOf(String type) {

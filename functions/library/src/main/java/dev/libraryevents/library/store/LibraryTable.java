@@ -13,9 +13,7 @@ import dev.libraryevents.library.domain.LendingRules;
 import dev.libraryevents.support.aws.Priming;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.outbox.Outbox;
-import dev.libraryevents.support.privacy.PersonalData;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,24 +92,14 @@ public final class LibraryTable {
      * key (registered before keys existed: {@code keyDelete} null) has name and email overwritten instead.
      */
     public void erase(User before, String email, EventEnvelope erased, TransactWriteItem keyDelete) {
-        String set = "SET #status = :suspended, #sequence = :next";
-        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#sequence", "sequence"));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":suspended", s(User.Status.SUSPENDED.name()),
-                ":next", n(erased.sequence()), ":expected", n(before.sequence())));
-        if (keyDelete == null) {
-            set += ", #name = :erased, email = :erased";
-            names.put("#name", "name");
-            values.put(":erased", s(PersonalData.ERASED));
-        }
-        List<TransactWriteItem> items = new ArrayList<>();
-        items.add(update(LibraryItems.userKey(before.userId()), set, "#sequence = :expected", names, values));
-        items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
-                .key(LibraryItems.emailKey(email)).build()).build());
-        if (keyDelete != null) {
-            items.add(keyDelete);
-        }
-        items.add(outbox.append(erased));
-        write(items.toArray(TransactWriteItem[]::new));
+        write(update(LibraryItems.userKey(before.userId()), "SET #status = :suspended, #sequence = :next",
+                        "#sequence = :expected", Map.of("#status", "status", "#sequence", "sequence"),
+                        Map.of(":suspended", s(User.Status.SUSPENDED.name()), ":next", n(erased.sequence()),
+                                ":expected", n(before.sequence()))),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
+                        .key(LibraryItems.emailKey(email)).build()).build(),
+                keyDelete,
+                outbox.append(erased));
     }
 
     /** @param before the user as read when the decision was made: the suspension applies only if nothing changed */

@@ -55,7 +55,6 @@ public final class EventConsumer {
 
     public static final String PROCESSED_PREFIX = "PROCESSED#";
     /** Where summaries were numbered before they were kept outbox rows; read, never written. */
-    private static final String LEGACY_SUMMARY_PREFIX = "SUMMARY#";
     private static final int MAX_ATTEMPTS = 10;
     /** Events per combined transaction: with their marks and counters well within DynamoDB's 100 items. */
     private static final int MAX_COMBINED = 40;
@@ -372,7 +371,7 @@ public final class EventConsumer {
         EventEnvelope first = processed.get(0);
         String partition = Outbox.partitionOf(data.get().type().aggregateType(), summary.aggregateId());
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            long sequence = lastSummarySequence(partition, summary) + 1;
+            long sequence = lastSummarySequence(partition) + 1;
             EventEnvelope event = EventEnvelope.create(data.get(), summary.aggregateId(), sequence,
                     clock.instant().truncatedTo(ChronoUnit.MILLIS), first.correlationId(), first.eventId(),
                     EventEnvelope.Actor.SYSTEM);
@@ -388,17 +387,8 @@ public final class EventConsumer {
                 .eventId(first.eventId()).with("detail", partition + ", batch of " + processed.size()).write();
     }
 
-    /**
-     * The newest summary's number. A table written before summaries were kept outbox rows numbered them in
-     * {@code SUMMARY#<aggregate>} rows instead, and its summary outbox rows expire: while no kept row exists, the
-     * old numbering row says where to go on, so that no number is used twice.
-     */
-    private long lastSummarySequence(String partition, BatchSummary summary) {
-        long last = lastSortKey(partition);
-        return last > 0 ? last : lastSortKey(LEGACY_SUMMARY_PREFIX + summary.aggregateId());
-    }
-
-    private long lastSortKey(String partition) {
+    /** The newest summary's number: the sort key of the newest kept outbox row of its aggregate, or 0. */
+    private long lastSummarySequence(String partition) {
         QueryResponse last = dynamoDb.query(r -> r.tableName(tableName)
                 .keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", Items.s(partition)))
