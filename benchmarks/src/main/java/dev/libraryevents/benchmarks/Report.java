@@ -1,7 +1,7 @@
 package dev.libraryevents.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.libraryevents.localcloud.CloudTemplate;
+import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.libraryevents.benchmarks;
 
-import dev.libraryevents.localcloud.CloudTemplate;
+import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.libraryevents.benchmarks;
 
 import dev.libraryevents.localcloud.LocalCloud;
-import dev.libraryevents.localcloud.Metering;
+import dev.libraryevents.localcloud.hooks.Metering;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.libraryevents.chaos;
 
+import dev.libraryevents.localcloud.hooks.Faults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

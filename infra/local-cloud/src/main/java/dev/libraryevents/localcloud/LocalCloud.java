@@ -3,6 +3,29 @@ package dev.libraryevents.localcloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.localcloud.apigateway.ApiGateway;
+import dev.libraryevents.localcloud.cloudformation.CloudFormationApi;
+import dev.libraryevents.localcloud.cognito.CognitoIdp;
+import dev.libraryevents.localcloud.common.Log;
+import dev.libraryevents.localcloud.common.Ports;
+import dev.libraryevents.localcloud.common.Threads;
+import dev.libraryevents.localcloud.console.Console;
+import dev.libraryevents.localcloud.dynamodb.DynamoDbEmulator;
+import dev.libraryevents.localcloud.endpoint.AwsEndpoint;
+import dev.libraryevents.localcloud.esm.EventSourceMappings;
+import dev.libraryevents.localcloud.events.EventBridgeApi;
+import dev.libraryevents.localcloud.events.EventBridgeEmulator;
+import dev.libraryevents.localcloud.events.EventPatterns;
+import dev.libraryevents.localcloud.hooks.AdminApi;
+import dev.libraryevents.localcloud.hooks.Faults;
+import dev.libraryevents.localcloud.hooks.Metering;
+import dev.libraryevents.localcloud.iam.Iam;
+import dev.libraryevents.localcloud.kms.KmsEmulator;
+import dev.libraryevents.localcloud.lambda.LambdaApi;
+import dev.libraryevents.localcloud.lambda.LocalFunction;
+import dev.libraryevents.localcloud.s3.S3Emulator;
+import dev.libraryevents.localcloud.sqs.SqsEmulator;
+import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,7 +48,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -71,9 +93,8 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
-    /** Where every port binds unless {@code --host} says otherwise; the internal ones (Runtime API, DynamoDB Local,
-     * ElasticMQ) always do. */
-    public static final String LOOPBACK = "127.0.0.1";
+    /** Where every port binds unless {@code --host} says otherwise. */
+    public static final String LOOPBACK = Ports.LOOPBACK;
 
     /** The flags Lambda's Java runtimes start the JVM with for short-lived functions: C1 only, serial GC. */
     public static final List<String> LAMBDA_JVM_OPTIONS = LocalFunction.LAMBDA_JVM_OPTIONS;
@@ -99,7 +120,7 @@ public final class LocalCloud implements AutoCloseable {
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final EventSourceMappings mappings;
     private final ScheduledExecutorService scheduler =
-            Executors.newSingleThreadScheduledExecutor(daemonThreads("schedules"));
+            Executors.newSingleThreadScheduledExecutor(Threads.daemon("schedules"));
     private final CloudTemplate template;
     private final Iam iam;
     private final EventBridgeEmulator events;
@@ -174,13 +195,7 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     public URI apiUrl() {
-        return URI.create("http://" + reachable(host) + ":" + api.port() + "/");
-    }
-
-    /** The address to call a server bound to {@code host} at: a wildcard binding answers on loopback too. */
-    static String reachable(String host) {
-        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? LOOPBACK
-                : host.contains(":") ? "[" + host + "]" : host;
+        return URI.create("http://" + Ports.reachable(host) + ":" + api.port() + "/");
     }
 
     public URI awsEndpoint() {
@@ -236,15 +251,15 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /** What a function has waiting and running now. */
-    String functionState(String name) {
+    public String functionState(String name) {
         return functions.get(name).state();
     }
 
-    Path logDirectory() {
+    public Path logDirectory() {
         return logDirectory;
     }
 
-    EventBridgeEmulator eventBridge() {
+    public EventBridgeEmulator eventBridge() {
         return events;
     }
 
@@ -466,7 +481,7 @@ public final class LocalCloud implements AutoCloseable {
                             case "AWS::SQS::Queue" -> queueTarget(ruleId, ruleArn, targetId, arn);
                             case "AWS::Lambda::Function", "AWS::Lambda::Version", "AWS::Lambda::Alias" ->
                                     functionTarget(ruleId, ruleArn, template.functionBehind(targetId), arn);
-                            default -> event -> log("rule " + ruleId + ": the local cloud does not deliver to "
+                            default -> event -> Log.info("rule " + ruleId + ": the local cloud does not deliver to "
                                     + arn);
                         }));
             }
@@ -511,12 +526,12 @@ public final class LocalCloud implements AutoCloseable {
             try {
                 LocalFunction.Result result = functions.get(functionId).invoke(event).get();
                 if (result.outcome() != LocalFunction.Outcome.SUCCESS) {
-                    log("rule " + ruleId + ": " + functionId + " failed: " + result.body());
+                    Log.info("rule " + ruleId + ": " + functionId + " failed: " + result.body());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException e) {
-                log("rule " + ruleId + ": " + e.getMessage());
+                Log.info("rule " + ruleId + ": " + e.getMessage());
             }
         };
     }
@@ -584,28 +599,16 @@ public final class LocalCloud implements AutoCloseable {
             try {
                 sqs.save(dataDirectory);
             } catch (Exception e) {
-                log("could not save queued messages: " + e.getMessage());
+                Log.info("could not save queued messages: " + e.getMessage());
             }
         }
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {
                 resources.get(i).close();
             } catch (Exception e) {
-                log("while stopping: " + e.getMessage());
+                Log.info("while stopping: " + e.getMessage());
             }
         }
     }
 
-    /** Threads that never keep the JVM alive on their own: stopping is close()'s job. */
-    static ThreadFactory daemonThreads(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    static void log(String message) {
-        System.err.println("[local-cloud] " + message);
-    }
 }

@@ -1,12 +1,12 @@
 package dev.libraryevents.localcloud;
 
 import dev.libraryevents.cli.CommandLines;
+import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -2,6 +2,8 @@ package dev.libraryevents.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.libraryevents.localcloud.iam.Iam;
+import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;

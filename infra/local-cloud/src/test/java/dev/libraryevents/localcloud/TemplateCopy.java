@@ -3,6 +3,7 @@ package dev.libraryevents.localcloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
