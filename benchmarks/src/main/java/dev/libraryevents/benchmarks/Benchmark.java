@@ -101,7 +101,7 @@ public final class Benchmark implements Callable<Integer> {
         Path templateBefore = before == null ? null : before.cloudAssembly(settings.template());
         Report report = new Report(settings);
         try (LocalCloud cloud = LocalCloud.start(options)) {
-            report.bootMillis(cloud.bootMillis());
+            report.bootMillis(cloud.hooks().bootMillis());
             LibraryClient client;
             try (SignInAccounts accounts = SignInAccounts.at(cloud.awsEndpoint(), cloud.stackName())) {
                 // A librarian may call every route the workflows use; tokens last an hour, longer than a full run.
@@ -112,8 +112,8 @@ public final class Benchmark implements Callable<Integer> {
 
             System.out.println("cold starts ...");
             List<String> functions = new ArrayList<>();
-            for (String function : cloud.functionNames()) {
-                if (cloud.firstPayload(function) != null) {
+            for (String function : cloud.hooks().functionNames()) {
+                if (cloud.hooks().firstPayload(function) != null) {
                     functions.add(function);
                 }
             }
@@ -130,7 +130,7 @@ public final class Benchmark implements Callable<Integer> {
                         + " s ...");
                 runs.add(throughput.measure(clients, settings.window()));
             }
-            report.throughput(runs, cloud.metering().memoryMb());
+            report.throughput(runs, cloud.hooks().metering().memoryMb());
         }
         if (before != null) {
             int clients = settings.clients().get(settings.clients().size() - 1);
@@ -165,13 +165,13 @@ public final class Benchmark implements Callable<Integer> {
         String bookId = client.addBook(3);
         String userId = client.registerUser();
         String borrowingId = client.borrow(userId, bookId).field("borrowingId");
-        cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
+        cloud.hooks().awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
         client.borrowConfirmationReadable(userId);
         client.borrowingsReported();
         client.auditRowReadable(borrowingId);
         client.giveBack(borrowingId);
-        cloud.fireSchedule("DailyReminders");
-        cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
+        cloud.hooks().fireSchedule("DailyReminders");
+        cloud.hooks().awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
     }
 
     /** @param before the revision to compare with, or null */

@@ -1,6 +1,7 @@
 package dev.libraryevents.benchmarks;
 
 import dev.libraryevents.localcloud.LocalCloud;
+import dev.libraryevents.localcloud.hooks.ColdStart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,15 +133,15 @@ final class ColdStarts {
             jarBytes.put(reference.name(), Files.size(reference.jar(root)));
         }
         for (String function : functions) {
-            String payload = cloud.firstPayload(function);
+            String payload = cloud.hooks().firstPayload(function);
             if (payload == null) {
                 throw new IllegalStateException(function + " was never invoked: no payload to start it with");
             }
             payloads.put(function, payload);
-            jarBytes.put(function, Files.size(cloud.jarOf(function)));
+            jarBytes.put(function, Files.size(cloud.hooks().jarOf(function)));
             for (Variant variant : variants) {
                 if (variant.revision() != null) {
-                    variant.revision().jarLike(cloud.jarOf(function));
+                    variant.revision().jarLike(cloud.hooks().jarOf(function));
                 }
             }
         }
@@ -164,9 +165,9 @@ final class ColdStarts {
                         options.addAll(archiveOptions.get(function));
                     }
                     Path jar = variant.revision() == null || references.containsKey(function) ? null
-                            : variant.revision().jarLike(cloud.jarOf(function));
-                    LocalCloud.ColdStart start = start(function, payloads.get(function),
-                            new LocalCloud.ColdStartSetup(options, jar, variant.snapStart()));
+                            : variant.revision().jarLike(cloud.hooks().jarOf(function));
+                    ColdStart start = start(function, payloads.get(function),
+                            new ColdStart.Setup(options, jar, variant.snapStart()));
                     if (!start.succeeded()) {
                         throw new IllegalStateException(function + " failed its cold start under " + variant.name());
                     }
@@ -205,21 +206,21 @@ final class ColdStarts {
         List<String> options = new ArrayList<>(LocalCloud.LAMBDA_JVM_OPTIONS);
         options.add("-XX:ArchiveClassesAtExit=" + archive);
         options.add("-Xlog:class+load=info:file=" + archives.resolve(function + ".classes").toAbsolutePath());
-        start(function, payload, new LocalCloud.ColdStartSetup(options, null, false));
+        start(function, payload, new ColdStart.Setup(options, null, false));
         if (!Files.exists(archive)) {
             throw new IllegalStateException("the training run of " + function + " wrote no archive " + archive);
         }
         return List.of("-XX:SharedArchiveFile=" + archive);
     }
 
-    private LocalCloud.ColdStart start(String function, String payload, LocalCloud.ColdStartSetup setup)
+    private ColdStart start(String function, String payload, ColdStart.Setup setup)
             throws Exception {
         Reference reference = references.get(function);
-        LocalCloud.ColdStart start = reference != null
-                ? cloud.coldStart(reference.jar(root), reference.handler(), 1024, "{}", setup.jvmOptions())
-                : cloud.coldStart(function, fresh(payload), setup);
+        ColdStart start = reference != null
+                ? cloud.hooks().coldStart(reference.jar(root), reference.handler(), 1024, "{}", setup.jvmOptions())
+                : cloud.hooks().coldStart(function, fresh(payload), setup);
         // What a first invocation set off (events, other functions) settles before the next JVM starts.
-        cloud.awaitQuiet(Duration.ofMillis(300), Duration.ofMinutes(1));
+        cloud.hooks().awaitQuiet(Duration.ofMillis(300), Duration.ofMinutes(1));
         return start;
     }
 

@@ -42,7 +42,7 @@ final class Latency {
         for (int i = 0; i < workflows; i++) {
             users.add(client.registerUser());
         }
-        cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
+        cloud.hooks().awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
         long reported = client.borrowingsReported();
         List<Double> api = new ArrayList<>();
         List<Double> notifications = new ArrayList<>();

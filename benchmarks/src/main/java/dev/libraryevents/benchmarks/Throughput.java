@@ -94,8 +94,8 @@ final class Throughput {
         for (int i = 0; i < clients; i++) {
             pairs.add(new String[] {client.registerUser(), client.addBook(1)});
         }
-        cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
-        Map<String, Double> before = cloud.metering().snapshot();
+        cloud.hooks().awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(5));
+        Map<String, Double> before = cloud.hooks().metering().snapshot();
         long logsBefore = totalLogBytes();
         CpuMeter cpu = new CpuMeter();
         long windowStart = System.nanoTime() + Math.max(Duration.ofSeconds(2).toNanos(), window.toNanos() / 4);
@@ -116,13 +116,13 @@ final class Throughput {
         }));
         long measured = Arrays.stream(inWindow).sum();
         long lastFinished = System.nanoTime();
-        if (!cloud.awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(10))) {
+        if (!cloud.hooks().awaitQuiet(Duration.ofMillis(500), Duration.ofMinutes(10))) {
             throw new IllegalStateException("the pipeline did not drain within 10 minutes");
         }
-        long drained = Math.max(lastFinished, cloud.metering().lastInvocationNanos());
+        long drained = Math.max(lastFinished, cloud.hooks().metering().lastInvocationNanos());
         CpuMeter.Use cpuUse = cpu.stop(drained);
         double drain = (drained - lastFinished) / 1e9;
-        Map<String, Double> usage = Metering.difference(before, cloud.metering().snapshot());
+        Map<String, Double> usage = Metering.difference(before, cloud.hooks().metering().snapshot());
         long logBytes = totalLogBytes() - logsBefore;
         double raw = rawTransactionsPerSecond(clients, window);
         return new Run(clients, measured, window.toNanos() / 1e9, drain, workflows, raw, usage, logBytes, cpuUse);
@@ -174,7 +174,7 @@ final class Throughput {
     }
 
     private long totalLogBytes() throws IOException {
-        return cloud.logBytes().values().stream().mapToLong(Long::longValue).sum();
+        return cloud.hooks().logBytes().values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Runs one task per worker at once and adds up what they return. */

@@ -147,7 +147,7 @@ public final class Chaos implements Callable<Integer> {
             Reconciliation.Result result;
             try (DynamoDbClient dynamoDb = cloud.administrator(DynamoDbClient.builder());
                  SqsClient sqs = cloud.administrator(SqsClient.builder())) {
-                List<JsonNode> archive = cloud.archivedEvents();
+                List<JsonNode> archive = cloud.hooks().archivedEvents();
                 result = new Reconciliation(dynamoDb, sqs, cloud.apiUrl(), token).reconcile(calls, archive);
             }
             long[] counts = faultCounts();
@@ -184,19 +184,19 @@ public final class Chaos implements Callable<Integer> {
             long ended = started + fault.lasting().toNanos();
             switch (fault.kind()) {
                 case KILL -> {
-                    outcome = cloud.killAnInvocation(fault.target(), fault.lasting().isNegative() ? null
+                    outcome = cloud.hooks().killAnInvocation(fault.target(), fault.lasting().isNegative() ? null
                             : fault.lasting(), KILL_PATIENCE).orElse("not killed: no invocation came within "
                             + KILL_PATIENCE.toSeconds() + " s");
                     ended = System.nanoTime();
                 }
                 case MAPPING_DISABLED -> {
-                    cloud.pauseConsumer(fault.target(), true);
-                    endings.schedule(() -> cloud.pauseConsumer(fault.target(), false),
+                    cloud.hooks().pauseConsumer(fault.target(), true);
+                    endings.schedule(() -> cloud.hooks().pauseConsumer(fault.target(), false),
                             fault.lasting().toMillis(), TimeUnit.MILLISECONDS);
                 }
-                case DYNAMODB_THROTTLED -> cloud.faults().throttleDynamoDb(functionId(fault.target()),
+                case DYNAMODB_THROTTLED -> cloud.hooks().faults().throttleDynamoDb(functionId(fault.target()),
                         fault.lasting());
-                case PUT_EVENTS_FAILING -> cloud.faults().failPutEvents(fault.share(), fault.lasting());
+                case PUT_EVENTS_FAILING -> cloud.hooks().faults().failPutEvents(fault.share(), fault.lasting());
                 case CLOUD_RESTART -> {
                     faultsBeforeRestart = faultCounts();
                     cloud.close();
@@ -213,20 +213,20 @@ public final class Chaos implements Callable<Integer> {
 
     /** Requests throttled and entries failed so far, by this cloud and the ones before a restart. */
     private long[] faultCounts() {
-        return new long[] {faultsBeforeRestart[0] + cloud.faults().throttledRequests(),
-                faultsBeforeRestart[1] + cloud.faults().failedEntries()};
+        return new long[] {faultsBeforeRestart[0] + cloud.hooks().faults().throttledRequests(),
+                faultsBeforeRestart[1] + cloud.hooks().faults().failedEntries()};
     }
 
     /** The function's logical id (the access key its calls are signed with) from the start of it. */
     private String functionId(String prefix) {
-        return cloud.functionNames().stream().filter(name -> name.startsWith(prefix)).findFirst()
+        return cloud.hooks().functionNames().stream().filter(name -> name.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no function " + prefix));
     }
 
     /** Every fault over: throttling and failing entries end, every consumer's mapping is enabled. */
     private void heal() {
-        cloud.faults().clear();
-        FaultPlan.CONSUMERS.forEach(consumer -> cloud.pauseConsumer(consumer, false));
+        cloud.hooks().faults().clear();
+        FaultPlan.CONSUMERS.forEach(consumer -> cloud.hooks().pauseConsumer(consumer, false));
     }
 
     /**
@@ -239,18 +239,18 @@ public final class Chaos implements Callable<Integer> {
             long deadline = started + DRAIN_LIMIT.toNanos();
             long nextReport = started + DRAIN_REPORT.toNanos();
             while (System.nanoTime() < deadline) {
-                if (cloud.awaitQuiet(QUIET, DRAIN_REPORT) && consumerQueuesEmpty(sqs)) {
-                    return Duration.ofNanos(Math.max(0, cloud.metering().lastInvocationNanos() - lastFaultEnded));
+                if (cloud.hooks().awaitQuiet(QUIET, DRAIN_REPORT) && consumerQueuesEmpty(sqs)) {
+                    return Duration.ofNanos(Math.max(0, cloud.hooks().metering().lastInvocationNanos() - lastFaultEnded));
                 }
                 if (System.nanoTime() >= nextReport) { // a long drain says what it is waiting for
-                    System.out.println("chaos: still draining; busy: " + cloud.busyFunctions());
+                    System.out.println("chaos: still draining; busy: " + cloud.hooks().busyFunctions());
                     nextReport += DRAIN_REPORT.toNanos();
                 }
                 Thread.sleep(QUIET.toMillis());
             }
         }
         throw new IllegalStateException("the pipeline did not drain within " + DRAIN_LIMIT.toMinutes()
-                + " minutes; busy: " + cloud.busyFunctions());
+                + " minutes; busy: " + cloud.hooks().busyFunctions());
     }
 
     private static boolean consumerQueuesEmpty(SqsClient sqs) {

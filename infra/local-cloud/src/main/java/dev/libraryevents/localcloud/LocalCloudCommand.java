@@ -83,7 +83,7 @@ public final class LocalCloudCommand implements Callable<Integer> {
                 + String.join(", ", clients) + "   (a user and an ID token: bin/ops user add EMAIL [--librarian])"));
         System.out.println("Console:      " + cloud.consoleUrl());
         System.out.println("Logs:         " + logs.toAbsolutePath());
-        System.out.println("Local cloud ready in " + cloud.bootMillis() + " ms. Ctrl-C stops it.");
+        System.out.println("Local cloud ready in " + cloud.hooks().bootMillis() + " ms. Ctrl-C stops it.");
         stopped.await();
         return 0;
     }

@@ -78,13 +78,13 @@ class AwsApisIT {
 
     @Test
     void shouldThrottleOneFunctionsDynamoDbRequests_asDynamoDbWould_whileOthersGoOn() {
-        String function = cloud.functionNames().stream().filter(name -> name.startsWith("LibraryApi")).findFirst()
+        String function = cloud.hooks().functionNames().stream().filter(name -> name.startsWith("LibraryApi")).findFirst()
                 .orElseThrow();
         try (DynamoDbClient asFunction = dynamoDb(function); DynamoDbClient asAdministrator = dynamoDb("admin")) {
             String table = asAdministrator.listTables().tableNames().stream()
                     .filter(name -> name.startsWith("LibraryTable")).findFirst().orElseThrow();
-            long before = cloud.faults().throttledRequests();
-            cloud.faults().throttleDynamoDb(function, Duration.ofMinutes(1));
+            long before = cloud.hooks().faults().throttledRequests();
+            cloud.hooks().faults().throttleDynamoDb(function, Duration.ofMinutes(1));
             try {
                 assertThatThrownBy(() -> asFunction.getItem(r -> r.tableName(table)
                         .key(Map.of("pk", AttributeValue.fromS("BOOK#x"), "sk", AttributeValue.fromS("BOOK")))))
@@ -92,9 +92,9 @@ class AwsApisIT {
                                 assertThat(e.isThrottlingException()).isTrue());
                 assertThat(asAdministrator.getItem(r -> r.tableName(table).key(Map.of("pk",
                         AttributeValue.fromS("BOOK#x"), "sk", AttributeValue.fromS("BOOK")))).hasItem()).isFalse();
-                assertThat(cloud.faults().throttledRequests()).isEqualTo(before + 1);
+                assertThat(cloud.hooks().faults().throttledRequests()).isEqualTo(before + 1);
             } finally {
-                cloud.faults().clear();
+                cloud.hooks().faults().clear();
             }
             assertThat(asFunction.getItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS("BOOK#x"),
                     "sk", AttributeValue.fromS("BOOK")))).hasItem()).as("throttling over").isFalse();
@@ -103,14 +103,14 @@ class AwsApisIT {
 
     @Test
     void shouldFailPutEventsEntries_asTheBusMayNowAndThen() {
-        cloud.faults().failPutEvents(1.0, Duration.ofMinutes(1));
+        cloud.hooks().faults().failPutEvents(1.0, Duration.ofMinutes(1));
         try {
             var failed = deployment.eventBridge.putEvents(r -> r.entries(e -> e.eventBusName(deployment.busName())
                     .source("chaos.test").detailType("Failing").detail("{}")));
             assertThat(failed.failedEntryCount()).isEqualTo(1);
             assertThat(failed.entries().get(0).errorCode()).isEqualTo("InternalFailure");
         } finally {
-            cloud.faults().clear();
+            cloud.hooks().faults().clear();
         }
         assertThat(deployment.eventBridge.putEvents(r -> r.entries(e -> e.eventBusName(deployment.busName())
                 .source("chaos.test").detailType("Passing").detail("{}"))).failedEntryCount()).isZero();
@@ -196,7 +196,7 @@ class AwsApisIT {
     }
 
     private static String function(String prefix) {
-        return cloud.functionNames().stream().filter(name -> name.startsWith(prefix)).findFirst().orElseThrow();
+        return cloud.hooks().functionNames().stream().filter(name -> name.startsWith(prefix)).findFirst().orElseThrow();
     }
 
     private static KmsClient kms(String accessKey) {

@@ -36,7 +36,7 @@ class FaultsIT extends FaultScenarioTests {
 
     @Override
     LongSupplier eventsOnTheBus() {
-        return cloud::eventsPut;
+        return cloud.hooks()::eventsPut;
     }
 
     @Test
@@ -45,14 +45,14 @@ class FaultsIT extends FaultScenarioTests {
         String bookId = api.addBook("bound-book");
 
         assertThat(api.borrow(userId, bookId, "bound-borrow").status()).isEqualTo(201);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cloud.eventsOf("bound-borrow"))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cloud.hooks().eventsOf("bound-borrow"))
                 .contains("BookBorrowed", "NotificationSent"));
-        FaultScenarios.awaitQuiet(cloud::eventsPut);
+        FaultScenarios.awaitQuiet(cloud.hooks()::eventsPut);
 
         // The borrow, its notification, and at most one summary per consumer batch that took in one of this
         // request's events: AnalyticsUpdated for the two library/notification events, AuditLogged for those and
         // for the two AnalyticsUpdated. Summaries cause no further summaries, so the chain stops there.
-        List<String> caused = cloud.eventsOf("bound-borrow");
+        List<String> caused = cloud.hooks().eventsOf("bound-borrow");
         assertThat(caused).filteredOn("BookBorrowed"::equals).hasSize(1);
         assertThat(caused).filteredOn("NotificationSent"::equals).hasSize(1);
         assertThat(caused).filteredOn("AnalyticsUpdated"::equals).hasSizeLessThanOrEqualTo(2);

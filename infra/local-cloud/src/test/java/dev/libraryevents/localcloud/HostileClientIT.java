@@ -210,7 +210,7 @@ class HostileClientIT {
                 + base64Url(promoted.toString()) + "." + member[2]);
         String book = "{\"title\":\"Forged\",\"author\":\"Nobody\"}";
 
-        Map<String, Double> before = cloud.metering().snapshot();
+        Map<String, Double> before = cloud.hooks().metering().snapshot();
         for (Map.Entry<String, String> token : refused.entrySet()) {
             HttpResponse<String> response = send("POST", "/books", book, "hostile-token", token.getValue());
 
@@ -220,10 +220,10 @@ class HostileClientIT {
             assertThat(response.headers().firstValue("WWW-Authenticate")).as(token.getKey()).hasValue("Bearer");
             assertThat(JSON.readTree(response.body()).path("type").asText()).isEqualTo("urn:problem:unauthorized");
         }
-        assertThat(Metering.difference(before, cloud.metering().snapshot()))
+        assertThat(Metering.difference(before, cloud.hooks().metering().snapshot()))
                 .as("no function was invoked").noneSatisfy((key, value) -> assertThat(key)
                         .startsWith("lambda.invocations|"));
-        assertThat(cloud.eventsOf("hostile-token")).isEmpty();
+        assertThat(cloud.hooks().eventsOf("hostile-token")).isEmpty();
 
         assertThat(send("POST", "/books", book, "hostile-token-valid", "Bearer " + signed).statusCode())
                 .as("the same claims, validly signed").isEqualTo(201);
@@ -241,7 +241,7 @@ class HostileClientIT {
 
     @Test
     void shouldRefuseARelay_puttingAnotherServicesSource() {
-        String notificationRelay = cloud.functionNames().stream()
+        String notificationRelay = cloud.hooks().functionNames().stream()
                 .filter(name -> name.startsWith("NotificationOutboxRelay")).findFirst().orElseThrow();
         try (EventBridgeClient asTheRelay = EventBridgeClient.builder().endpointOverride(cloud.awsEndpoint())
                 .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(

@@ -66,10 +66,10 @@ class IamIT {
                     .failedEntryCount()).isZero();
         }
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cloud.eventsOf("iam-queue-policy"))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cloud.hooks().eventsOf("iam-queue-policy"))
                 .as("the analytics queue's policy is intact: its consumer summed the book up")
                 .contains("AnalyticsUpdated"));
-        assertThat(cloud.metering().snapshot()).hasKeySatisfying(new Condition<>(
+        assertThat(cloud.hooks().metering().snapshot()).hasKeySatisfying(new Condition<>(
                 key -> key.startsWith("events.failedInvocations|AuditConsumerRule"), "a failed delivery to audit"));
         assertThat(api.get("/audit/books/" + bookId).body().path("items")).as("nothing reached the audit").isEmpty();
     }

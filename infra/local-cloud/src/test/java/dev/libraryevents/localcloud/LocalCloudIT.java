@@ -2,6 +2,7 @@ package dev.libraryevents.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.libraryevents.localcloud.hooks.ColdStart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,7 +46,7 @@ class LocalCloudIT {
     void shouldMeterEachFunctionsCalls_underItsOwnName() throws Exception {
         Scenarios.lifecycle(api);
 
-        Map<String, Double> counters = cloud.metering().snapshot();
+        Map<String, Double> counters = cloud.hooks().metering().snapshot();
         assertThat(counters).hasKeySatisfying(key("request|LibraryApi", "|DynamoDB.TransactWriteItems"))
                 .hasKeySatisfying(key("dynamodb.wru|LibraryApi", ""))
                 .hasKeySatisfying(key("events.entries|LibraryOutboxRelay", ""))
@@ -56,10 +57,10 @@ class LocalCloudIT {
     @Test
     void shouldStartAFreshCopyOfAFunction_withoutDisturbingTheRunningOne() throws Exception {
         String bookId = api.addBook("cold-start");
-        String payload = cloud.firstPayload("LibraryApi");
+        String payload = cloud.hooks().firstPayload("LibraryApi");
 
-        LocalCloud.ColdStart start = cloud.coldStart("LibraryApi", payload,
-                new LocalCloud.ColdStartSetup(LocalCloud.LAMBDA_JVM_OPTIONS, null, false));
+        ColdStart start = cloud.hooks().coldStart("LibraryApi", payload,
+                new ColdStart.Setup(LocalCloud.LAMBDA_JVM_OPTIONS, null, false));
 
         assertThat(start.succeeded()).isTrue();
         assertThat(start.initMillis()).isPositive();
@@ -75,18 +76,18 @@ class LocalCloudIT {
     @Test
     void shouldPrimeASnapStartFunctionAtTheEndOfInit_withCredentialsFromTheContainerEndpoint() throws Exception {
         api.addBook("snap-start");
-        String payload = cloud.firstPayload("LibraryApi");
-        Path log = Path.of("target", "local-cloud-logs").resolve(cloud.functionNames().stream()
+        String payload = cloud.hooks().firstPayload("LibraryApi");
+        Path log = Path.of("target", "local-cloud-logs").resolve(cloud.hooks().functionNames().stream()
                 .filter(name -> name.startsWith("LibraryApi")).findFirst().orElseThrow() + "-cold.log");
         Files.deleteIfExists(log);
 
-        LocalCloud.ColdStart onDemand = cloud.coldStart("LibraryApi", payload,
-                new LocalCloud.ColdStartSetup(LocalCloud.LAMBDA_JVM_OPTIONS, null, false));
+        ColdStart onDemand = cloud.hooks().coldStart("LibraryApi", payload,
+                new ColdStart.Setup(LocalCloud.LAMBDA_JVM_OPTIONS, null, false));
         assertThat(onDemand.succeeded()).isTrue();
         assertThat(Files.readString(log)).doesNotContain("primed for the snapshot");
 
-        LocalCloud.ColdStart snapStart = cloud.coldStart("LibraryApi", payload,
-                new LocalCloud.ColdStartSetup(LocalCloud.LAMBDA_JVM_OPTIONS, null, true));
+        ColdStart snapStart = cloud.hooks().coldStart("LibraryApi", payload,
+                new ColdStart.Setup(LocalCloud.LAMBDA_JVM_OPTIONS, null, true));
         assertThat(snapStart.succeeded()).isTrue();
         // Its reads went through the SDK with the container endpoint's credentials: a failure would be logged.
         assertThat(Files.readString(log)).contains("primed for the snapshot").doesNotContain("priming failed");

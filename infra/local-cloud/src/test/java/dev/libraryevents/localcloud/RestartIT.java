@@ -33,9 +33,9 @@ class RestartIT {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(api.notificationKinds(userId))
                     .containsExactly("BORROW_CONFIRMATION", "WELCOME"));
 
-            first.pauseConsumer("NotificationConsumerFunction", true);
+            first.hooks().pauseConsumer("NotificationConsumerFunction", true);
             waitingUserId = api.registerUser("restart-waiting");
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(first.eventsOf("restart-waiting"))
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(first.hooks().eventsOf("restart-waiting"))
                     .contains("UserRegistered"));
         }
 
@@ -55,7 +55,7 @@ class RestartIT {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(api.notificationKinds(waitingUserId)).as("the message queued at the stop")
                             .containsExactly("WELCOME"));
-            assertThat(second.eventsOf("restart-waiting")).as("put on the bus once, before the stop: delivered now "
+            assertThat(second.hooks().eventsOf("restart-waiting")).as("put on the bus once, before the stop: delivered now "
                     + "from the saved queue, not relayed again").filteredOn("UserRegistered"::equals).hasSize(1);
         }
     }

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.localcloud.endpoint.AwsEndpoint;
+import dev.libraryevents.localcloud.events.EventBridgeEmulator;
 import dev.libraryevents.localcloud.template.CloudTemplate;
 import dev.libraryevents.ops.DeadLetters;
 import java.io.IOException;
@@ -48,19 +49,21 @@ public final class Console implements HttpHandler, AutoCloseable {
     private static final int TABLE_ITEMS = 50;
 
     private final LocalCloud cloud;
+    private final EventBridgeEmulator bus;
     private final SqsClient sqs;
     private final DynamoDbClient dynamoDb;
     private final EventBridgeClient events;
     private final DeadLetters deadLetters;
     private final EmfMetrics emf;
 
-    public Console(LocalCloud cloud) {
+    public Console(LocalCloud cloud, EventBridgeEmulator bus) {
+        this.bus = bus;
         this.cloud = cloud;
         sqs = cloud.administrator(SqsClient.builder());
         dynamoDb = cloud.administrator(DynamoDbClient.builder());
         events = cloud.administrator(EventBridgeClient.builder());
         deadLetters = new DeadLetters(sqs, events);
-        emf = new EmfMetrics(cloud.logDirectory());
+        emf = new EmfMetrics(cloud.hooks().logDirectory());
     }
 
     @Override
@@ -119,7 +122,7 @@ public final class Console implements HttpHandler, AutoCloseable {
     private JsonNode queues() throws IOException {
         Map<String, DeadLetters.DeadLetterQueue> dlqs = new HashMap<>();
         deadLetters.list().forEach(dlq -> dlqs.put(dlq.name(), dlq));
-        Map<String, Long> eventAges = emf.latestEventAges(cloud.functionNames());
+        Map<String, Long> eventAges = emf.latestEventAges(cloud.hooks().functionNames());
         ArrayNode list = CloudTemplate.JSON.createArrayNode();
         for (String url : sqs.listQueues().queueUrls()) {
             String name = url.substring(url.lastIndexOf('/') + 1);
@@ -162,13 +165,13 @@ public final class Console implements HttpHandler, AutoCloseable {
 
     /** Each function: its environments' init durations, invocations and errors so far, and what it is doing now. */
     private JsonNode functions() {
-        Map<String, Double> counters = cloud.metering().snapshot();
+        Map<String, Double> counters = cloud.hooks().metering().snapshot();
         ArrayNode list = CloudTemplate.JSON.createArrayNode();
-        cloud.initDurations().forEach((name, init) -> {
+        cloud.hooks().initDurations().forEach((name, init) -> {
             ObjectNode function = list.addObject().put("name", name)
                     .put("invocations", counters.getOrDefault("lambda.invocations|" + name, 0.0).longValue())
                     .put("errors", counters.getOrDefault("lambda.errors|" + name, 0.0).longValue())
-                    .put("state", cloud.functionState(name));
+                    .put("state", cloud.hooks().functionState(name));
             ArrayNode durations = function.putArray("initDurationsMs");
             init.forEach(durations::add);
         });
@@ -177,10 +180,10 @@ public final class Console implements HttpHandler, AutoCloseable {
 
     /** The function's latest log lines, or the latest that contain a correlation id. */
     private JsonNode logs(String function, String correlationId) throws IOException {
-        if (!cloud.functionNames().contains(function)) {
+        if (!cloud.hooks().functionNames().contains(function)) {
             throw new IllegalArgumentException("no function " + function);
         }
-        Path log = cloud.logDirectory().resolve(function + ".log");
+        Path log = cloud.hooks().logDirectory().resolve(function + ".log");
         List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
         List<String> kept = lines.stream().filter(line -> line.contains(correlationId)).toList();
         ArrayNode list = CloudTemplate.JSON.createArrayNode();
@@ -190,7 +193,7 @@ public final class Console implements HttpHandler, AutoCloseable {
 
     /** The bus's latest entries, newest first, with the rules each matched. */
     private JsonNode bus() throws Exception {
-        List<JsonNode> recent = cloud.eventBridge().recentEvents(BUS_ENTRIES);
+        List<JsonNode> recent = bus.recentEvents(BUS_ENTRIES);
         ArrayNode list = CloudTemplate.JSON.createArrayNode();
         for (int i = recent.size() - 1; i >= 0; i--) {
             JsonNode entry = recent.get(i);
@@ -201,7 +204,7 @@ public final class Console implements HttpHandler, AutoCloseable {
                     .put("source", event.path("source").asText()).put("eventId", detail.path("eventId").asText())
                     .put("correlationId", detail.path("correlationId").asText());
             ArrayNode rules = row.putArray("rules");
-            cloud.eventBridge().rulesMatching(entry.path("bus").asText(), event.toString()).forEach(rules::add);
+            bus.rulesMatching(entry.path("bus").asText(), event.toString()).forEach(rules::add);
         }
         return list;
     }
@@ -220,7 +223,7 @@ public final class Console implements HttpHandler, AutoCloseable {
      */
     private JsonNode trace(String correlationId) throws IOException {
         Map<String, JsonNode> byId = new TreeMap<>();
-        for (JsonNode event : cloud.archivedEvents()) {
+        for (JsonNode event : cloud.hooks().archivedEvents()) {
             JsonNode detail = event.path("detail");
             if (correlationId.equals(detail.path("correlationId").asText())) {
                 byId.putIfAbsent(detail.path("eventId").asText(), detail); // a replay or a resend: once
@@ -287,7 +290,7 @@ public final class Console implements HttpHandler, AutoCloseable {
     /** The functions' EMF lines, per metric and dimensions, per minute: a sum for counts, the largest value else. */
     private JsonNode metrics() throws IOException {
         ArrayNode list = CloudTemplate.JSON.createArrayNode();
-        emf.series(cloud.functionNames()).forEach((name, points) -> {
+        emf.series(cloud.hooks().functionNames()).forEach((name, points) -> {
             ArrayNode values = list.addObject().put("name", name).putArray("points");
             points.forEach((minute, value) -> values.addArray().add(minute).add(value));
         });

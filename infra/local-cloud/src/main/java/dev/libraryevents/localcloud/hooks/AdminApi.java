@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.localcloud.endpoint.AwsEndpoint;
 import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.io.IOException;
@@ -18,9 +17,9 @@ import java.io.IOException;
  */
 public final class AdminApi implements HttpHandler {
 
-    private final LocalCloud cloud;
+    private final Hooks cloud;
 
-    public AdminApi(LocalCloud cloud) {
+    public AdminApi(Hooks cloud) {
         this.cloud = cloud;
     }
 
