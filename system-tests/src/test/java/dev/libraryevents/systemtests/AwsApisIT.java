@@ -1,8 +1,9 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.localcloud.hooks.Faults;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +15,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -56,24 +57,17 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 class AwsApisIT {
 
+    @RegisterExtension
+    static final RunningLocalCloud CLOUD = RunningLocalCloud.started();
+
     private static LocalCloud cloud;
     private static Deployment deployment;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() throws Exception {
-        cloud = Stack.start(null, null);
-        deployment = Deployment.at(cloud.awsEndpoint(), "LibraryEvents");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (deployment != null) {
-            deployment.close();
-        }
-        if (cloud != null) {
-            cloud.close();
-        }
+    static void connect() {
+        cloud = CLOUD.cloud();
+        deployment = CLOUD.deployment();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -6,7 +6,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * The same scenarios against a stack deployed on AWS with {@code cdk deploy}: run with the profile and the stack's
- * name, e.g. {@code AWS_PROFILE=dev LIBRARY_EVENTS_STACK=LibraryEvents mvn -pl infra/local-cloud -am verify
+ * name, e.g. {@code AWS_PROFILE=dev LIBRARY_EVENTS_STACK=LibraryEvents mvn -pl system-tests -am verify
  * -Dit.test=AwsStackIT}. Skipped otherwise. It changes the deployed stack for a while (a consumer disabled, one
  * misconfigured) and puts test data in it: a test account's stack, not production's.
  */

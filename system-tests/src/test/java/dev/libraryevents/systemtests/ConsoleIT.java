@@ -1,9 +1,10 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.libraryevents.localcloud.LocalCloud;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -34,6 +36,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ConsoleIT {
 
+    @RegisterExtension
+    static final RunningLocalCloud CLOUD = RunningLocalCloud.withQueueVisibility(Duration.ofSeconds(3));
+
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
@@ -42,13 +47,13 @@ class ConsoleIT {
     private static WebDriver browser;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void startTheBrowser() throws Exception {
         boolean installed = Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
         if (!"true".equals(System.getenv("CONSOLE_BROWSER_REQUIRED"))) {
             assumeTrue(installed, "no chromium and chromedriver (apt-get install chromium chromium-driver)");
         }
-        cloud = Stack.start(null, Duration.ofSeconds(3));
-        deployment = Deployment.at(cloud.awsEndpoint(), "LibraryEvents");
+        cloud = CLOUD.cloud();
+        deployment = CLOUD.deployment();
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900");
         // The driver named here, so that Selenium Manager does not go looking for one on the network.
@@ -57,15 +62,9 @@ class ConsoleIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stopTheBrowser() {
         if (browser != null) {
             browser.quit();
-        }
-        if (deployment != null) {
-            deployment.close();
-        }
-        if (cloud != null) {
-            cloud.close();
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import dev.libraryevents.ops.DeadLetters;
 import dev.libraryevents.ops.SignInAccounts;

@@ -1,4 +1,4 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;

@@ -1,14 +1,15 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.libraryevents.localcloud.LocalCloud;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The portable fault scenarios ({@link FaultScenarios}) on the local cloud, through its AWS APIs only; queue
@@ -17,21 +18,17 @@ import org.junit.jupiter.api.Test;
  */
 class FaultsIT extends FaultScenarioTests {
 
+    @RegisterExtension
+    static final RunningLocalCloud CLOUD = RunningLocalCloud.withQueueVisibility(Duration.ofSeconds(3));
+
     private static LocalCloud cloud;
     private static Stack.Api api;
 
     @BeforeAll
-    static void startTheLocalCloud() throws Exception {
-        cloud = Stack.start(null, Duration.ofSeconds(3));
-        deployment = Deployment.at(cloud.awsEndpoint(), "LibraryEvents");
+    static void connect() {
+        cloud = CLOUD.cloud();
+        deployment = CLOUD.deployment();
         api = deployment.api;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cloud != null) {
-            cloud.close();
-        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.localcloud.cognito.CognitoIdp;
 import dev.libraryevents.localcloud.cognito.Jwt;
 import dev.libraryevents.localcloud.hooks.Metering;
@@ -33,9 +34,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -49,6 +50,9 @@ import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
  */
 class HostileClientIT {
 
+    @RegisterExtension
+    static final RunningLocalCloud CLOUD = RunningLocalCloud.started();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final long SEED = Long.getLong("hostile.seed", System.nanoTime());
@@ -60,17 +64,10 @@ class HostileClientIT {
     private static String librarian;
 
     @BeforeAll
-    static void startTheLocalCloud() throws Exception {
-        cloud = Stack.start(null, null);
+    static void connect() {
+        cloud = CLOUD.cloud();
         base = cloud.apiUrl();
         librarian = Stack.librarian(cloud).token();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cloud != null) {
-            cloud.close();
-        }
     }
 
     @Test

@@ -1,10 +1,11 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.libraryevents.localcloud.LocalCloud;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

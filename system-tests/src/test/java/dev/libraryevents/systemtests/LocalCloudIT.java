@@ -1,33 +1,30 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.localcloud.hooks.ColdStart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.assertj.core.api.Condition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The whole system end to end over HTTP, on a local cloud started from the freshly synthesized template. */
 class LocalCloudIT {
+
+    @RegisterExtension
+    static final RunningLocalCloud CLOUD = RunningLocalCloud.started();
 
     private static LocalCloud cloud;
     private static Stack.Api api;
 
     @BeforeAll
-    static void startTheLocalCloud() throws Exception {
-        cloud = Stack.start(null, null);
+    static void connect() {
+        cloud = CLOUD.cloud();
         api = Stack.librarian(cloud);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cloud != null) {
-            cloud.close();
-        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import java.nio.file.Path;
 import java.util.List;

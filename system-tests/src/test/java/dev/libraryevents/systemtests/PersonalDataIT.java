@@ -1,17 +1,18 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.libraryevents.localcloud.LocalCloud;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/design.md §4b end to end on the local cloud, through AWS's APIs only (so the same test can run against
@@ -20,23 +21,16 @@ import org.junit.jupiter.api.Test;
  */
 class PersonalDataIT {
 
+    @RegisterExtension
+    static final RunningLocalCloud CLOUD = RunningLocalCloud.started();
+
     private static LocalCloud cloud;
     private static Deployment deployment;
 
     @BeforeAll
-    static void startTheLocalCloud() throws Exception {
-        cloud = Stack.start(null, null);
-        deployment = Deployment.at(cloud.awsEndpoint(), "LibraryEvents");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (deployment != null) {
-            deployment.close();
-        }
-        if (cloud != null) {
-            cloud.close();
-        }
+    static void connect() {
+        cloud = CLOUD.cloud();
+        deployment = CLOUD.deployment();
     }
 
     @Test

@@ -1,8 +1,9 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.ops.SignInAccounts;
 import java.nio.file.Files;
 import java.nio.file.Path;

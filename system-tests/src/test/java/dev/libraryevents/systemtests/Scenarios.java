@@ -1,4 +1,4 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,8 +1,9 @@
-package dev.libraryevents.localcloud;
+package dev.libraryevents.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.libraryevents.infra.LibraryEventsStack;
+import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.ops.SignInAccounts;
 import java.net.URI;
 import java.net.http.HttpClient;
