@@ -22,7 +22,7 @@ import software.constructs.Construct;
  * receives, the consumer function reading the queue in batches and reporting failed items alone, and an alarm on the
  * DLQ.
  */
-public final class EventConsumer extends Construct {
+public final class ConsumerPipeline extends Construct {
 
     public static final int MAX_RECEIVE_COUNT = 3;
     /** Lambda's advice for SQS sources: a message stays invisible while up to six attempts of a batch may run. */
@@ -54,16 +54,89 @@ public final class EventConsumer extends Construct {
     }
 
     /**
+     * What a consumer is made of. Built with {@link #builder()}: every property is named where it is set.
+     *
      * @param tableActions the DynamoDB actions the consumer needs on its own table, and no more
      */
     public record Props(IEventBus bus, EventPattern pattern, Code code, String handler, ITable table,
                         List<String> tableActions, Map<String, String> environment, Batching batching,
                         Monitoring monitoring) {
         public Props {
+            Objects.requireNonNull(bus, "bus");
             Objects.requireNonNull(pattern, "pattern");
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(table, "table");
             Objects.requireNonNull(batching, "batching");
-            if (tableActions.isEmpty()) {
+            Objects.requireNonNull(monitoring, "monitoring");
+            if (tableActions == null || tableActions.isEmpty()) {
                 throw new IllegalArgumentException("a consumer records its effects: name its table actions");
+            }
+            environment = environment == null ? Map.of() : Map.copyOf(environment);
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Props by name; {@code batching} defaults to {@link Batching#PROMPT}. */
+        public static final class Builder {
+            private IEventBus bus;
+            private EventPattern pattern;
+            private Code code;
+            private String handler;
+            private ITable table;
+            private List<String> tableActions;
+            private Map<String, String> environment = Map.of();
+            private Batching batching = Batching.PROMPT;
+            private Monitoring monitoring;
+
+            private Builder() {}
+
+            /** The bus the consumer's rule listens on. */
+            public Builder bus(IEventBus bus) {
+                this.bus = bus;
+                return this;
+            }
+
+            /** Which events the rule sends to the consumer's queue. */
+            public Builder pattern(EventPattern pattern) {
+                this.pattern = pattern;
+                return this;
+            }
+
+            /** The service's jar, and the handler in it that consumes the queue. */
+            public Builder handler(Code code, String handler) {
+                this.code = code;
+                this.handler = handler;
+                return this;
+            }
+
+            /** The service's own table, and the only actions the consumer may take on it. */
+            public Builder table(ITable table, String... actions) {
+                this.table = table;
+                this.tableActions = List.of(actions);
+                return this;
+            }
+
+            public Builder environment(Map<String, String> environment) {
+                this.environment = environment;
+                return this;
+            }
+
+            public Builder batching(Batching batching) {
+                this.batching = batching;
+                return this;
+            }
+
+            /** Where the queue, its dead letters, the function and the rule are watched. */
+            public Builder monitoring(Monitoring monitoring) {
+                this.monitoring = monitoring;
+                return this;
+            }
+
+            public Props build() {
+                return new Props(bus, pattern, code, handler, table, tableActions, environment, batching, monitoring);
             }
         }
     }
@@ -73,7 +146,7 @@ public final class EventConsumer extends Construct {
     private final Alias function;
     private final Rule rule;
 
-    public EventConsumer(Construct scope, String id, Props props) {
+    public ConsumerPipeline(Construct scope, String id, Props props) {
         super(scope, id);
         function = ServiceFunction.create(this, "Function", props.code(), props.handler(), Sizing.CONSUMER,
                 props.environment());

@@ -20,11 +20,11 @@ import software.constructs.Construct;
  * reachable only over TLS, each export deleted a week after it was written. Clients fetch it only through a presigned
  * link.
  */
-public final class DataExports extends Construct {
+public final class DataExportBucket extends Construct {
 
     private final Bucket bucket;
 
-    public DataExports(Construct scope, String id, boolean deletionProtection) {
+    public DataExportBucket(Construct scope, String id, boolean deletionProtection) {
         super(scope, id);
         bucket = Bucket.Builder.create(this, "Bucket")
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)

@@ -39,7 +39,7 @@ public final class LibraryEventsStack extends Stack {
             List.of(Sources.LIBRARY, Sources.NOTIFICATION, Sources.ANALYTICS, Sources.AUDIT);
 
     private final EventBus bus;
-    private final Map<String, EventConsumer> consumers;
+    private final Map<String, ConsumerPipeline> consumers;
 
     /**
      * @param repositoryRoot where {@code functions/<service>/target/<service>-lambda.jar} are found
@@ -61,65 +61,76 @@ public final class LibraryEventsStack extends Stack {
         Code analyticsJar = jar(repositoryRoot, "analytics");
         Code auditJar = jar(repositoryRoot, "audit");
 
-        ServiceTable library = new ServiceTable(this, "Library", new ServiceTable.Props(bus, Sources.LIBRARY,
-                libraryJar, List.of(), true, deletionProtection, monitoring));
-        ServiceTable notification = new ServiceTable(this, "Notification", new ServiceTable.Props(bus,
-                Sources.NOTIFICATION, notificationJar, List.of("byDue"), true, deletionProtection, monitoring));
-        ServiceTable analytics = new ServiceTable(this, "Analytics", new ServiceTable.Props(bus, Sources.ANALYTICS,
-                analyticsJar, List.of(), true, deletionProtection, monitoring));
+        ServiceTable library = new ServiceTable(this, "Library", ServiceTable.Props.builder()
+                .publishesTo(bus, Sources.LIBRARY).code(libraryJar)
+                .deletionProtection(deletionProtection).monitoring(monitoring).build());
+        ServiceTable notification = new ServiceTable(this, "Notification", ServiceTable.Props.builder()
+                .publishesTo(bus, Sources.NOTIFICATION).code(notificationJar).indexes("byDue")
+                .deletionProtection(deletionProtection).monitoring(monitoring).build());
+        ServiceTable analytics = new ServiceTable(this, "Analytics", ServiceTable.Props.builder()
+                .publishesTo(bus, Sources.ANALYTICS).code(analyticsJar)
+                .deletionProtection(deletionProtection).monitoring(monitoring).build());
         // The audit log keeps everything, its outbox rows included: no TTL on this table.
-        ServiceTable audit = new ServiceTable(this, "Audit", new ServiceTable.Props(bus, Sources.AUDIT, auditJar,
-                List.of("byCorrelation"), false, deletionProtection, monitoring));
+        ServiceTable audit = new ServiceTable(this, "Audit", ServiceTable.Props.builder()
+                .publishesTo(bus, Sources.AUDIT).code(auditJar).indexes("byCorrelation").rowsNeverExpire()
+                .deletionProtection(deletionProtection).monitoring(monitoring).build());
 
         PersonalDataKeys personalData = new PersonalDataKeys(this, "PersonalData", deletionProtection);
-        DataExports exports = new DataExports(this, "DataExports", deletionProtection);
+        DataExportBucket exports = new DataExportBucket(this, "DataExports", deletionProtection);
 
         Map<String, String> notificationEnv = senderEmail == null
                 ? Map.of("TABLE_NAME", notification.table().getTableName())
                 : Map.of("TABLE_NAME", notification.table().getTableName(), "SENDER_EMAIL", senderEmail);
 
-        EventConsumer notificationConsumer = new EventConsumer(this, "NotificationConsumer", new EventConsumer.Props(
-                bus,
-                EventPattern.builder().source(List.of(Sources.LIBRARY))
-                        .detailType(wireNames(EventType.USER_REGISTERED, EventType.BOOK_BORROWED,
-                                EventType.BOOK_RETURNED, EventType.USER_SUSPENDED, EventType.USER_ERASED,
-                                EventType.DATA_EXPORT_REQUESTED, EventType.DATA_EXPORT_COMPLETED)).build(),
-                notificationJar, "dev.libraryevents.notification.NotificationConsumerHandler", notification.table(),
-                // Query: an erasure reads the user's inbox to redact it.
-                List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"), notificationEnv,
-                EventConsumer.Batching.PROMPT, monitoring));
+        ConsumerPipeline notificationConsumer = new ConsumerPipeline(this, "NotificationConsumer",
+                ConsumerPipeline.Props.builder().bus(bus)
+                        .pattern(EventPattern.builder().source(List.of(Sources.LIBRARY))
+                                .detailType(wireNames(EventType.USER_REGISTERED, EventType.BOOK_BORROWED,
+                                        EventType.BOOK_RETURNED, EventType.USER_SUSPENDED, EventType.USER_ERASED,
+                                        EventType.DATA_EXPORT_REQUESTED, EventType.DATA_EXPORT_COMPLETED)).build())
+                        .handler(notificationJar, "dev.libraryevents.notification.NotificationConsumerHandler")
+                        // Query: an erasure reads the user's inbox to redact it.
+                        .table(notification.table(), "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
+                        .environment(notificationEnv).batching(ConsumerPipeline.Batching.PROMPT)
+                        .monitoring(monitoring).build());
         personalData.grantRead(notificationConsumer.function()); // a welcome's name, an email's address
         exports.grantPart(notificationConsumer.function(), "notification");
-        EventConsumer analyticsConsumer = new EventConsumer(this, "AnalyticsConsumer", new EventConsumer.Props(
-                bus,
-                EventPattern.builder().source(SOURCES)
-                        .detailType(Match.anythingBut(EventType.ANALYTICS_UPDATED.wireName(),
-                                EventType.AUDIT_LOGGED.wireName())).build(),
-                analyticsJar, "dev.libraryevents.analytics.AnalyticsConsumerHandler", analytics.table(),
-                List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"),
-                // A usage report a second late is as good; its batches are summed into one transaction and one
-                // AnalyticsUpdated, so larger batches mean fewer of both.
-                Map.of("TABLE_NAME", analytics.table().getTableName()), EventConsumer.Batching.GATHERED,
-                monitoring));
-        EventConsumer auditConsumer = new EventConsumer(this, "AuditConsumer", new EventConsumer.Props(
-                bus,
-                EventPattern.builder().source(SOURCES)
-                        .detailType(Match.anythingBut(EventType.AUDIT_LOGGED.wireName())).build(),
-                auditJar, "dev.libraryevents.audit.AuditConsumerHandler", audit.table(),
-                // Append-only: conditional puts and reads, never an update or a delete (docs/design.md §5).
-                List.of("dynamodb:PutItem", "dynamodb:Query"),
-                // Prompt: the audit row is read right after the request (a trace), within 300 ms at p99.
-                Map.of("TABLE_NAME", audit.table().getTableName()), EventConsumer.Batching.PROMPT, monitoring));
+        ConsumerPipeline analyticsConsumer = new ConsumerPipeline(this, "AnalyticsConsumer",
+                ConsumerPipeline.Props.builder().bus(bus)
+                        .pattern(EventPattern.builder().source(SOURCES)
+                                .detailType(Match.anythingBut(EventType.ANALYTICS_UPDATED.wireName(),
+                                        EventType.AUDIT_LOGGED.wireName())).build())
+                        .handler(analyticsJar, "dev.libraryevents.analytics.AnalyticsConsumerHandler")
+                        .table(analytics.table(), "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query")
+                        .environment(Map.of("TABLE_NAME", analytics.table().getTableName()))
+                        // A usage report a second late is as good; its batches are summed into one transaction
+                        // and one AnalyticsUpdated, so larger batches mean fewer of both.
+                        .batching(ConsumerPipeline.Batching.GATHERED)
+                        .monitoring(monitoring).build());
+        ConsumerPipeline auditConsumer = new ConsumerPipeline(this, "AuditConsumer",
+                ConsumerPipeline.Props.builder().bus(bus)
+                        .pattern(EventPattern.builder().source(SOURCES)
+                                .detailType(Match.anythingBut(EventType.AUDIT_LOGGED.wireName())).build())
+                        .handler(auditJar, "dev.libraryevents.audit.AuditConsumerHandler")
+                        // Append-only: conditional puts and reads, never an update or a delete (docs/design.md §5).
+                        .table(audit.table(), "dynamodb:PutItem", "dynamodb:Query")
+                        .environment(Map.of("TABLE_NAME", audit.table().getTableName()))
+                        // Prompt: the audit row is read right after the request (a trace), within 300 ms at p99.
+                        .batching(ConsumerPipeline.Batching.PROMPT)
+                        .monitoring(monitoring).build());
         exports.grantPart(auditConsumer.function(), "audit");
         // The export saga's last step: the other services' parts, assembled into one document (docs/design.md §4b).
-        EventConsumer libraryConsumer = new EventConsumer(this, "LibraryConsumer", new EventConsumer.Props(
-                bus,
-                EventPattern.builder().source(List.of(Sources.NOTIFICATION, Sources.AUDIT))
-                        .detailType(wireNames(EventType.NOTIFICATION_DATA_EXPORTED, EventType.AUDIT_DATA_EXPORTED))
-                        .build(),
-                libraryJar, "dev.libraryevents.library.LibraryConsumerHandler", library.table(),
-                List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"),
-                Map.of("TABLE_NAME", library.table().getTableName()), EventConsumer.Batching.PROMPT, monitoring));
+        ConsumerPipeline libraryConsumer = new ConsumerPipeline(this, "LibraryConsumer",
+                ConsumerPipeline.Props.builder().bus(bus)
+                        .pattern(EventPattern.builder().source(List.of(Sources.NOTIFICATION, Sources.AUDIT))
+                                .detailType(wireNames(EventType.NOTIFICATION_DATA_EXPORTED,
+                                        EventType.AUDIT_DATA_EXPORTED)).build())
+                        .handler(libraryJar, "dev.libraryevents.library.LibraryConsumerHandler")
+                        .table(library.table(), "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
+                                "dynamodb:UpdateItem")
+                        .environment(Map.of("TABLE_NAME", library.table().getTableName()))
+                        .batching(ConsumerPipeline.Batching.PROMPT)
+                        .monitoring(monitoring).build());
         personalData.grantRead(libraryConsumer.function()); // the document holds names and emails in clear
         exports.grantAssemble(libraryConsumer.function());
         consumers = Map.of("notification", notificationConsumer, "analytics", analyticsConsumer,
@@ -196,7 +207,7 @@ public final class LibraryEventsStack extends Stack {
     }
 
     /** The consumers by service name: notification, analytics, audit, library (data exports). */
-    public Map<String, EventConsumer> consumers() {
+    public Map<String, ConsumerPipeline> consumers() {
         return consumers;
     }
 

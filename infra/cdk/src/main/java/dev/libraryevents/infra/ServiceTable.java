@@ -1,6 +1,7 @@
 package dev.libraryevents.infra;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -33,13 +34,78 @@ import software.constructs.Construct;
 public final class ServiceTable extends Construct {
 
     /**
+     * What a service's table is made of. Built with {@link #builder()}: every property is named where it is set.
+     *
      * @param source         the only {@code Source} the relay may put on the bus: the service's own
      * @param indexes        global secondary indexes, each keyed by the string attributes {@code <name>Pk},
      *                       {@code <name>Sk}
      * @param rowsExpire     whether rows carrying {@code expiresAt} are removed by TTL (never for the audit log)
      */
     public record Props(EventBus bus, String source, Code code, List<String> indexes, boolean rowsExpire,
-                        boolean deletionProtection, Monitoring monitoring) {}
+                        boolean deletionProtection, Monitoring monitoring) {
+        public Props {
+            Objects.requireNonNull(bus, "bus");
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(monitoring, "monitoring");
+            indexes = List.copyOf(indexes);
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Props by name; by default no indexes, rows expire, and the table is protected from deletion. */
+        public static final class Builder {
+            private EventBus bus;
+            private String source;
+            private Code code;
+            private List<String> indexes = List.of();
+            private boolean rowsExpire = true;
+            private boolean deletionProtection = true;
+            private Monitoring monitoring;
+
+            private Builder() {}
+
+            /** The bus the table's relay publishes to, as {@code source}. */
+            public Builder publishesTo(EventBus bus, String source) {
+                this.bus = bus;
+                this.source = source;
+                return this;
+            }
+
+            /** The service's jar, whose relay handler the stream triggers. */
+            public Builder code(Code code) {
+                this.code = code;
+                return this;
+            }
+
+            public Builder indexes(String... indexes) {
+                this.indexes = List.of(indexes);
+                return this;
+            }
+
+            /** Rows are kept for ever, TTL or not: the audit log forgets nothing. */
+            public Builder rowsNeverExpire() {
+                this.rowsExpire = false;
+                return this;
+            }
+
+            public Builder deletionProtection(boolean deletionProtection) {
+                this.deletionProtection = deletionProtection;
+                return this;
+            }
+
+            public Builder monitoring(Monitoring monitoring) {
+                this.monitoring = monitoring;
+                return this;
+            }
+
+            public Props build() {
+                return new Props(bus, source, code, indexes, rowsExpire, deletionProtection, monitoring);
+            }
+        }
+    }
 
     private final Table table;
     private final Alias relay;

@@ -112,10 +112,10 @@ class LibraryEventsStackTest {
 
     @Test
     void aBatchOfMoreThanTenNeedsABatchingWindow() {
-        assertThat(new EventConsumer.Batching(10, 0).size()).isEqualTo(10);
-        assertThatThrownBy(() -> new EventConsumer.Batching(11, 0))
+        assertThat(new ConsumerPipeline.Batching(10, 0).size()).isEqualTo(10);
+        assertThatThrownBy(() -> new ConsumerPipeline.Batching(11, 0))
                 .hasMessageContaining("1 to 10 with a window of 0 s");
-        assertThatThrownBy(() -> new EventConsumer.Batching(10, 301))
+        assertThatThrownBy(() -> new ConsumerPipeline.Batching(10, 301))
                 .hasMessageContaining("0 to 300 s");
     }
 
@@ -157,7 +157,7 @@ class LibraryEventsStackTest {
     @Test
     void routingTableEqualsTheDesign_andNoServiceConsumesItsOwnSummaries() throws Exception {
         Machine machine = Machine.builder().build();
-        for (Map.Entry<String, EventConsumer> consumer : stack.consumers().entrySet()) {
+        for (Map.Entry<String, ConsumerPipeline> consumer : stack.consumers().entrySet()) {
             String ruleId = stack.resolve(consumer.getValue().rule().getNode().getDefaultChild() instanceof
                     software.amazon.awscdk.CfnResource cfn ? cfn.getLogicalId() : null).toString();
             machine.addRule(consumer.getKey(), resources.at("/" + ruleId + "/Properties/EventPattern").toString());
