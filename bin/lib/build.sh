@@ -26,12 +26,14 @@ quiet_mvn() {
 # references (baseline, sdk-floor): packaged when one is missing or any source, resource or pom they are built from
 # is newer than the oldest of them.
 build_function_jars() {
-  local jars=(functions/{library,notification,analytics,audit,baseline,sdk-floor}/target/*-lambda.jar) oldest=""
+  local jars=(functions/{library,notification,analytics,audit}/target/*-lambda.jar
+              benchmarks/{baseline,sdk-floor}/target/*-lambda.jar) oldest=""
   for jar in "${jars[@]}"; do
     [ -f "$jar" ] || { oldest=""; break; }
     if [ -z "$oldest" ] || [ "$jar" -ot "$oldest" ]; then oldest=$jar; fi
   done
-  if [ -z "$oldest" ] || [ -n "$(find pom.xml events-schema functions -name target -prune -o -type f -newer "$oldest" -print -quit)" ]; then
+  if [ -z "$oldest" ] || [ -n "$(find pom.xml events-schema functions benchmarks/baseline benchmarks/sdk-floor \
+      -name target -prune -o -type f -newer "$oldest" -print -quit)" ]; then
     echo "building the function jars (mvn package -DskipTests) ..." >&2
     quiet_mvn package -DskipTests
   fi

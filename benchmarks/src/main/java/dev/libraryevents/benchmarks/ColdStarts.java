@@ -34,7 +34,7 @@ final class ColdStarts {
 
         /** The jar its module packages, in the checkout at {@code root}. */
         Path jar(Path root) {
-            return root.resolve("functions/" + module + "/target/" + module + "-lambda.jar");
+            return root.resolve("benchmarks/" + module + "/target/" + module + "-lambda.jar");
         }
     }
 
