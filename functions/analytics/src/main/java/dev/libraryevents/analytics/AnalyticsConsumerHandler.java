@@ -18,6 +18,10 @@ public class AnalyticsConsumerHandler extends ConsumerHandler {
     }
 
     public AnalyticsConsumerHandler(EventConsumer consumer, UsageCounters counters) {
-        super(consumer, counters, counters);
+        this(consumer, new AnalyticsEffects(counters));
+    }
+
+    private AnalyticsConsumerHandler(EventConsumer consumer, AnalyticsEffects effects) {
+        super(consumer, effects, effects);
     }
 }

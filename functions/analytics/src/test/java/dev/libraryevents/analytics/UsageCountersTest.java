@@ -38,6 +38,7 @@ class UsageCountersTest {
     private final TestClock clock = new TestClock(T0);
     private final String table = DYNAMODB.createServiceTable("analytics");
     private final UsageCounters counters = new UsageCounters(DYNAMODB.client(), table, clock);
+    private final AnalyticsEffects effects = new AnalyticsEffects(counters);
     private final Map<String, Integer> consumerRequests = new ConcurrentHashMap<>();
     private final AnalyticsConsumerHandler consumer = new AnalyticsConsumerHandler(
             new EventConsumer(DYNAMODB.countingClient(consumerRequests), table, CODEC, clock), counters);
@@ -108,7 +109,7 @@ class UsageCountersTest {
     @Test
     void shouldPrimeTheBatchTransaction_withoutCountingAnything() {
         new EventConsumer(DYNAMODB.client(), table, CODEC, clock).prime(SqsMessages.batch(List.of(
-                json(borrowed(uuid(), BOOK, "Dune")), json(borrowed(uuid(), uuid(), "Emma")))), counters, counters);
+                json(borrowed(uuid(), BOOK, "Dune")), json(borrowed(uuid(), uuid(), "Emma")))), effects, effects);
 
         assertThat(DYNAMODB.client().scan(r -> r.tableName(table)).items()).isEmpty();
     }

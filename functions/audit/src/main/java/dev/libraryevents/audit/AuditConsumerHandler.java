@@ -1,6 +1,5 @@
 package dev.libraryevents.audit;
 
-import dev.libraryevents.audit.store.AuditLog;
 import dev.libraryevents.support.aws.AwsClients;
 import dev.libraryevents.support.consumer.ConsumerHandler;
 import dev.libraryevents.support.consumer.EventConsumer;
@@ -14,10 +13,10 @@ public class AuditConsumerHandler extends ConsumerHandler {
     }
 
     private AuditConsumerHandler(DynamoDbClient dynamoDb) {
-        this(EventConsumer.forFunctionTable(dynamoDb, "audit"), Wiring.log(dynamoDb));
+        this(EventConsumer.forFunctionTable(dynamoDb, "audit"), Wiring.effects(dynamoDb));
     }
 
-    public AuditConsumerHandler(EventConsumer consumer, AuditLog log) {
-        super(consumer, log, log);
+    public AuditConsumerHandler(EventConsumer consumer, AuditEffects effects) {
+        super(consumer, effects, effects);
     }
 }

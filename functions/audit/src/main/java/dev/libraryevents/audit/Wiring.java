@@ -1,7 +1,6 @@
 package dev.libraryevents.audit;
 
 import dev.libraryevents.audit.store.AuditExports;
-import dev.libraryevents.audit.store.AuditLog;
 import dev.libraryevents.audit.store.AuditQueries;
 import dev.libraryevents.audit.store.Snapshots;
 import dev.libraryevents.events.EventCodec;
@@ -20,9 +19,9 @@ final class Wiring {
     private Wiring() {}
 
     /** The consumer's log, with its part of data exports (EXPORT_BUCKET). */
-    static AuditLog log(DynamoDbClient dynamoDb) {
+    static AuditEffects effects(DynamoDbClient dynamoDb) {
         String table = AwsClients.requiredEnv("TABLE_NAME");
-        return new AuditLog(table, EventCodec.shared(), new AuditExports(queries(dynamoDb),
+        return new AuditEffects(table, EventCodec.shared(), new AuditExports(queries(dynamoDb),
                 ExportBucket.fromEnvironment(), new Outbox(table, EventCodec.shared()), EventCodec.shared(),
                 Clock.systemUTC()));
     }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.audit.store.AuditItems;
-import dev.libraryevents.audit.store.AuditLog;
 import dev.libraryevents.audit.store.AuditQueries;
 import dev.libraryevents.audit.store.Snapshots;
 import dev.libraryevents.events.EventCodec;
@@ -21,9 +20,9 @@ import dev.libraryevents.support.privacy.DataKeys;
 import dev.libraryevents.support.privacy.PersonalData;
 import dev.libraryevents.testing.DynamoDbLocal;
 import dev.libraryevents.testing.ItemSize;
-import dev.libraryevents.testing.StandInKms;
 import dev.libraryevents.testing.SignedIn;
 import dev.libraryevents.testing.SqsMessages;
+import dev.libraryevents.testing.StandInKms;
 import dev.libraryevents.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +41,7 @@ class AuditTest {
 
     private final TestClock clock = new TestClock(T0.plus(Duration.ofDays(30)));
     private final String table = DYNAMODB.createServiceTable("audit", AuditItems.CORRELATION_INDEX);
-    private final AuditLog log = new AuditLog(table, CODEC);
+    private final AuditEffects log = new AuditEffects(table, CODEC);
     private final AuditConsumerHandler consumer = new AuditConsumerHandler(
             new EventConsumer(DYNAMODB.client(), table, CODEC, clock), log);
     /** KMS is a stand-in (it cannot run here); the key table is DynamoDB Local's. */

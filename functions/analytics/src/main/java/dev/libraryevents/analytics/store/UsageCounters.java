@@ -7,29 +7,20 @@ import static dev.libraryevents.support.aws.Items.s;
 import dev.libraryevents.analytics.domain.UsageMetrics;
 import dev.libraryevents.analytics.domain.UsageMetrics.BookCount;
 import dev.libraryevents.analytics.domain.UsageReport;
-import dev.libraryevents.events.EventData;
-import dev.libraryevents.events.EventData.BookAdded;
-import dev.libraryevents.events.EventData.BookBorrowed;
-import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.support.aws.Items;
-import dev.libraryevents.support.consumer.BatchSummary;
-import dev.libraryevents.support.consumer.EventEffects;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The usage counters in the analytics table, each effect an atomic {@code ADD} ({@link UsageMetrics} says what
- * each event adds). Key layout:
+ * The usage counters in the analytics table: atomic {@code ADD}s (what each event adds is
+ * {@code AnalyticsEffects}' and {@link UsageMetrics}' to say), and the report read back. Key layout:
  * <pre>
  * pk        sk         what
  * METRICS   TOTALS     one counter per attribute (booksAdded, borrowings, loanMillis, …)
@@ -37,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * </pre>
  * plus the consumer's dedupe marks and outbox rows, summaries among them (see EventConsumer and Outbox).
  */
-public final class UsageCounters implements EventEffects, BatchSummary {
+public final class UsageCounters {
 
     private static final Map<String, AttributeValue> TOTALS_KEY = key("METRICS", "TOTALS");
     private static final String BOOKS = "BOOKS";
@@ -52,50 +43,15 @@ public final class UsageCounters implements EventEffects, BatchSummary {
         this.clock = clock;
     }
 
-    @Override
-    public List<TransactWriteItem> effects(EventEnvelope event) {
-        return combinedEffects(List.of(event));
+    /** One update that adds {@code additions} to the totals ({@code booksAdded}, {@code borrowings}, …). */
+    public TransactWriteItem addToTotals(Map<String, Long> additions) {
+        return add(TOTALS_KEY, additions, Map.of());
     }
 
-    /** Counters add up: a batch's events are one update of the totals and one per book they name. */
-    @Override
-    public boolean combinesEffects() {
-        return true;
-    }
-
-    @Override
-    public List<TransactWriteItem> combinedEffects(List<EventEnvelope> events) {
-        Map<String, Long> totals = new TreeMap<>();
-        Map<String, Long> borrowsByBook = new LinkedHashMap<>();
-        Map<String, String> titleByBook = new HashMap<>();
-        for (EventEnvelope event : events) {
-            UsageMetrics.totalsChangedBy(event.data()).forEach((name, value) -> totals.merge(name, value, Long::sum));
-            if (event.data() instanceof BookAdded added) {
-                borrowsByBook.putIfAbsent(added.bookId(), 0L);
-                titleByBook.put(added.bookId(), added.title());
-            }
-            if (event.data() instanceof BookBorrowed borrowed) {
-                borrowsByBook.merge(borrowed.bookId(), 1L, Long::sum);
-                titleByBook.put(borrowed.bookId(), borrowed.bookTitle());
-            }
-        }
-        List<TransactWriteItem> items = new ArrayList<>();
-        if (!totals.isEmpty()) {
-            items.add(add(TOTALS_KEY, totals, Map.of()));
-        }
-        borrowsByBook.forEach((bookId, borrows) -> items.add(add(key(BOOKS, bookId),
-                borrows == 0 ? Map.of() : Map.of("borrowCount", borrows), Map.of("title", titleByBook.get(bookId)))));
-        return items;
-    }
-
-    @Override
-    public String aggregateId() {
-        return "usage";
-    }
-
-    @Override
-    public Optional<EventData> summarize(List<EventEnvelope> processed) {
-        return Optional.of(UsageMetrics.summarize(processed));
+    /** One update of a book's row: {@code borrows} added to its count (none: the row made), its title set. */
+    public TransactWriteItem addToBook(String bookId, long borrows, String title) {
+        return add(key(BOOKS, bookId), borrows == 0 ? Map.of() : Map.of("borrowCount", borrows),
+                Map.of("title", title));
     }
 
     public UsageReport report() {

@@ -43,12 +43,12 @@ public final class AuditItems {
     }
 
     /** The keys and the event alone (its id and type are in its JSON): a write costs a unit per started KB. */
-    static Map<String, AttributeValue> trailRow(Entity entity, EventEnvelope event, String json) {
+    public static Map<String, AttributeValue> trailRow(Entity entity, EventEnvelope event, String json) {
         return Map.of(Items.PARTITION_KEY, s(entityKey(entity)), Items.SORT_KEY, s(sortKey(event)), EVENT, s(json));
     }
 
     /** What the consumer's mark of the event's aggregate version holds, which makes it the {@code EVENT} row. */
-    static Map<String, AttributeValue> eventRow(EventEnvelope event, String json) {
+    public static Map<String, AttributeValue> eventRow(EventEnvelope event, String json) {
         return Map.of(Items.SORT_KEY, s(EVENT_ROW), EVENT, s(json),
                 CORRELATION_INDEX + "Pk", s(event.correlationId()), CORRELATION_INDEX + "Sk", s(sortKey(event)));
     }

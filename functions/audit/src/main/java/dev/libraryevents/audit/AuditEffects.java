@@ -1,6 +1,8 @@
-package dev.libraryevents.audit.store;
+package dev.libraryevents.audit;
 
 import dev.libraryevents.audit.domain.AuditTrails;
+import dev.libraryevents.audit.store.AuditExports;
+import dev.libraryevents.audit.store.AuditItems;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.DataExportRequested;
@@ -16,25 +18,25 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * The audit writer: every event is stored once whole, and once under each trail it belongs to ({@link AuditItems},
- * {@link AuditTrails#entitiesOf}), with conditional puts only; no code here or anywhere updates or deletes an audit
- * row, and the writer's IAM policy allows only PutItem and Query. Every row is keyed by the event, so writing it
- * twice changes nothing: the consumer puts them one by one without a transaction ({@link #idempotentWrites()}), the
- * {@code EVENT} row first (it is the consumer's mark of the aggregate version: a second event for that version logs
- * nothing), then the trail rows.
+ * What Audit does with the events it consumes: it writes them down. Every event is stored once whole, and once
+ * under each trail it belongs to ({@link AuditItems}, {@link AuditTrails#entitiesOf}), with conditional puts only;
+ * no code here or anywhere updates or deletes an audit row, and the writer's IAM policy allows only PutItem and
+ * Query. Every row is keyed by the event, so writing it twice changes nothing: the consumer puts them one by one
+ * without a transaction ({@link #idempotentWrites()}), the {@code EVENT} row first (it is the consumer's mark of the
+ * aggregate version: a second event for that version logs nothing), then the trail rows.
  */
-public final class AuditLog implements EventEffects, BatchSummary {
+public final class AuditEffects implements EventEffects, BatchSummary {
 
     private final String tableName;
     private final EventCodec codec;
     private final AuditExports exports;
 
-    public AuditLog(String tableName, EventCodec codec) {
+    public AuditEffects(String tableName, EventCodec codec) {
         this(tableName, codec, null);
     }
 
     /** @param exports the service's part of data exports; null where none is asked for (tests of the log alone) */
-    public AuditLog(String tableName, EventCodec codec, AuditExports exports) {
+    public AuditEffects(String tableName, EventCodec codec, AuditExports exports) {
         this.tableName = tableName;
         this.codec = codec;
         this.exports = exports;
