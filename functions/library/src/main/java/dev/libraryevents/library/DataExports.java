@@ -1,35 +1,25 @@
 package dev.libraryevents.library;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
-import dev.libraryevents.events.EventData;
-import dev.libraryevents.events.EventData.AuditDataExported;
 import dev.libraryevents.events.EventData.DataExportCompleted;
 import dev.libraryevents.events.EventData.DataExportRequested;
-import dev.libraryevents.events.EventData.NotificationDataExported;
 import dev.libraryevents.events.EventEnvelope;
-import dev.libraryevents.events.state.User;
 import dev.libraryevents.library.domain.DataExport;
 import dev.libraryevents.library.domain.Identifiers;
 import dev.libraryevents.library.domain.NotFound;
 import dev.libraryevents.library.store.LibraryTable;
-import dev.libraryevents.support.consumer.EventEffects;
 import dev.libraryevents.support.export.ExportBucket;
-import dev.libraryevents.support.http.StateJson;
 import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * The export saga (docs/design.md §4b), the Library service's side: a request records the export and publishes
@@ -37,9 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * and says so with an event; when the last part comes (the library consumer), the Library service adds its own
  * (the user, the loans they hold), opens every sealed name and email, writes one document and publishes
  * {@code DataExportCompleted}. A part that has not come by the deadline ends the export {@code FAILED}, as soon as
- * anyone looks at it.
+ * anyone looks at it. This class is the API's side (request, status, link); {@link LibraryEffects} takes the parts.
  */
-public final class DataExports implements EventEffects {
+public final class DataExports {
 
     /** How long the parts may take. */
     static final Duration DEADLINE = Duration.ofMinutes(10);
@@ -91,64 +81,6 @@ public final class DataExports implements EventEffects {
 
     public Instant linkExpiry() {
         return now().plus(ExportBucket.LINK_VALIDITY);
-    }
-
-    /** A part came: recorded, or, when it is the last one, the document written and the export completed. */
-    @Override
-    public List<TransactWriteItem> effects(EventEnvelope event) {
-        EventData data = event.data();
-        String service;
-        String exportId;
-        String partKey;
-        if (data instanceof NotificationDataExported part) {
-            service = "notification";
-            exportId = part.exportId();
-            partKey = part.objectKey();
-        } else if (data instanceof AuditDataExported part) {
-            service = "audit";
-            exportId = part.exportId();
-            partKey = part.objectKey();
-        } else {
-            return List.of();
-        }
-        Optional<DataExport> found = table.findExport(exportId);
-        if (found.isEmpty() || found.get().status() != DataExport.Status.PENDING
-                || found.get().parts().containsKey(service)) {
-            return List.of(); // failed already, or this part was counted
-        }
-        DataExport export = found.get();
-        Map<String, String> parts = new HashMap<>(export.parts());
-        parts.put(service, partKey);
-        if (!parts.keySet().containsAll(PARTS)) {
-            return List.of(table.recordPart(export, service, partKey));
-        }
-        String documentKey = ExportBucket.documentKey(exportId);
-        bucket.put(documentKey, document(export, parts));
-        Instant now = now();
-        return table.completeExport(export, service, partKey, documentKey, EventEnvelope.create(
-                new DataExportCompleted(exportId, export.userId(), documentKey, now), exportId, 2, now,
-                event.correlationId(), event.eventId(), EventEnvelope.Actor.SYSTEM));
-    }
-
-    /**
-     * Everything every service keeps about the user, in clear: the library's user and the loans they hold, then each
-     * part as its service wrote it, under its name.
-     */
-    private ObjectNode document(DataExport export, Map<String, String> parts) {
-        ObjectNode document = JSON.objectNode().put("exportId", export.exportId()).put("userId", export.userId())
-                .put("requestedAt", EventCodec.timestamp(export.requestedAt()))
-                .put("generatedAt", EventCodec.timestamp(now()));
-        ObjectNode libraryPart = document.putObject("library");
-        User user = library.user(export.userId());
-        libraryPart.set("user", StateJson.user(user));
-        table.activeBorrowings(export.userId())
-                .forEach(borrowing -> libraryPart.withArray("activeBorrowings").add(StateJson.borrowing(borrowing)));
-        libraryPart.withArray("activeBorrowings");
-        for (String part : PARTS) {
-            JsonNode content = bucket.get(parts.get(part));
-            document.set(part, content.path("items"));
-        }
-        return library.personalData().reveal(document);
     }
 
     private Instant now() {

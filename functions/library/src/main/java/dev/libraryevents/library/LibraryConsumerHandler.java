@@ -7,7 +7,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Lambda entry point of {@code library-consumer}: the parts of data exports that the other services announce
- * ({@link DataExports}). Needs TABLE_NAME, KEY_TABLE and EXPORT_BUCKET.
+ * ({@link LibraryEffects}). Needs TABLE_NAME, KEY_TABLE and EXPORT_BUCKET.
  */
 public class LibraryConsumerHandler extends ConsumerHandler {
 
@@ -16,10 +16,10 @@ public class LibraryConsumerHandler extends ConsumerHandler {
     }
 
     private LibraryConsumerHandler(DynamoDbClient dynamoDb) {
-        this(EventConsumer.forFunctionTable(dynamoDb, "library"), Wiring.exports(Wiring.service(dynamoDb)));
+        this(EventConsumer.forFunctionTable(dynamoDb, "library"), Wiring.effects(Wiring.service(dynamoDb)));
     }
 
-    public LibraryConsumerHandler(EventConsumer consumer, DataExports exports) {
-        super(consumer, exports, null); // DataExportCompleted is the saga's own event, not a batch summary
+    public LibraryConsumerHandler(EventConsumer consumer, LibraryEffects effects) {
+        super(consumer, effects, null); // DataExportCompleted is the saga's own event, not a batch summary
     }
 }

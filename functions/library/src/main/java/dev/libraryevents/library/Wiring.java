@@ -23,6 +23,11 @@ final class Wiring {
         return new DataExports(library.table(), library, ExportBucket.fromEnvironment(), Clock.systemUTC());
     }
 
+    /** What the library consumer does with the parts of an export: {@code EXPORT_BUCKET}, besides the rest. */
+    static LibraryEffects effects(LibraryService library) {
+        return new LibraryEffects(library.table(), library, ExportBucket.fromEnvironment(), Clock.systemUTC());
+    }
+
     static LibraryService service(DynamoDbClient dynamoDb) {
         String table = AwsClients.requiredEnv("TABLE_NAME");
         return new LibraryService(new LibraryTable(dynamoDb, table, new Outbox(table, EventCodec.shared())),

@@ -76,7 +76,7 @@ class DataExportsTest {
     private void deliver(EventEnvelope event) {
         LibraryConsumerHandler consumer = new LibraryConsumerHandler(new EventConsumer(
                 LibraryApi.DYNAMODB.client(), librarian.table, EventCodec.shared(), librarian.clock),
-                librarian.exports);
+                librarian.effects);
         SQSBatchResponse response = consumer.handleRequest(SqsMessages.batch(List.of(
                 EventCodec.shared().toJson(event))), null);
         assertThat(response.getBatchItemFailures()).isEmpty();

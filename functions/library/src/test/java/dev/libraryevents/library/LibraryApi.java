@@ -51,6 +51,7 @@ final class LibraryApi {
     final TestClock clock;
     /** The export saga's side, over a bucket that fails any use: these tests reach no S3 (PersonalDataIT does). */
     final DataExports exports;
+    final LibraryEffects effects;
     private final LibraryApiHandler handler;
     /** Who signs the requests in; null for none. */
     private final SignedIn caller;
@@ -62,11 +63,13 @@ final class LibraryApi {
         LibraryTable libraryTable = new LibraryTable(DYNAMODB.client(), table, new Outbox(table, EventCodec.shared()));
         LibraryService library = new LibraryService(libraryTable, new PersonalData(new DataKeys(DYNAMODB.client(),
                 keyTable, new StandInKms(), StandInKms.KEY_ID, clock)), clock);
-        exports = new DataExports(libraryTable, library, new ExportBucket(() -> {
+        ExportBucket noS3 = new ExportBucket(() -> {
             throw new AssertionError("no S3 in this test");
         }, () -> {
             throw new AssertionError("no S3 in this test");
-        }, "exports"), clock);
+        }, "exports");
+        exports = new DataExports(libraryTable, library, noS3, clock);
+        effects = new LibraryEffects(libraryTable, library, noS3, clock);
         handler = new LibraryApiHandler(library, exports);
         caller = SignedIn.librarian();
     }
@@ -74,6 +77,7 @@ final class LibraryApi {
     private LibraryApi(LibraryApi api, SignedIn caller) {
         this.table = api.table;
         this.exports = api.exports;
+        this.effects = api.effects;
         this.keyTable = api.keyTable;
         this.clock = api.clock;
         this.handler = api.handler;

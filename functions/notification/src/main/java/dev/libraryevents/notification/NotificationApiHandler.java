@@ -8,10 +8,10 @@ import dev.libraryevents.support.http.ApiHandler;
 public class NotificationApiHandler extends ApiHandler {
 
     public NotificationApiHandler() {
-        this(Wiring.service(AwsClients.dynamoDb(), false));
+        this(Wiring.inbox(AwsClients.dynamoDb()));
     }
 
-    public NotificationApiHandler(NotificationService notifications) {
-        super(NotificationRoutes.router(notifications), "GET /users/" + randomId() + "/notifications");
+    public NotificationApiHandler(Inbox inbox) {
+        super(NotificationRoutes.router(inbox), "GET /users/" + randomId() + "/notifications");
     }
 }

@@ -13,10 +13,10 @@ public class NotificationConsumerHandler extends ConsumerHandler {
     }
 
     private NotificationConsumerHandler(DynamoDbClient dynamoDb) {
-        this(EventConsumer.forFunctionTable(dynamoDb, "notification"), Wiring.service(dynamoDb, true));
+        this(EventConsumer.forFunctionTable(dynamoDb, "notification"), Wiring.effects(dynamoDb));
     }
 
-    public NotificationConsumerHandler(EventConsumer consumer, NotificationService notifications) {
+    public NotificationConsumerHandler(EventConsumer consumer, NotificationEffects notifications) {
         super(consumer, notifications, null); // one NotificationSent per notification, from the service itself
     }
 }

@@ -12,20 +12,20 @@ import java.util.Map;
  */
 public class ReminderHandler extends JsonHandler<JsonNode, Map<String, Integer>> {
 
-    private final NotificationService notifications;
+    private final Reminders reminders;
 
     public ReminderHandler() {
-        this(Wiring.service(AwsClients.dynamoDb(), true));
+        this(Wiring.reminders(AwsClients.dynamoDb()));
     }
 
-    public ReminderHandler(NotificationService notifications) {
+    public ReminderHandler(Reminders reminders) {
         super(JsonNode.class);
-        this.notifications = notifications;
+        this.reminders = reminders;
     }
 
     @Override
     protected void prime() {
-        notifications.primeReminders();
+        reminders.prime();
     }
 
     @Override
@@ -35,6 +35,6 @@ public class ReminderHandler extends JsonHandler<JsonNode, Map<String, Integer>>
 
     @Override
     public Map<String, Integer> handleRequest(JsonNode scheduledEvent, Context context) {
-        return Map.of("sent", notifications.sendReminders());
+        return Map.of("sent", reminders.send());
     }
 }

@@ -21,18 +21,37 @@ final class Wiring {
 
     private Wiring() {}
 
-    /**
-     * @param opensPersonalData whether the function words welcomes and addresses emails (the consumer, the
-     *                          reminders: KEY_TABLE is then required) or only reads the inbox (the API)
-     */
-    static NotificationService service(DynamoDbClient dynamoDb, boolean opensPersonalData) {
+    /** What the consumer does with the events (KEY_TABLE and, for data exports, EXPORT_BUCKET required). */
+    static NotificationEffects effects(DynamoDbClient dynamoDb) {
+        NotificationTable table = table(dynamoDb);
+        PersonalData personalData = PersonalData.fromEnvironment();
+        return new NotificationEffects(table, emails(table, personalData), personalData,
+                System.getenv("EXPORT_BUCKET") == null ? null : ExportBucket.fromEnvironment(), Clock.systemUTC());
+    }
+
+    /** The daily reminder run (KEY_TABLE required: an email's address is opened to send it). */
+    static Reminders reminders(DynamoDbClient dynamoDb) {
+        NotificationTable table = table(dynamoDb);
+        PersonalData personalData = PersonalData.fromEnvironment();
+        return new Reminders(table, dynamoDb, emails(table, personalData), personalData, Clock.systemUTC());
+    }
+
+    /** The API's read of an inbox: no personal data is opened. */
+    static Inbox inbox(DynamoDbClient dynamoDb) {
+        return new Inbox(table(dynamoDb));
+    }
+
+    private static NotificationTable table(DynamoDbClient dynamoDb) {
         String table = AwsClients.requiredEnv("TABLE_NAME");
+        return new NotificationTable(dynamoDb, table, new Outbox(table, EventCodec.shared()));
+    }
+
+    /** Email goes out when SENDER_EMAIL names a verified sender. */
+    private static NotificationEmails emails(NotificationTable table, PersonalData personalData) {
         String sender = System.getenv("SENDER_EMAIL");
         Optional<EmailSender> email = sender == null || sender.isBlank()
                 ? Optional.empty()
                 : Optional.of(new SesEmailSender(AwsClients.build(SesV2Client.builder()), sender));
-        return new NotificationService(new NotificationTable(dynamoDb, table, new Outbox(table, EventCodec.shared())),
-                dynamoDb, email, opensPersonalData ? PersonalData.fromEnvironment() : null,
-                System.getenv("EXPORT_BUCKET") == null ? null : ExportBucket.fromEnvironment(), Clock.systemUTC());
+        return new NotificationEmails(table, email, personalData);
     }
 }

@@ -44,11 +44,14 @@ class PersonalDataTest {
     private final PersonalData personalData = new PersonalData(new DataKeys(DYNAMODB.client(), keyTable,
             new StandInKms(), StandInKms.KEY_ID, clock));
     private final List<String> emailsTo = new CopyOnWriteArrayList<>();
-    private final NotificationService service = new NotificationService(
-            new NotificationTable(DYNAMODB.client(), table, new Outbox(table, CODEC)), DYNAMODB.client(),
-            Optional.of((to, subject, body) -> emailsTo.add(to + ": " + body)), personalData, null, clock);
+    private final NotificationTable notifications =
+            new NotificationTable(DYNAMODB.client(), table, new Outbox(table, CODEC));
+    private final NotificationEffects effects = new NotificationEffects(notifications, new NotificationEmails(
+            notifications, Optional.of((to, subject, body) -> emailsTo.add(to + ": " + body)), personalData),
+            personalData, null, clock);
+    private final Inbox inbox = new Inbox(notifications);
     private final NotificationConsumerHandler consumer = new NotificationConsumerHandler(
-            new EventConsumer(DYNAMODB.client(), table, CODEC, clock), service);
+            new EventConsumer(DYNAMODB.client(), table, CODEC, clock), effects);
 
     private final String userId = UUID.randomUUID().toString();
 
@@ -58,7 +61,7 @@ class PersonalDataTest {
 
         deliver(registered(ada));
 
-        assertThat(service.inbox(userId)).singleElement().extracting(Notification::message)
+        assertThat(inbox.of(userId)).singleElement().extracting(Notification::message)
                 .isEqualTo("Welcome to the library, Ada Lovelace!");
         assertThat(emailsTo).containsExactly("ada@example.org: Welcome to the library, Ada Lovelace!");
         assertThat(DYNAMODB.client().getItem(r -> r.tableName(table).key(Map.of(
@@ -77,7 +80,7 @@ class PersonalDataTest {
         deliver(erased(userId, 2));
         deliver(returned(ada, borrowingId, 2));
 
-        assertThat(service.inbox(userId)).extracting(Notification::kind, Notification::message).containsExactly(
+        assertThat(inbox.of(userId)).extracting(Notification::kind, Notification::message).containsExactly(
                 tuple(Notification.Kind.RETURN_CONFIRMATION,
                         "Thank you for returning \"Dune\"."),
                 tuple(Notification.Kind.BORROW_CONFIRMATION, PersonalData.ERASED),
@@ -87,7 +90,7 @@ class PersonalDataTest {
                 .doesNotContain("Ada Lovelace").doesNotContain("ada@example.org");
 
         deliver(erased(userId, 2));
-        assertThat(service.inbox(userId)).hasSize(3);
+        assertThat(inbox.of(userId)).hasSize(3);
     }
 
     @Test
@@ -97,7 +100,7 @@ class PersonalDataTest {
 
         deliver(registered(ada));
 
-        assertThat(service.inbox(userId)).singleElement().extracting(Notification::message)
+        assertThat(inbox.of(userId)).singleElement().extracting(Notification::message)
                 .isEqualTo("Welcome to the library, [erased]!");
         assertThat(emailsTo).isEmpty();
     }

@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-class NotificationServiceTest {
+class NotificationEffectsTest {
 
     private static final DynamoDbLocal DYNAMODB = DynamoDbLocal.shared();
     private static final EventCodec CODEC = EventCodec.shared();
@@ -38,11 +38,15 @@ class NotificationServiceTest {
 
     private final TestClock clock = new TestClock(T0);
     private final String table = DYNAMODB.createServiceTable("notification", NotificationTable.DUE_INDEX);
-    private final NotificationService service = new NotificationService(
-            new NotificationTable(DYNAMODB.client(), table, new Outbox(table, CODEC)), DYNAMODB.client(),
-            Optional.empty(), null, null, clock); // events in clear (version 1's form): nothing to open
+    // Events in clear (version 1's form): nothing to open, no personal data; no email.
+    private final NotificationTable notifications =
+            new NotificationTable(DYNAMODB.client(), table, new Outbox(table, CODEC));
+    private final NotificationEmails noEmail = new NotificationEmails(notifications, Optional.empty(), null);
+    private final NotificationEffects effects = new NotificationEffects(notifications, noEmail, null, null, clock);
+    private final Reminders reminders = new Reminders(notifications, DYNAMODB.client(), noEmail, null, clock);
+    private final Inbox inbox = new Inbox(notifications);
     private final NotificationConsumerHandler consumer = new NotificationConsumerHandler(
-            new EventConsumer(DYNAMODB.client(), table, CODEC, clock), service);
+            new EventConsumer(DYNAMODB.client(), table, CODEC, clock), effects);
 
     private final String userId = UUID.randomUUID().toString();
     private final String bookId = UUID.randomUUID().toString();
@@ -54,14 +58,14 @@ class NotificationServiceTest {
         deliver(registered);
         deliver(registered, registered);
 
-        assertThat(service.inbox(userId)).singleElement().satisfies(n -> {
+        assertThat(inbox.of(userId)).singleElement().satisfies(n -> {
             assertThat(n.kind()).isEqualTo(Notification.Kind.WELCOME);
             assertThat(n.message()).isEqualTo("Welcome to the library, Ada!");
             assertThat(n.sourceEventId()).isEqualTo(registered.eventId());
         });
         assertThat(outbox()).singleElement().satisfies(sent -> {
             assertThat(sent.data()).isEqualTo(new EventData.NotificationSent(
-                    service.inbox(userId).get(0).notificationId(), userId, "WELCOME", "INBOX"));
+                    inbox.of(userId).get(0).notificationId(), userId, "WELCOME", "INBOX"));
             assertThat(sent.causationId()).isEqualTo(registered.eventId());
             assertThat(sent.correlationId()).isEqualTo(registered.correlationId());
             assertThat(sent.actor()).as("caused by an event").isEqualTo(EventEnvelope.Actor.SYSTEM);
@@ -72,8 +76,9 @@ class NotificationServiceTest {
     void shouldRecordAnEventWithOneConditionalPutPerItem_withoutATransactionOrARead() {
         Map<String, Integer> requests = new ConcurrentHashMap<>();
         DynamoDbClient counting = DYNAMODB.countingClient(requests);
-        NotificationService counted = new NotificationService(new NotificationTable(counting, table,
-                new Outbox(table, CODEC)), counting, Optional.empty(), null, null, clock);
+        NotificationTable countedTable = new NotificationTable(counting, table, new Outbox(table, CODEC));
+        NotificationEffects counted = new NotificationEffects(countedTable,
+                new NotificationEmails(countedTable, Optional.empty(), null), null, null, clock);
         NotificationConsumerHandler countedConsumer = new NotificationConsumerHandler(
                 new EventConsumer(counting, table, CODEC, clock), counted);
         EventEnvelope borrowed = borrowed(UUID.randomUUID().toString(), userId, T0.plus(Duration.ofDays(14)), T0);
@@ -100,12 +105,12 @@ class NotificationServiceTest {
 
         List<List<String>> inboxes = new ArrayList<>();
         for (List<EventEnvelope> order : orders) {
-            NotificationServiceTest fresh = new NotificationServiceTest();
+            NotificationEffectsTest fresh = new NotificationEffectsTest();
             order.forEach(event -> fresh.deliver(event));
-            inboxes.add(fresh.service.inbox(userId).stream()
+            inboxes.add(fresh.inbox.of(userId).stream()
                     .map(n -> n.notificationId() + " " + n.kind() + " " + n.message()).toList());
             fresh.clock.set(T0.plus(Duration.ofHours(12)));
-            assertThat(fresh.service.sendReminders()).as("no reminder for a returned loan").isZero();
+            assertThat(fresh.reminders.send()).as("no reminder for a returned loan").isZero();
         }
 
         assertThat(inboxes).allSatisfy(inbox -> assertThat(inbox).isEqualTo(inboxes.get(0)));
@@ -128,7 +133,7 @@ class NotificationServiceTest {
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(batch.getRecords().get(2).getMessageId());
         assertThat(outbox()).hasSize(4);
-        assertThat(service.inbox(userId)).extracting(Notification::kind).containsExactlyInAnyOrder(
+        assertThat(inbox.of(userId)).extracting(Notification::kind).containsExactlyInAnyOrder(
                 Notification.Kind.WELCOME, Notification.Kind.BORROW_CONFIRMATION, Notification.Kind.ACCOUNT_SUSPENDED);
     }
 
@@ -141,11 +146,11 @@ class NotificationServiceTest {
                 borrowed(dueNextWeek, userId, T0.plus(Duration.ofDays(7)), T0.minus(Duration.ofDays(7))),
                 borrowed(overdue, userId, T0.minus(Duration.ofDays(3)), T0.minus(Duration.ofDays(17))));
 
-        assertThat(service.sendReminders()).isEqualTo(2);
+        assertThat(reminders.send()).isEqualTo(2);
         clock.advance(Duration.ofHours(6));
-        assertThat(service.sendReminders()).as("a second run the same day").isZero();
+        assertThat(reminders.send()).as("a second run the same day").isZero();
 
-        assertThat(service.inbox(userId)).filteredOn(n -> n.sourceEventId() == null)
+        assertThat(inbox.of(userId)).filteredOn(n -> n.sourceEventId() == null)
                 .extracting(Notification::kind, Notification::message)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple(Notification.Kind.DUE_REMINDER,
@@ -153,13 +158,13 @@ class NotificationServiceTest {
                         org.assertj.core.groups.Tuple.tuple(Notification.Kind.OVERDUE_NOTICE,
                                 "\"Dune\" was due on 2026-11-19. Please return it."));
         clock.advance(Duration.ofDays(1));
-        assertThat(service.sendReminders()).as("the next day, both are still out").isEqualTo(2);
+        assertThat(reminders.send()).as("the next day, both are still out").isEqualTo(2);
     }
 
     @Test
     void shouldListAUsersNotificationsNewestFirst_throughTheApi() throws Exception {
         deliver(registered(userId), suspended(userId));
-        NotificationApiHandler api = new NotificationApiHandler(service);
+        NotificationApiHandler api = new NotificationApiHandler(inbox);
 
         var response = api.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET")
                 .withPath("/users/" + userId + "/notifications")
@@ -175,7 +180,7 @@ class NotificationServiceTest {
     @Test
     void shouldShowAMemberOnlyTheirOwnNotifications_andEveryoneToALibrarian() {
         deliver(registered(userId));
-        NotificationApiHandler api = new NotificationApiHandler(service);
+        NotificationApiHandler api = new NotificationApiHandler(inbox);
         var request = new APIGatewayProxyRequestEvent().withHttpMethod("GET")
                 .withPath("/users/" + userId + "/notifications");
 

@@ -9,58 +9,45 @@ import dev.libraryevents.events.EventData.UserErased;
 import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.notification.api.NotificationRoutes;
-import dev.libraryevents.notification.channel.EmailSender;
 import dev.libraryevents.notification.domain.ActiveLoan;
 import dev.libraryevents.notification.domain.Notification;
 import dev.libraryevents.notification.domain.Notifications;
 import dev.libraryevents.notification.store.NotificationTable;
-import dev.libraryevents.support.logging.Log;
 import dev.libraryevents.support.consumer.EventEffects;
 import dev.libraryevents.support.export.ExportBucket;
 import dev.libraryevents.support.privacy.FieldCipher;
 import dev.libraryevents.support.privacy.PersonalData;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Notifies users of what happened to them. Learns names, addresses and loans only from events (never by asking the
- * Library service), writes each notification to the user's inbox with its NotificationSent event, and, when a
- * sender address is configured, emails it too.
+ * What Notification does with the events it consumes. Learns names, addresses and loans only from events (never by
+ * asking the Library service), writes each notification to the user's inbox with its NotificationSent event, and,
+ * when a sender address is configured, emails it too.
  *
  * <p>Personal data (docs/design.md §4b): the profile keeps name and email sealed, as the events carry them; they are
  * opened only to word a welcome and to address an email. {@code UserErased} redacts the user's inbox and replaces the
  * profile with a tombstone, so no email goes out to them again; an event whose key is gone words its message with
  * {@code [erased]}, and is processed like any other.
  */
-public final class NotificationService implements EventEffects {
+public final class NotificationEffects implements EventEffects {
 
     private final NotificationTable table;
-    private final DynamoDbClient dynamoDb;
-    private final Optional<EmailSender> email;
+    private final NotificationEmails emails;
     private final PersonalData personalData;
     private final ExportBucket exports;
     private final Clock clock;
 
-    /**
-     * @param personalData null for a function that only reads the inbox (the API): it never opens a value
-     * @param exports      where the consumer puts its part of a data export; null for the other functions
-     */
-    public NotificationService(NotificationTable table, DynamoDbClient dynamoDb, Optional<EmailSender> email,
-                               PersonalData personalData, ExportBucket exports, Clock clock) {
+    /** @param exports where the consumer puts its part of a data export; null where none is asked for (tests) */
+    NotificationEffects(NotificationTable table, NotificationEmails emails, PersonalData personalData,
+                        ExportBucket exports, Clock clock) {
         this.table = table;
-        this.dynamoDb = dynamoDb;
-        this.email = email;
+        this.emails = emails;
         this.personalData = personalData;
         this.exports = exports;
         this.clock = clock;
@@ -81,7 +68,7 @@ public final class NotificationService implements EventEffects {
             items.add(table.loan(new ActiveLoan(returned.borrowingId(), returned.userId(), returned.bookTitle(),
                     returned.dueAt()), false, event.sequence()));
         }
-        notificationFor(event).ifPresent(n -> items.addAll(table.record(n, channel(), now())));
+        notificationFor(event).ifPresent(n -> items.addAll(table.record(n, emails.channel(), now())));
         if (data instanceof DataExportRequested requested) {
             items.add(exportPart(event, requested));
         }
@@ -104,7 +91,7 @@ public final class NotificationService implements EventEffects {
 
     @Override
     public void afterCommit(EventEnvelope event) {
-        notificationFor(event).ifPresent(this::email);
+        notificationFor(event).ifPresent(emails::send);
     }
 
     /**
@@ -127,74 +114,6 @@ public final class NotificationService implements EventEffects {
                     personalData.reveal(registered.name()), registered.email())));
         }
         return Notifications.forEvent(event);
-    }
-
-    /**
-     * The daily run: a DUE_REMINDER for each loan due within two days, an OVERDUE_NOTICE for each overdue one, at
-     * most one per loan per day however often it runs.
-     *
-     * @return how many notifications it sent
-     */
-    public int sendReminders() {
-        Instant now = now();
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        int sent = 0;
-        for (ActiveLoan loan : table.activeLoansDueBy(now.plus(Notifications.REMINDER_WINDOW))) {
-            Optional<Notification> reminder = Notifications.reminder(loan, now);
-            if (reminder.isEmpty()) {
-                continue;
-            }
-            var items = new ArrayList<TransactWriteItem>();
-            items.add(table.reminderMark(loan.borrowingId(), today));
-            items.addAll(table.record(reminder.get(), channel(), now));
-            try {
-                dynamoDb.transactWriteItems(r -> r.transactItems(items));
-                sent++;
-                email(reminder.get());
-            } catch (TransactionCanceledException e) {
-                // today's reminder for this loan went out already
-            }
-        }
-        return sent;
-    }
-
-    /**
-     * SnapStart's priming of the reminder run: its query, for loans due before 1970 (there are none), and the
-     * writes a reminder would make, built and not sent, and the opening of the address it is emailed to.
-     */
-    public void primeReminders() {
-        Instant now = now();
-        personalData.prime();
-        table.activeLoansDueBy(Instant.EPOCH);
-        ActiveLoan loan = new ActiveLoan(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "Priming",
-                now.plus(Notifications.REMINDER_WINDOW));
-        Notifications.reminder(loan, now).ifPresent(reminder -> {
-            table.reminderMark(loan.borrowingId(), LocalDate.ofInstant(now, ZoneOffset.UTC));
-            table.record(reminder, channel(), now);
-        });
-    }
-
-    public List<Notification> inbox(String userId) {
-        return table.inbox(userId);
-    }
-
-    private String channel() {
-        return email.isPresent() ? "EMAIL" : "INBOX";
-    }
-
-    private void email(Notification notification) {
-        email.ifPresent(sender -> {
-            try {
-                table.email(notification.userId()).map(personalData::reveal).filter(PersonalData::isReadable)
-                        .ifPresent(address -> sender.send(address,
-                        "Library: " + notification.kind().name().replace('_', ' ').toLowerCase(Locale.ROOT),
-                        notification.message()));
-            } catch (RuntimeException e) {
-                Log.warn("email not sent").correlationId(notification.correlationId())
-                        .eventId(notification.sourceEventId()).with("notificationId", notification.notificationId())
-                        .with("detail", e.getMessage()).write();
-            }
-        });
     }
 
     private Instant now() {
