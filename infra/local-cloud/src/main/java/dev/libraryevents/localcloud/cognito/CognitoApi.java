@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.localcloud.cognito.UserPools.Client;
 import dev.libraryevents.localcloud.cognito.UserPools.Pool;
-import dev.libraryevents.localcloud.cognito.UserPools.Session;
 import dev.libraryevents.localcloud.cognito.UserPools.User;
 import dev.libraryevents.localcloud.endpoint.AwsEndpoint;
 import dev.libraryevents.localcloud.iam.Iam;
@@ -15,7 +14,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,12 +32,14 @@ final class CognitoApi {
     private final Tokens tokens;
     private final Iam iam;
     private final Clock clock;
+    private final SignIn signIn;
 
     CognitoApi(UserPools state, Tokens tokens, Iam iam, Clock clock) {
         this.state = state;
         this.tokens = tokens;
         this.iam = iam;
         this.clock = clock;
+        this.signIn = new SignIn(state, tokens, clock);
     }
 
     /** Answers {@code /<poolId>/.well-known/jwks.json} and {@code openid-configuration}; false for other paths. */
@@ -79,7 +79,7 @@ final class CognitoApi {
                 Pool pool = pool(request);
                 String denial = iam.check(call.caller(), "cognito-idp:" + operation, pool.arn(), Map.of());
                 if (denial != null) {
-                    throw new Failure("AccessDeniedException", denial);
+                    throw new CognitoFailure("AccessDeniedException", denial);
                 }
             }
             ObjectNode answer = switch (operation) {
@@ -90,33 +90,23 @@ final class CognitoApi {
                 case "AdminListGroupsForUser" -> adminListGroupsForUser(request);
                 case "AdminGetUser" -> adminGetUser(request);
                 case "AdminDeleteUser" -> adminDeleteUser(request);
-                case "AdminInitiateAuth" -> initiateAuth(request, true);
-                case "InitiateAuth" -> initiateAuth(request, false);
-                case "RespondToAuthChallenge", "AdminRespondToAuthChallenge" -> respondToChallenge(request);
+                case "AdminInitiateAuth" -> signIn.initiateAuth(request, true);
+                case "InitiateAuth" -> signIn.initiateAuth(request, false);
+                case "RespondToAuthChallenge", "AdminRespondToAuthChallenge" -> signIn.respondToChallenge(request);
                 case "ListUsers" -> listUsers(request);
                 case "ListUserPools" -> listUserPools();
                 case "ListUserPoolClients" -> listUserPoolClients(request);
                 case "DescribeUserPoolClient" -> describeUserPoolClient(request);
-                default -> throw new Failure("UnknownOperationException",
+                default -> throw new CognitoFailure("UnknownOperationException",
                         "The local cloud does not know the operation " + operation);
             };
             AwsEndpoint.respondJson(call.exchange(), 200, answer.toString());
-        } catch (Failure failure) {
+        } catch (CognitoFailure failure) {
             AwsEndpoint.respondJson(call.exchange(), 400, AwsEndpoint.error(failure.type, failure.getMessage()));
         }
     }
 
-    /** A Cognito error: its {@code __type} and message. */
-    private static final class Failure extends Exception {
-        final String type;
-
-        Failure(String type, String message) {
-            super(message, null, false, false);
-            this.type = type;
-        }
-    }
-
-    private ObjectNode adminCreateUser(JsonNode request) throws Failure {
+    private ObjectNode adminCreateUser(JsonNode request) throws CognitoFailure {
         Pool pool = pool(request);
         String username = required(request, "Username");
         Map<String, String> attributes = attributes(request.path("UserAttributes"));
@@ -124,7 +114,7 @@ final class CognitoApi {
         user.sub = UUID.randomUUID().toString();
         if (pool.emailIsUsername()) {
             if (!username.contains("@")) {
-                throw new Failure("InvalidParameterException", "Username should be an email.");
+                throw new CognitoFailure("InvalidParameterException", "Username should be an email.");
             }
             user.username = user.sub;
             user.email = username.toLowerCase(Locale.ROOT);
@@ -142,7 +132,7 @@ final class CognitoApi {
         user.created = user.modified = clock.instant();
         synchronized (pool) {
             if (UserPools.find(pool, username).isPresent() || (user.email != null && UserPools.find(pool, user.email).isPresent())) {
-                throw new Failure("UsernameExistsException", "An account with the given email already exists.");
+                throw new CognitoFailure("UsernameExistsException", "An account with the given email already exists.");
             }
             pool.users().put(user.sub, user);
         }
@@ -152,7 +142,7 @@ final class CognitoApi {
         return answer;
     }
 
-    private ObjectNode adminSetUserPassword(JsonNode request) throws Failure {
+    private ObjectNode adminSetUserPassword(JsonNode request) throws CognitoFailure {
         Pool pool = pool(request);
         User user = user(pool, required(request, "Username"));
         String password = required(request, "Password");
@@ -166,12 +156,12 @@ final class CognitoApi {
         return CloudTemplate.JSON.createObjectNode();
     }
 
-    private ObjectNode adminGroup(JsonNode request, boolean add) throws Failure {
+    private ObjectNode adminGroup(JsonNode request, boolean add) throws CognitoFailure {
         Pool pool = pool(request);
         User user = user(pool, required(request, "Username"));
         String group = required(request, "GroupName");
         if (!pool.groups().contains(group)) {
-            throw new Failure("ResourceNotFoundException", "Group not found.");
+            throw new CognitoFailure("ResourceNotFoundException", "Group not found.");
         }
         synchronized (pool) {
             if (add) {
@@ -184,7 +174,7 @@ final class CognitoApi {
         return CloudTemplate.JSON.createObjectNode();
     }
 
-    private ObjectNode adminListGroupsForUser(JsonNode request) throws Failure {
+    private ObjectNode adminListGroupsForUser(JsonNode request) throws CognitoFailure {
         Pool pool = pool(request);
         User user = user(pool, required(request, "Username"));
         ObjectNode answer = CloudTemplate.JSON.createObjectNode();
@@ -193,14 +183,14 @@ final class CognitoApi {
         return answer;
     }
 
-    private ObjectNode adminGetUser(JsonNode request) throws Failure {
+    private ObjectNode adminGetUser(JsonNode request) throws CognitoFailure {
         Pool pool = pool(request);
         ObjectNode answer = CloudTemplate.JSON.createObjectNode();
         describe(user(pool, required(request, "Username")), answer, "UserAttributes");
         return answer;
     }
 
-    private ObjectNode adminDeleteUser(JsonNode request) throws Failure {
+    private ObjectNode adminDeleteUser(JsonNode request) throws CognitoFailure {
         Pool pool = pool(request);
         User user = user(pool, required(request, "Username"));
         pool.users().remove(user.sub);
@@ -209,7 +199,7 @@ final class CognitoApi {
         return CloudTemplate.JSON.createObjectNode();
     }
 
-    private ObjectNode listUsers(JsonNode request) throws Failure {
+    private ObjectNode listUsers(JsonNode request) throws CognitoFailure {
         Pool pool = pool(request);
         ObjectNode answer = CloudTemplate.JSON.createObjectNode();
         ArrayNode users = answer.putArray("Users");
@@ -225,7 +215,7 @@ final class CognitoApi {
     }
 
     /** The usual way to find a pool's app client: its id, pool and name, in the order the template declares them. */
-    private ObjectNode listUserPoolClients(JsonNode request) throws Failure {
+    private ObjectNode listUserPoolClients(JsonNode request) throws CognitoFailure {
         String poolId = pool(request).id();
         ObjectNode answer = CloudTemplate.JSON.createObjectNode();
         ArrayNode list = answer.putArray("UserPoolClients");
@@ -235,11 +225,11 @@ final class CognitoApi {
         return answer;
     }
 
-    private ObjectNode describeUserPoolClient(JsonNode request) throws Failure {
+    private ObjectNode describeUserPoolClient(JsonNode request) throws CognitoFailure {
         String poolId = pool(request).id();
         Client client = state.clients.get(required(request, "ClientId"));
         if (client == null || !client.poolId().equals(poolId)) {
-            throw new Failure("ResourceNotFoundException", "User pool client " + request.path("ClientId").asText()
+            throw new CognitoFailure("ResourceNotFoundException", "User pool client " + request.path("ClientId").asText()
                     + " does not exist.");
         }
         ObjectNode answer = CloudTemplate.JSON.createObjectNode();
@@ -254,105 +244,33 @@ final class CognitoApi {
         return answer;
     }
 
-    /**
-     * Password sign-in: {@code ADMIN_USER_PASSWORD_AUTH} (admin) or {@code USER_PASSWORD_AUTH}, and
-     * {@code REFRESH_TOKEN_AUTH}, each only when the app client allows it, as Cognito checks.
-     */
-    private ObjectNode initiateAuth(JsonNode request, boolean admin) throws Failure {
-        Client client = state.clients.get(required(request, "ClientId"));
-        if (client == null || (admin && !client.poolId().equals(required(request, "UserPoolId")))) {
-            throw new Failure("ResourceNotFoundException", "User pool client " + request.path("ClientId").asText()
-                    + " does not exist.");
-        }
-        Pool pool = state.pools.get(client.poolId());
-        String flow = required(request, "AuthFlow");
-        JsonNode parameters = request.path("AuthParameters");
-        if (flow.equals("REFRESH_TOKEN_AUTH") || flow.equals("REFRESH_TOKEN")) {
-            Session session = state.refreshTokens.get(parameters.path("REFRESH_TOKEN").asText());
-            if (session == null || !session.clientId().equals(client.id())
-                    || !pool.users().containsKey(session.sub())) {
-                throw new Failure("NotAuthorizedException", "Invalid Refresh Token");
-            }
-            return tokens.tokens(pool, pool.users().get(session.sub()), client, false);
-        }
-        String allowed = admin && (flow.equals("ADMIN_USER_PASSWORD_AUTH") || flow.equals("ADMIN_NO_SRP_AUTH"))
-                ? "ALLOW_ADMIN_USER_PASSWORD_AUTH" : !admin && flow.equals("USER_PASSWORD_AUTH")
-                ? "ALLOW_USER_PASSWORD_AUTH" : null;
-        if (allowed == null) {
-            throw new Failure("InvalidParameterException", "The local cloud does not support the auth flow " + flow
-                    + "; use " + (admin ? "ADMIN_USER_PASSWORD_AUTH" : "USER_PASSWORD_AUTH"));
-        }
-        if (!client.authFlows().contains(allowed) && !client.authFlows().contains(allowed.replace("ALLOW_", ""))) {
-            throw new Failure("InvalidParameterException", "Auth flow not enabled for this client");
-        }
-        Optional<User> found = UserPools.find(pool, parameters.path("USERNAME").asText());
-        if (found.isEmpty() && !client.hidesUnknownUsers()) {
-            throw new Failure("UserNotFoundException", "User does not exist.");
-        }
-        if (found.isEmpty() || !found.get().password.equals(parameters.path("PASSWORD").asText())) {
-            throw new Failure("NotAuthorizedException", "Incorrect username or password.");
-        }
-        User user = found.get();
-        if (user.status.equals("FORCE_CHANGE_PASSWORD")) {
-            String session = Tokens.randomToken();
-            state.challenges.put(session, new Session(pool.id(), user.sub, client.id()));
-            ObjectNode answer = CloudTemplate.JSON.createObjectNode().put("ChallengeName", "NEW_PASSWORD_REQUIRED")
-                    .put("Session", session);
-            answer.putObject("ChallengeParameters").put("USER_ID_FOR_SRP", user.username)
-                    .put("requiredAttributes", "[]").put("userAttributes", "{\"email\":\"" + user.email + "\"}");
-            return answer;
-        }
-        return tokens.tokens(pool, user, client, true);
-    }
-
-    private ObjectNode respondToChallenge(JsonNode request) throws Failure {
-        if (!request.path("ChallengeName").asText().equals("NEW_PASSWORD_REQUIRED")) {
-            throw new Failure("InvalidParameterException", "The local cloud answers only NEW_PASSWORD_REQUIRED");
-        }
-        Session session = state.challenges.remove(request.path("Session").asText());
-        if (session == null || !session.clientId().equals(request.path("ClientId").asText())) {
-            throw new Failure("NotAuthorizedException", "Invalid session for the user, session is expired.");
-        }
-        Pool pool = state.pools.get(session.poolId());
-        User user = pool.users().get(session.sub());
-        String password = request.path("ChallengeResponses").path("NEW_PASSWORD").asText("");
-        checkPassword(pool, password);
-        synchronized (pool) {
-            user.password = password;
-            user.status = "CONFIRMED";
-            user.modified = clock.instant();
-        }
-        state.save();
-        return tokens.tokens(pool, user, state.clients.get(session.clientId()), true);
-    }
-
-    private Pool pool(JsonNode request) throws Failure {
+    private Pool pool(JsonNode request) throws CognitoFailure {
         Pool pool = state.pools.get(required(request, "UserPoolId"));
         if (pool == null) {
-            throw new Failure("ResourceNotFoundException", "User pool " + request.path("UserPoolId").asText()
+            throw new CognitoFailure("ResourceNotFoundException", "User pool " + request.path("UserPoolId").asText()
                     + " does not exist.");
         }
         return pool;
     }
 
-    private static User user(Pool pool, String username) throws Failure {
-        return UserPools.find(pool, username).orElseThrow(() -> new Failure("UserNotFoundException", "User does not exist."));
+    private static User user(Pool pool, String username) throws CognitoFailure {
+        return UserPools.find(pool, username).orElseThrow(() -> new CognitoFailure("UserNotFoundException", "User does not exist."));
     }
 
-    private static String required(JsonNode request, String field) throws Failure {
+    static String required(JsonNode request, String field) throws CognitoFailure {
         String value = request.path(field).asText("");
         if (value.isEmpty()) {
-            throw new Failure("InvalidParameterException", "1 validation error detected: Value at '"
+            throw new CognitoFailure("InvalidParameterException", "1 validation error detected: Value at '"
                     + Character.toLowerCase(field.charAt(0)) + field.substring(1) + "' failed to satisfy constraint: "
                     + "Member must not be null");
         }
         return value;
     }
 
-    private static void checkPassword(Pool pool, String password) throws Failure {
+    static void checkPassword(Pool pool, String password) throws CognitoFailure {
         String violation = pool.policy().violation(password);
         if (violation != null) {
-            throw new Failure("InvalidPasswordException", "Password did not conform with policy: " + violation);
+            throw new CognitoFailure("InvalidPasswordException", "Password did not conform with policy: " + violation);
         }
     }
 

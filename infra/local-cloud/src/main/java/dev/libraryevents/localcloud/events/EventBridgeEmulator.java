@@ -10,13 +10,9 @@ import dev.libraryevents.localcloud.hooks.Metering;
 import dev.libraryevents.localcloud.iam.Iam;
 import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -77,8 +73,7 @@ public final class EventBridgeEmulator {
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     private final Set<String> buses = new LinkedHashSet<>(List.of("default"));
     private final Map<String, Replay> replays = new LinkedHashMap<>();
-    private final List<String> archive = new ArrayList<>();
-    private final Path archiveFile;
+    private final BusArchive archive;
     private final Metering metering;
     private final Iam iam;
     private final Faults faults;
@@ -90,7 +85,7 @@ public final class EventBridgeEmulator {
      * @param faults   entries to fail on purpose, as the bus may now and then
      */
     public EventBridgeEmulator(Path dataDirectory, Metering metering, Iam iam, Faults faults) {
-        this.archiveFile = dataDirectory == null ? null : dataDirectory.resolve("eventbridge-archive.jsonl");
+        this.archive = new BusArchive(dataDirectory);
         this.metering = metering;
         this.iam = iam;
         this.faults = faults;
@@ -117,16 +112,8 @@ public final class EventBridgeEmulator {
     }
 
     /** The archive's events (all of them: one archive per bus here) and their size in bytes. */
-    synchronized long[] archiveSize(String busName) throws IOException {
-        long count = 0;
-        long bytes = 0;
-        for (String line : archive) {
-            if (JSON.readTree(line).path("bus").asText().equals(busName)) {
-                count++;
-                bytes += line.length();
-            }
-        }
-        return new long[] {count, bytes};
+    long[] archiveSize(String busName) throws IOException {
+        return archive.size(busName);
     }
 
     public synchronized void addRule(Rule rule) throws Exception {
@@ -209,7 +196,7 @@ public final class EventBridgeEmulator {
             String busName = busName(entry.path("EventBusName").asText("default"));
             ObjectNode event = event(entry);
             route(busName, event.toString());
-            archive(busName, event);
+            archive.add(busName, event);
             putEntries++;
             metering.add("events.entries|" + caller, 1);
             results.addObject().put("EventId", event.get("id").asText());
@@ -221,7 +208,7 @@ public final class EventBridgeEmulator {
     /** Puts archived events whose time lies in [from, to] on their bus again, as EventBridge's replay does. */
     private int replay(String name, Instant from, Instant to) throws Exception {
         int replayed = 0;
-        for (String line : List.copyOf(archive)) {
+        for (String line : archive.lines()) {
             JsonNode archived = JSON.readTree(line);
             Instant time = Instant.parse(archived.path("event").path("time").asText());
             if (!time.isBefore(from) && !time.isAfter(to)) {
@@ -236,9 +223,7 @@ public final class EventBridgeEmulator {
 
     /** Loads the archive a previous run left in the data directory. */
     public void loadArchive() throws IOException {
-        if (archiveFile != null && Files.exists(archiveFile)) {
-            archive.addAll(Files.readAllLines(archiveFile));
-        }
+        archive.load();
     }
 
     public long putEntries() {
@@ -246,21 +231,13 @@ public final class EventBridgeEmulator {
     }
 
     /** Every archived event, as EventBridge delivered it, in arrival order (replays not included). */
-    public synchronized List<JsonNode> archivedEvents() throws IOException {
-        List<JsonNode> events = new ArrayList<>(archive.size());
-        for (String line : archive) {
-            events.add(JSON.readTree(line).path("event"));
-        }
-        return events;
+    public List<JsonNode> archivedEvents() throws IOException {
+        return archive.events();
     }
 
     /** The last {@code count} archived events, oldest first, each as {@code {"bus": …, "event": …}}. */
-    public synchronized List<JsonNode> recentEvents(int count) throws IOException {
-        List<JsonNode> recent = new ArrayList<>();
-        for (String line : archive.subList(Math.max(0, archive.size() - count), archive.size())) {
-            recent.add(JSON.readTree(line));
-        }
-        return recent;
+    public List<JsonNode> recentEvents(int count) throws IOException {
+        return archive.recent(count);
     }
 
     /** The rules of a bus whose pattern matches an event (enabled or not), as routing would find them. */
@@ -270,15 +247,8 @@ public final class EventBridgeEmulator {
     }
 
     /** The detail-types of the archived events whose envelope carries this correlation id, in arrival order. */
-    public synchronized List<String> archivedTypes(String correlationId) throws IOException {
-        List<String> types = new ArrayList<>();
-        for (String line : archive) {
-            JsonNode event = JSON.readTree(line).path("event");
-            if (correlationId.equals(event.path("detail").path("correlationId").asText())) {
-                types.add(event.path("detail-type").asText());
-            }
-        }
-        return types;
+    public List<String> archivedTypes(String correlationId) throws IOException {
+        return archive.typesOf(correlationId);
     }
 
     private void route(String busName, String eventJson) throws Exception {
@@ -301,18 +271,6 @@ public final class EventBridgeEmulator {
 
     static String busArn(String nameOrArn) {
         return CloudTemplate.arn("events", "event-bus/" + busName(nameOrArn));
-    }
-
-    private void archive(String busName, ObjectNode event) {
-        String line = JSON.createObjectNode().put("bus", busName).set("event", event).toString();
-        archive.add(line);
-        if (archiveFile != null) {
-            try {
-                Files.writeString(archiveFile, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 
     /** EventBridge's own measure: 14 bytes for the time plus the UTF-8 of source, type, detail and resources. */
