@@ -1,6 +1,5 @@
 package dev.libraryevents.library;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventData.DataExportCompleted;
 import dev.libraryevents.events.EventData.DataExportRequested;
@@ -35,7 +34,6 @@ public final class DataExports {
     static final Duration DEADLINE = Duration.ofMinutes(10);
     /** The services whose parts an export waits for, by the name of their part. */
     static final List<String> PARTS = List.of("notification", "audit");
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final LibraryTable table;
     private final LibraryService library;

@@ -16,12 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  */
 final class ConditionalPuts extends WriteStrategy.PerEvent {
 
-    private final DynamoDbClient dynamoDb;
-    private final Marks marks;
-
     ConditionalPuts(DynamoDbClient dynamoDb, Marks marks) {
-        this.dynamoDb = dynamoDb;
-        this.marks = marks;
+        super(dynamoDb, marks);
     }
 
     @Override

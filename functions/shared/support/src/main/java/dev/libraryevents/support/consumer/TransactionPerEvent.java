@@ -13,12 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 final class TransactionPerEvent extends WriteStrategy.PerEvent {
 
-    private final DynamoDbClient dynamoDb;
-    private final Marks marks;
-
     TransactionPerEvent(DynamoDbClient dynamoDb, Marks marks) {
-        this.dynamoDb = dynamoDb;
-        this.marks = marks;
+        super(dynamoDb, marks);
     }
 
     @Override

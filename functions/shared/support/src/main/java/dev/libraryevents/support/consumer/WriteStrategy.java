@@ -35,6 +35,14 @@ interface WriteStrategy {
 
         static final int MAX_ATTEMPTS = 10;
 
+        final DynamoDbClient dynamoDb;
+        final Marks marks;
+
+        PerEvent(DynamoDbClient dynamoDb, Marks marks) {
+            this.dynamoDb = dynamoDb;
+            this.marks = marks;
+        }
+
         @Override
         public final void write(List<Delivery> deliveries, EventEffects effects, Outcome outcome) {
             for (Delivery delivery : deliveries) {
