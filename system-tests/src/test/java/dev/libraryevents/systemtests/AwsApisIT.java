@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,16 +23,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.StackResource;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.InvalidEventPatternException;
 import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.eventbridge.model.Rule;
@@ -40,6 +46,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
 import software.amazon.awssdk.services.kms.model.KmsException;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
@@ -47,6 +54,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The AWS APIs the local cloud answers on its one endpoint, called with AWS's own SDK clients as any tool would:
@@ -374,6 +382,53 @@ class AwsApisIT {
     void shouldNameQueuesAtTheAwsEndpoint() {
         assertThat(deployment.sqs.listQueues().queueUrls())
                 .allSatisfy(url -> assertThat(url).startsWith(cloud.awsEndpoint() + "/000000000000/"));
+    }
+
+    /**
+     * One gate holds every call at the endpoint to its caller's role; each protocol answers a refusal in its own
+     * words: the JSON protocols with 400 {@code AccessDeniedException}, Lambda's REST, the query protocols and S3
+     * with 403.
+     */
+    @Test
+    void shouldRefuseACallTheCallersRoleDoesNotAllow_inEachProtocolsOwnWords() {
+        String relay = function("NotificationOutboxRelay"); // reads its own stream and puts its own events, no more
+        String pool = deployment.physicalIds("AWS::Cognito::UserPool").stream().findFirst().orElseThrow();
+        String key = deployment.physicalIds("AWS::KMS::Key").stream().findFirst().orElseThrow();
+        String bucket = deployment.physicalIds("AWS::S3::Bucket").stream().findFirst().orElseThrow();
+        try (var dynamoDb = signedAs(DynamoDbClient.builder(), relay);
+             var sqs = signedAs(SqsClient.builder(), relay);
+             var events = signedAs(EventBridgeClient.builder(), relay);
+             var kms = signedAs(KmsClient.builder(), relay);
+             var cognito = signedAs(CognitoIdentityProviderClient.builder(), relay);
+             var lambda = signedAs(LambdaClient.builder(), relay);
+             var cloudFormation = signedAs(CloudFormationClient.builder(), relay);
+             var s3 = signedAs(S3Client.builder().serviceConfiguration(S3Configuration.builder()
+                     .pathStyleAccessEnabled(true).build()), relay)) {
+            Map<String, Runnable> calls = new LinkedHashMap<>();
+            calls.put("400 dynamodb:ListTables", dynamoDb::listTables);
+            calls.put("400 sqs:ListQueues", sqs::listQueues);
+            calls.put("400 events:ListRules", () -> events.listRules(r -> r.eventBusName(deployment.busName())));
+            calls.put("400 kms:DescribeKey", () -> kms.describeKey(r -> r.keyId(key)));
+            calls.put("400 cognito-idp:ListUsers", () -> cognito.listUsers(r -> r.userPoolId(pool)));
+            calls.put("403 lambda:ListFunctions", lambda::listFunctions);
+            calls.put("403 cloudformation:DescribeStacks", cloudFormation::describeStacks);
+            calls.put("403 s3:ListBucket", () -> s3.listObjectsV2(r -> r.bucket(bucket)));
+            calls.forEach((expected, call) -> {
+                String[] statusAndAction = expected.split(" ");
+                assertThatThrownBy(call::run).as(expected).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(Integer.parseInt(statusAndAction[0]));
+                    assertThat(e.awsErrorDetails().errorCode()).startsWith("AccessDenied");
+                    assertThat(e.getMessage()).contains("not authorized to perform: " + statusAndAction[1]);
+                });
+            });
+        }
+    }
+
+    /** A client of any service, signing as {@code accessKey} (a function's logical id: that function's call). */
+    private static <B extends AwsClientBuilder<B, C>, C> C signedAs(B builder, String accessKey) {
+        return builder.endpointOverride(cloud.awsEndpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "x")))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.libraryevents.localcloud.hooks.CloudHooks;
 import dev.libraryevents.localcloud.hooks.Faults;
 import dev.libraryevents.localcloud.hooks.Hooks;
 import dev.libraryevents.localcloud.hooks.Metering;
+import dev.libraryevents.localcloud.endpoint.Gate;
 import dev.libraryevents.localcloud.iam.Iam;
 import dev.libraryevents.localcloud.kms.KmsEmulator;
 import dev.libraryevents.localcloud.lambda.LambdaApi;
@@ -129,7 +130,8 @@ public final class LocalCloud implements AutoCloseable {
             });
             Iam iam = new Iam(template);
 
-            events = new EventBridgeEmulator(options.dataDirectory(), metering, iam, faults);
+            Gate gate = new Gate(iam, faults, metering);
+            events = new EventBridgeEmulator(options.dataDirectory(), gate);
             events.loadArchive();
             template.ofType("AWS::Events::EventBus").values().forEach(bus -> events.addBus(bus.path("Name").asText()));
             template.ofType("AWS::Events::Archive").forEach((id, archive) ->
@@ -144,13 +146,13 @@ public final class LocalCloud implements AutoCloseable {
             mappings = new EventSourceMappings(template, iam, functions, sqs, dynamoDb, options.dataDirectory());
             hooks = new CloudHooks(functions, functionsFromTemplate, mappings, events, rules, metering, faults,
                     options.logDirectory(), this::bootMillis);
-            cognito = new CognitoIdp(template, awsEndpoint::uri, iam, options.dataDirectory(), Clock.systemUTC());
+            cognito = new CognitoIdp(template, awsEndpoint::uri, options.dataDirectory(), Clock.systemUTC());
             api = track(new ApiGateway(template, functions, iam, cognito, host, options.apiPort()));
-            awsEndpoint.serve(new AwsEndpoint.Services(dynamoDb, sqs, new EventBridgeApi(events, iam),
-                    new LambdaApi(template, functions, mappings.all(), iam),
-                    new CloudFormationApi(template, this::physicalId, this::apiUrl, iam), cognito,
-                    new KmsEmulator(template, iam, options.dataDirectory()), s3(template, options.dataDirectory()),
-                    new AdminApi(hooks), iam, metering, faults));
+            awsEndpoint.serve(new AwsEndpoint.Services(dynamoDb, sqs, new EventBridgeApi(events),
+                    new LambdaApi(template, functions, mappings.all()),
+                    new CloudFormationApi(template, this::physicalId, this::apiUrl), cognito,
+                    new KmsEmulator(template, options.dataDirectory()), s3(template, options.dataDirectory()),
+                    new AdminApi(hooks), gate));
             awsEndpoint.serve(Console.PATH, track(new Console(this, events)));
         } catch (Exception | Error failed) {
             close(); // what started before the failure (a mapping refused, a port taken) stops again

@@ -2,15 +2,14 @@ package dev.libraryevents.localcloud;
 
 import dev.libraryevents.cli.CommandLines;
 import dev.libraryevents.localcloud.template.CloudTemplate;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -24,9 +23,11 @@ public final class LocalCloudCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--template", paramLabel = "FILE", defaultValue = "cdk.out/LibraryEvents.template.json",
-            description = "The synthesized template (default: ${DEFAULT-VALUE}).")
-    Path template;
+    @Mixin
+    CloudOptions cloudOptions = new CloudOptions(2);
+
+    @Mixin
+    CloudOptions.QueueVisibility queueVisibility = new CloudOptions.QueueVisibility(null);
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "3000",
             description = "The REST API's port (default: ${DEFAULT-VALUE}; 0 for any free one).")
@@ -46,31 +47,14 @@ public final class LocalCloudCommand implements Callable<Integer> {
                     + "(default: in memory).")
     Path dataDirectory;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "2",
-            description = "Environments per function, and batches in flight per SQS mapping (default: "
-                    + "${DEFAULT-VALUE}).")
-    int concurrency;
-
-    @Option(names = "--queue-visibility", paramLabel = "SECONDS",
-            description = "Every queue's visibility timeout, instead of the template's: a failing message reaches "
-                    + "its DLQ after 3 receives in seconds rather than minutes (for demos and CI scenarios).")
-    Integer queueVisibility;
-
     @Override
     public Integer call() throws Exception {
-        if (concurrency < 1) {
-            throw new ParameterException(spec.commandLine(), "--concurrency must be at least 1");
-        }
-        if (queueVisibility != null && (queueVisibility < 0 || queueVisibility > 43_200)) {
-            throw new ParameterException(spec.commandLine(), "--queue-visibility must be 0 to 43200 seconds");
-        }
-        if (!Files.isRegularFile(template)) {
-            throw new ParameterException(spec.commandLine(), "no template at " + template
-                    + ": synthesize the stack first (npx cdk synth)");
-        }
+        Path template = cloudOptions.template(spec, Path.of(""));
+        int concurrency = cloudOptions.concurrency(spec);
+        Duration visibility = queueVisibility.duration(spec);
         Path logs = dataDirectory == null ? Path.of("target", "local-cloud-logs") : dataDirectory.resolve("logs");
         LocalCloud cloud = LocalCloud.start(new LocalCloud.Options(template, apiPort, awsPort, dataDirectory, logs,
-                concurrency, queueVisibility == null ? null : Duration.ofSeconds(queueVisibility), host));
+                concurrency, visibility, host));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cloud.close();

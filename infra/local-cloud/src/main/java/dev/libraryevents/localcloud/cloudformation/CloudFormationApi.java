@@ -3,7 +3,6 @@ package dev.libraryevents.localcloud.cloudformation;
 import com.sun.net.httpserver.HttpExchange;
 import dev.libraryevents.localcloud.endpoint.AwsEndpoint;
 import dev.libraryevents.localcloud.endpoint.Xml;
-import dev.libraryevents.localcloud.iam.Iam;
 import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.io.IOException;
 import java.net.URI;
@@ -23,12 +22,11 @@ public final class CloudFormationApi {
 
     public static final Set<String> ACTIONS = Set.of("DescribeStacks", "ListStackResources", "DescribeStackResource",
             "DescribeStackResources");
-    private static final String NAMESPACE = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
+    public static final String NAMESPACE = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
 
     private final CloudTemplate template;
     private final Function<String, String> physicalIds;
     private final Supplier<URI> apiUrl;
-    private final Iam iam;
     private final String stackId;
     private final String created = Instant.now().toString();
 
@@ -36,11 +34,10 @@ public final class CloudFormationApi {
      * @param physicalIds a resource's physical id by logical id, as the running emulators name it
      * @param apiUrl      where the local API is served, which stands for the REST API's stage URL in the outputs
      */
-    public CloudFormationApi(CloudTemplate template, Function<String, String> physicalIds, Supplier<URI> apiUrl, Iam iam) {
+    public CloudFormationApi(CloudTemplate template, Function<String, String> physicalIds, Supplier<URI> apiUrl) {
         this.template = template;
         this.physicalIds = physicalIds;
         this.apiUrl = apiUrl;
-        this.iam = iam;
         this.stackId = CloudTemplate.arn("cloudformation", "stack/" + template.stackName() + "/"
                 + UUID.nameUUIDFromBytes(template.stackName().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
@@ -54,11 +51,7 @@ public final class CloudFormationApi {
                     "The action " + action + " is not valid for this web service."));
             return;
         }
-        String denial = iam.check(call.caller(), "cloudformation:" + action, stackId, Map.of());
-        if (denial != null) {
-            AwsEndpoint.respondXml(exchange, 403, AwsEndpoint.queryError(NAMESPACE, "AccessDenied", denial));
-            return;
-        }
+        call.authorize("cloudformation:" + action, stackId);
         String stack = parameters.get("StackName");
         if ((stack != null && !stack.equals(template.stackName()) && !stack.equals(stackId))
                 || (stack == null && !action.equals("DescribeStacks"))) {

@@ -7,7 +7,6 @@ import dev.libraryevents.localcloud.cognito.UserPools.Client;
 import dev.libraryevents.localcloud.cognito.UserPools.Pool;
 import dev.libraryevents.localcloud.cognito.UserPools.User;
 import dev.libraryevents.localcloud.endpoint.AwsEndpoint;
-import dev.libraryevents.localcloud.iam.Iam;
 import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.io.IOException;
 import java.time.Clock;
@@ -30,14 +29,12 @@ final class CognitoApi {
 
     private final UserPools state;
     private final Tokens tokens;
-    private final Iam iam;
     private final Clock clock;
     private final SignIn signIn;
 
-    CognitoApi(UserPools state, Tokens tokens, Iam iam, Clock clock) {
+    CognitoApi(UserPools state, Tokens tokens, Clock clock) {
         this.state = state;
         this.tokens = tokens;
-        this.iam = iam;
         this.clock = clock;
         this.signIn = new SignIn(state, tokens, clock);
     }
@@ -76,11 +73,7 @@ final class CognitoApi {
         }
         try {
             if (operation.startsWith("Admin") || operation.equals("ListUsers")) {
-                Pool pool = pool(request);
-                String denial = iam.check(call.caller(), "cognito-idp:" + operation, pool.arn(), Map.of());
-                if (denial != null) {
-                    throw new CognitoFailure("AccessDeniedException", denial);
-                }
+                call.authorize("cognito-idp:" + operation, pool(request).arn());
             }
             ObjectNode answer = switch (operation) {
                 case "AdminCreateUser" -> adminCreateUser(request);

@@ -3,7 +3,6 @@ package dev.libraryevents.localcloud.cognito;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.localcloud.apigateway.ApiGateway;
 import dev.libraryevents.localcloud.endpoint.AwsEndpoint;
-import dev.libraryevents.localcloud.iam.Iam;
 import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.io.IOException;
 import java.net.URI;
@@ -32,11 +31,11 @@ public final class CognitoIdp {
      * @param endpoint the AWS endpoint's URL, the issuers' base
      * @param dataDirectory null to keep users and the signing key in memory
      */
-    public CognitoIdp(CloudTemplate template, Supplier<URI> endpoint, Iam iam, Path dataDirectory, Clock clock)
+    public CognitoIdp(CloudTemplate template, Supplier<URI> endpoint, Path dataDirectory, Clock clock)
             throws IOException {
         pools = new UserPools(template, dataDirectory);
         tokens = new Tokens(pools, endpoint, clock);
-        api = new CognitoApi(pools, tokens, iam, clock);
+        api = new CognitoApi(pools, tokens, clock);
     }
 
     /** Every pool's id, with its app clients' ids: what {@code bin/local-cloud} prints for signing in. */

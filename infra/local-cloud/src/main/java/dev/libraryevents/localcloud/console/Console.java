@@ -26,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -46,12 +45,12 @@ public final class Console implements HttpHandler, AutoCloseable {
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
     private static final int LOG_LINES = 200;
     private static final int BUS_ENTRIES = 50;
-    private static final int TABLE_ITEMS = 50;
 
     private final LocalCloud cloud;
     private final EventBridgeEmulator bus;
     private final SqsClient sqs;
     private final DynamoDbClient dynamoDb;
+    private final Tables tables;
     private final EventBridgeClient events;
     private final DeadLetters deadLetters;
     private final EmfMetrics emf;
@@ -61,6 +60,7 @@ public final class Console implements HttpHandler, AutoCloseable {
         this.cloud = cloud;
         sqs = cloud.administrator(SqsClient.builder());
         dynamoDb = cloud.administrator(DynamoDbClient.builder());
+        tables = new Tables(dynamoDb);
         events = cloud.administrator(EventBridgeClient.builder());
         deadLetters = new DeadLetters(sqs, events);
         emf = new EmfMetrics(cloud.hooks().logDirectory());
@@ -105,7 +105,8 @@ public final class Console implements HttpHandler, AutoCloseable {
             case "GET bus" -> bus();
             case "POST bus" -> parts.length == 2 && parts[1].equals("replay") ? replay(query) : null;
             case "GET trace" -> parts.length == 2 ? trace(parts[1]) : null;
-            case "GET tables" -> parts.length == 1 ? tables() : items(parts[1], query.getOrDefault("prefix", ""));
+            case "GET tables" -> parts.length == 1 ? tables.names() : tables.items(parts[1],
+                    query.getOrDefault("prefix", ""));
             case "GET metrics" -> metrics();
             default -> null;
         };
@@ -246,45 +247,6 @@ public final class Console implements HttpHandler, AutoCloseable {
                     .put("afterFirstMs", at.toEpochMilli() - first.toEpochMilli());
         }
         return list;
-    }
-
-    private JsonNode tables() {
-        ArrayNode list = CloudTemplate.JSON.createArrayNode();
-        dynamoDb.listTables().tableNames().forEach(list::add);
-        return list;
-    }
-
-    /** A table's items whose partition key starts with a prefix (read-only; at most {@value #TABLE_ITEMS}). */
-    private JsonNode items(String table, String prefix) {
-        ArrayNode list = CloudTemplate.JSON.createArrayNode();
-        var request = dynamoDb.scanPaginator(r -> {
-            r.tableName(table);
-            if (!prefix.isEmpty()) {
-                r.filterExpression("begins_with(pk, :prefix)")
-                        .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(prefix)));
-            }
-        });
-        for (Map<String, AttributeValue> item : request.items()) {
-            if (list.size() >= TABLE_ITEMS) {
-                break;
-            }
-            ObjectNode row = list.addObject();
-            new TreeMap<>(item).forEach((name, value) -> row.put(name, display(value)));
-        }
-        return list;
-    }
-
-    private static String display(AttributeValue value) {
-        if (value.s() != null) {
-            return value.s();
-        }
-        if (value.n() != null) {
-            return value.n();
-        }
-        if (value.bool() != null) {
-            return value.bool().toString();
-        }
-        return value.toString();
     }
 
     /** The functions' EMF lines, per metric and dimensions, per minute: a sum for counts, the largest value else. */

@@ -14,8 +14,6 @@ import dev.libraryevents.localcloud.common.Threads;
 import dev.libraryevents.localcloud.dynamodb.DynamoDbEmulator;
 import dev.libraryevents.localcloud.events.EventBridgeApi;
 import dev.libraryevents.localcloud.hooks.Faults;
-import dev.libraryevents.localcloud.hooks.Metering;
-import dev.libraryevents.localcloud.iam.Iam;
 import dev.libraryevents.localcloud.kms.KmsEmulator;
 import dev.libraryevents.localcloud.lambda.LambdaApi;
 import dev.libraryevents.localcloud.s3.S3Emulator;
@@ -25,40 +23,42 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The one AWS endpoint of the local cloud, for the functions and for anyone's SDK or AWS CLI
  * ({@code AWS_ENDPOINT_URL} or {@code --endpoint-url}). It tells the services apart by the request's signing scope
- * and protocol (JSON's {@code X-Amz-Target}, Lambda's REST paths, the query protocol's {@code Action}), checks a
- * function's call against its role ({@link Iam}), and hands it to the service: DynamoDB (and its streams) and SQS
- * forwarded to DynamoDB Local, ElasticMQ and s3proxy, EventBridge, Lambda, CloudFormation, Cognito and KMS answered here (with the
- * {@link Faults} asked for, if any). Paths under
- * {@code /_localcloud/} are the local cloud's own operations. Each protocol gets its own errors, an unknown
- * operation included.
+ * and protocol (JSON's {@code X-Amz-Target}, Lambda's REST paths, the query protocol's {@code Action}) and hands
+ * the call to its service: DynamoDB (and its streams), SQS and S3 are forwarded to DynamoDB Local, ElasticMQ and
+ * s3proxy; EventBridge, Lambda, CloudFormation, Cognito and KMS are answered here. Every call passes the one
+ * {@link Gate}: metered, held to the caller's role, met with the faults chaos asked for; a refusal is answered here,
+ * in each protocol's words. Paths under {@code /_localcloud/} are the local cloud's own operations.
  */
 public final class AwsEndpoint implements AutoCloseable {
 
-    /** The services behind the endpoint, and the policies their callers are held to. */
+    /** The services behind the endpoint, and the gate their callers pass. */
     public record Services(DynamoDbEmulator dynamoDb, SqsEmulator sqs, EventBridgeApi events, LambdaApi lambda,
                     CloudFormationApi cloudFormation, CognitoIdp cognito, KmsEmulator kms, S3Emulator s3,
-                    HttpHandler admin, Iam iam,
-                    Metering metering, Faults faults) {}
+                    HttpHandler admin, Gate gate) {}
 
-    /** A request as a service adapter sees it: who signed it and what it carries. */
-    public record Call(HttpExchange exchange, String caller, byte[] body) {
+    /** A request as a service adapter sees it: who signed it, what it carries, and the gate it must pass. */
+    public record Call(HttpExchange exchange, String caller, byte[] body, Gate gate) {
+
+        /** Refuses the call ({@link Gate.AccessDenied}) unless the caller may do {@code action} on {@code resource}. */
+        public void authorize(String action, String resource) {
+            gate.authorize(caller, action, resource);
+        }
+
+        Call withBody(byte[] replaced) {
+            return new Call(exchange, caller, replaced, gate);
+        }
 
         String text() {
             return new String(body, StandardCharsets.UTF_8);
@@ -89,17 +89,16 @@ public final class AwsEndpoint implements AutoCloseable {
         }
     }
 
-    private static final ObjectMapper JSON = CloudTemplate.JSON;
+    private static final ObjectMapper JSON_MAPPER = CloudTemplate.JSON;
+    private static final Pattern LAMBDA_OPERATION = Pattern.compile("^/[^/]+/([^/]+).*");
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/[^/]+/[^/]+/([^/]+)/");
     private static final Set<String> CAPACITY_READS = Set.of("GetItem", "Query", "Scan", "BatchGetItem",
             "TransactGetItems");
-    private static final Set<String> UNFORWARDED = Set.of("host", "content-length", "connection", "expect",
-            "upgrade", "transfer-encoding", "keep-alive");
     static final String SQS_NAMESPACE = "http://queue.amazonaws.com/doc/2012-11-05/";
     static final String S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";
 
     private final HttpServer server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final Forwarder forwarder = new Forwarder();
     private final String host;
     private Services services;
 
@@ -138,26 +137,43 @@ public final class AwsEndpoint implements AutoCloseable {
             boolean signed = credential.find();
             String caller = signed ? credential.group(1) : "anonymous";
             String signingService = signed ? credential.group(2) : "";
-            Call call = new Call(exchange, caller, exchange.getRequestBody().readAllBytes());
+            Call call = new Call(exchange, caller, exchange.getRequestBody().readAllBytes(), services.gate());
+            if (target == null && !signed && services.cognito().serveWellKnown(call)) {
+                return; // a pool's JWKS or OpenID configuration: public, unsigned GETs
+            }
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            Protocol protocol;
+            if (target != null) {
+                protocol = Protocol.JSON;
+            } else if (signingService.equals("s3") || (rawQuery != null
+                    && rawQuery.contains("X-Amz-Credential=") && rawQuery.contains("%2Fs3%2F"))) {
+                protocol = Protocol.S3;
+            } else if (exchange.getRequestURI().getPath().startsWith("/2015-03-31/")
+                    || signingService.equals("lambda")) {
+                protocol = Protocol.LAMBDA;
+            } else if (signingService.equals("cloudformation") || (signingService.isEmpty()
+                    && CloudFormationApi.ACTIONS.contains(call.parameters().get("Action")))) {
+                protocol = Protocol.CLOUDFORMATION;
+            } else {
+                protocol = Protocol.SQS_QUERY;
+            }
             try {
-                if (target == null && !signed && services.cognito().serveWellKnown(call)) {
-                    return; // a pool's JWKS or OpenID configuration: public, unsigned GETs
+                switch (protocol) {
+                    case JSON -> json(call, target);
+                    case S3 -> s3(call);
+                    case LAMBDA -> {
+                        services.gate().meter(caller, "Lambda", exchange.getRequestMethod() + " "
+                                + LAMBDA_OPERATION.matcher(exchange.getRequestURI().getPath()).replaceFirst("$1"));
+                        services.lambda().handle(call);
+                    }
+                    case CLOUDFORMATION -> {
+                        services.gate().meter(caller, "CloudFormation", call.parameters().getOrDefault("Action", ""));
+                        services.cloudFormation().handle(call);
+                    }
+                    case SQS_QUERY -> sqsQuery(call);
                 }
-                String rawQuery = exchange.getRequestURI().getRawQuery();
-                if (target != null) {
-                    json(call, target);
-                } else if (signingService.equals("s3") || (rawQuery != null
-                        && rawQuery.contains("X-Amz-Credential=") && rawQuery.contains("%2Fs3%2F"))) {
-                    s3(call);
-                } else if (exchange.getRequestURI().getPath().startsWith("/2015-03-31/")
-                        || signingService.equals("lambda")) {
-                    services.lambda().handle(call);
-                } else if (signingService.equals("cloudformation") || (signingService.isEmpty()
-                        && CloudFormationApi.ACTIONS.contains(call.parameters().get("Action")))) {
-                    services.cloudFormation().handle(call);
-                } else {
-                    sqsQuery(call);
-                }
+            } catch (Gate.AccessDenied e) {
+                protocol.deny(exchange, e.getMessage());
             } catch (RuntimeException e) {
                 Log.info("AWS endpoint: " + e);
                 respondJson(exchange, 500, error("InternalFailure", "the local cloud failed: " + e.getMessage()));
@@ -173,7 +189,7 @@ public final class AwsEndpoint implements AutoCloseable {
         String service = prefix.replaceAll("_\\d+$", "").replace("AWSEvents", "EventBridge")
                 .replace("AmazonSQS", "SQS").replace(CognitoIdp.TARGET_PREFIX, "Cognito")
                 .replace(KmsEmulator.TARGET_PREFIX, "KMS");
-        services.metering().add("request|" + call.caller() + "|" + service + "." + operation, 1);
+        services.gate().meter(call.caller(), service, operation);
         switch (prefix) {
             case "DynamoDB_20120810", "DynamoDBStreams_20120810" -> dynamoDb(call, operation);
             case "AWSEvents" -> services.events().handle(call, operation);
@@ -181,14 +197,9 @@ public final class AwsEndpoint implements AutoCloseable {
             case KmsEmulator.TARGET_PREFIX -> services.kms().handle(call, operation);
             case "AmazonSQS" -> {
                 JsonNode request = readJson(call.body());
-                String denial = services.iam().check(call.caller(), "sqs:" + operation,
-                        SqsEmulator.queueArn(request.path("QueueUrl").asText(request.path("QueueName").asText("*"))),
-                        Map.of());
-                if (denial != null) {
-                    respondJson(call.exchange(), 400, error("AccessDeniedException", denial));
-                } else {
-                    forward(call, services.sqs().endpoint());
-                }
+                call.authorize("sqs:" + operation, SqsEmulator.queueArn(
+                        request.path("QueueUrl").asText(request.path("QueueName").asText("*"))));
+                forwarder.forward(call, services.sqs().endpoint());
             }
             default -> respondJson(call.exchange(), 400, error("UnknownOperationException",
                     "The local cloud does not know the operation " + target));
@@ -202,46 +213,39 @@ public final class AwsEndpoint implements AutoCloseable {
     private void dynamoDb(Call call, String operation) throws IOException {
         JsonNode request = readJson(call.body());
         for (Map.Entry<String, String> action : DynamoDbEmulator.authorizedActions(operation, request)) {
-            String denial = services.iam().check(call.caller(), action.getKey(), action.getValue(), Map.of());
-            if (denial != null) {
-                respondJson(call.exchange(), 400, error("AccessDeniedException", denial));
-                return;
-            }
+            call.authorize(action.getKey(), action.getValue());
         }
-        if (services.faults().throttles(call.caller())) {
+        if (services.gate().throttles(call.caller())) {
             respondJson(call.exchange(), 400, error(Faults.THROTTLED, Faults.THROTTLED_MESSAGE));
             return;
         }
         byte[] body = call.body();
         boolean read = CAPACITY_READS.contains(operation);
         if (read && request instanceof ObjectNode object && !object.has("ReturnConsumedCapacity")) {
-            body = JSON.writeValueAsBytes(object.put("ReturnConsumedCapacity", "TOTAL"));
+            body = JSON_MAPPER.writeValueAsBytes(object.put("ReturnConsumedCapacity", "TOTAL"));
         }
-        byte[] answer = forward(new Call(call.exchange(), call.caller(), body), services.dynamoDb().endpoint());
+        byte[] answer = forwarder.forward(call.withBody(body), services.dynamoDb().endpoint());
         JsonNode response = read && answer.length > 0 ? readJson(answer) : null;
-        services.metering().dynamoDb(call.caller(), operation, request, response);
+        services.gate().metering().dynamoDb(call.caller(), operation, request, response);
     }
 
     /**
      * S3 (path style, signed or presigned): checked against the caller's role, a presigned URL by whose credentials
      * signed it and for its expiry, then forwarded to s3proxy.
      */
-    private void s3(Call call) throws IOException {
-        HttpExchange exchange = call.exchange();
+    private void s3(Call signed) throws IOException {
+        HttpExchange exchange = signed.exchange();
         Map<String, String> query = queryParameters(exchange.getRequestURI().getRawQuery());
         String presigner = query.get("X-Amz-Credential");
-        String caller = presigner == null ? call.caller()
-                : presigner.substring(0, Math.max(0, presigner.indexOf('/')));
-        S3Emulator.Access access = S3Emulator.access(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
-        services.metering().add("request|" + caller + "|S3." + access.action().substring("s3:".length()), 1);
-        String refusal = services.iam().check(caller, access.action(), access.resource(), Map.of());
-        if (refusal == null) {
-            refusal = services.s3().expired(query);
-        }
-        if (refusal != null) {
-            respond(exchange, 403, "application/xml", Xml.document("Error", S3_NAMESPACE)
-                    .element("Code", "AccessDenied").element("Message", refusal)
-                    .element("RequestId", UUID.randomUUID().toString()).finish());
+        Call call = presigner == null ? signed : new Call(exchange,
+                presigner.substring(0, Math.max(0, presigner.indexOf('/'))), signed.body(), signed.gate());
+        S3Emulator.Access access = S3Emulator.access(exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath());
+        services.gate().meter(call.caller(), "S3", access.action().substring("s3:".length()));
+        call.authorize(access.action(), access.resource());
+        String expired = services.s3().expired(query);
+        if (expired != null) {
+            Protocol.S3.deny(exchange, expired);
             return;
         }
         // s3proxy 3 knows neither the SDK's flexible checksums nor its default upload, aws-chunked with a trailing
@@ -249,7 +253,7 @@ public final class AwsEndpoint implements AutoCloseable {
         // (the caller was checked above).
         boolean chunked = String.valueOf(exchange.getRequestHeaders().getFirst("x-amz-content-sha256"))
                 .startsWith("STREAMING-");
-        forward(chunked ? new Call(exchange, caller, S3Emulator.dechunk(call.body())) : call,
+        forwarder.forward(chunked ? call.withBody(S3Emulator.dechunk(call.body())) : call,
                 services.s3().endpoint(), header -> header.startsWith("x-amz-checksum-")
                         || header.equals("x-amz-security-token")
                         || header.startsWith("x-amz-sdk-checksum-") || header.equals("x-amz-trailer")
@@ -272,28 +276,24 @@ public final class AwsEndpoint implements AutoCloseable {
     private void sqsQuery(Call call) throws IOException {
         Map<String, String> parameters = call.parameters();
         String action = parameters.getOrDefault("Action", "");
-        services.metering().add("request|" + call.caller() + "|SQS." + action, 1);
+        services.gate().meter(call.caller(), "SQS", action);
         String queue = parameters.getOrDefault("QueueUrl", parameters.getOrDefault("QueueName", "*"));
-        String denial = services.iam().check(call.caller(), "sqs:" + action, SqsEmulator.queueArn(queue), Map.of());
-        if (denial != null) {
-            respondXml(call.exchange(), 403, queryError(SQS_NAMESPACE, "AccessDenied", denial));
-            return;
-        }
-        forward(call, services.sqs().endpoint());
+        call.authorize("sqs:" + action, SqsEmulator.queueArn(queue));
+        forwarder.forward(call, services.sqs().endpoint());
     }
 
     /** The body as JSON; a missing node when it is not JSON at all. */
     public static JsonNode readJson(byte[] body) {
         try {
-            return JSON.readTree(body);
+            return JSON_MAPPER.readTree(body);
         } catch (IOException e) {
-            return JSON.missingNode(); // the backend answers a malformed request in its own words
+            return JSON_MAPPER.missingNode(); // the backend answers a malformed request in its own words
         }
     }
 
     /** An error in the AWS JSON protocols' shape. */
     public static String error(String type, String message) {
-        return JSON.createObjectNode().put("__type", type).put("message", message).toString();
+        return JSON_MAPPER.createObjectNode().put("__type", type).put("message", message).toString();
     }
 
     /** An error in the query protocols' shape (SQS, CloudFormation). */
@@ -301,42 +301,6 @@ public final class AwsEndpoint implements AutoCloseable {
         return Xml.document("ErrorResponse", namespace).start("Error").element("Type", "Sender")
                 .element("Code", code).element("Message", message).end()
                 .element("RequestId", UUID.randomUUID().toString()).finish();
-    }
-
-    /** Sends the request on as it came and its answer back; returns the answer's body. */
-    private byte[] forward(Call call, URI backend) throws IOException {
-        return forward(call, backend, header -> false);
-    }
-
-    /** The same, without the request headers {@code dropped} names (lowercase). */
-    private byte[] forward(Call call, URI backend, Predicate<String> dropped) throws IOException {
-        HttpExchange exchange = call.exchange();
-        HttpRequest.Builder request = HttpRequest.newBuilder(backend.resolve(exchange.getRequestURI().toString()))
-                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(call.body()));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            String lowercase = name.toLowerCase(Locale.ROOT);
-            if (!UNFORWARDED.contains(lowercase) && !dropped.test(lowercase)) {
-                values.forEach(value -> request.header(name, value));
-            }
-        });
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new byte[0];
-        }
-        response.headers().map().forEach((name, values) -> {
-            if (!UNFORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                values.forEach(value -> exchange.getResponseHeaders().add(name, value));
-            }
-        });
-        byte[] bytes = response.body();
-        exchange.sendResponseHeaders(response.statusCode(), bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
-        return bytes;
     }
 
     public static void respondJson(HttpExchange exchange, int status, String json) throws IOException {

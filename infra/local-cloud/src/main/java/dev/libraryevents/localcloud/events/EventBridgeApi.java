@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.localcloud.common.Log;
 import dev.libraryevents.localcloud.endpoint.AwsEndpoint;
-import dev.libraryevents.localcloud.iam.Iam;
+import dev.libraryevents.localcloud.endpoint.Gate;
 import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.io.IOException;
 import java.time.Instant;
@@ -20,11 +20,9 @@ import java.util.Map;
 public final class EventBridgeApi {
 
     private final EventBridgeEmulator events;
-    private final Iam iam;
 
-    public EventBridgeApi(EventBridgeEmulator events, Iam iam) {
+    public EventBridgeApi(EventBridgeEmulator events) {
         this.events = events;
-        this.iam = iam;
     }
 
     public void handle(AwsEndpoint.Call call, String operation) throws IOException {
@@ -34,10 +32,7 @@ public final class EventBridgeApi {
                 throw new EventBridgeEmulator.ValidationError("the request body must be a JSON object");
             }
             if (!operation.equals("PutEvents")) { // PutEvents is checked entry by entry, with its conditions
-                String denial = iam.check(call.caller(), "events:" + operation, resourceOf(request), Map.of());
-                if (denial != null) {
-                    throw new EventBridgeEmulator.AccessDenied(denial);
-                }
+                call.authorize("events:" + operation, resourceOf(request));
             }
             ObjectNode answer = answer(operation, request, call.caller());
             if (answer == null) {
@@ -54,8 +49,8 @@ public final class EventBridgeApi {
         } catch (NotFound e) {
             AwsEndpoint.respondJson(call.exchange(), 400,
                     AwsEndpoint.error("ResourceNotFoundException", e.getMessage()));
-        } catch (EventBridgeEmulator.AccessDenied e) {
-            AwsEndpoint.respondJson(call.exchange(), 400, AwsEndpoint.error("AccessDeniedException", e.getMessage()));
+        } catch (Gate.AccessDenied e) {
+            throw e; // the endpoint answers it
         } catch (IOException e) {
             AwsEndpoint.respondJson(call.exchange(), 400,
                     AwsEndpoint.error("SerializationException", "malformed request"));

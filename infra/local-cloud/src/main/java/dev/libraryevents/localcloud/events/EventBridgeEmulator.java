@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.localcloud.common.Log;
 import dev.libraryevents.localcloud.hooks.Faults;
-import dev.libraryevents.localcloud.hooks.Metering;
-import dev.libraryevents.localcloud.iam.Iam;
+import dev.libraryevents.localcloud.endpoint.Gate;
 import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,21 +73,16 @@ public final class EventBridgeEmulator {
     private final Set<String> buses = new LinkedHashSet<>(List.of("default"));
     private final Map<String, Replay> replays = new LinkedHashMap<>();
     private final BusArchive archive;
-    private final Metering metering;
-    private final Iam iam;
-    private final Faults faults;
+    private final Gate gate;
     private long putEntries;
 
     /**
-     * @param metering counts the entries each caller put (EventBridge's unit of price)
-     * @param iam      what each function's role lets it put
-     * @param faults   entries to fail on purpose, as the bus may now and then
+     * @param gate what each caller's role lets it put, the entries to fail on purpose (as the bus may now and then),
+     *             and the meter of entries put (EventBridge's unit of price)
      */
-    public EventBridgeEmulator(Path dataDirectory, Metering metering, Iam iam, Faults faults) {
+    public EventBridgeEmulator(Path dataDirectory, Gate gate) {
         this.archive = new BusArchive(dataDirectory);
-        this.metering = metering;
-        this.iam = iam;
-        this.faults = faults;
+        this.gate = gate;
     }
 
     /** The template's archives, by name, each recording one bus. */
@@ -170,12 +164,9 @@ public final class EventBridgeEmulator {
         }
         for (JsonNode entry : entries) {
             // The whole call is refused when one entry is not allowed, as with IAM's events:source condition.
-            String denial = iam.check(caller, "events:PutEvents", busArn(entry.path("EventBusName").asText("default")),
+            gate.authorize(caller, "events:PutEvents", busArn(entry.path("EventBusName").asText("default")),
                     Map.of("events:source", entry.path("Source").asText(),
                             "events:detail-type", entry.path("DetailType").asText()));
-            if (denial != null) {
-                throw new AccessDenied(denial);
-            }
         }
         ObjectNode response = JSON.createObjectNode();
         ArrayNode results = response.putArray("Entries");
@@ -187,7 +178,7 @@ public final class EventBridgeEmulator {
                 results.addObject().put("ErrorCode", "InvalidArgument").put("ErrorMessage", error);
                 continue;
             }
-            if (faults.failsEntry()) {
+            if (gate.failsEntry()) {
                 failed++;
                 results.addObject().put("ErrorCode", Faults.ENTRY_FAILED).put("ErrorMessage",
                         "Internal Service Error, please retry.");
@@ -198,7 +189,7 @@ public final class EventBridgeEmulator {
             route(busName, event.toString());
             archive.add(busName, event);
             putEntries++;
-            metering.add("events.entries|" + caller, 1);
+            gate.metering().add("events.entries|" + caller, 1);
             results.addObject().put("EventId", event.get("id").asText());
         }
         response.put("FailedEntryCount", failed);
@@ -327,13 +318,6 @@ public final class EventBridgeEmulator {
 
     static final class ValidationError extends Exception {
         ValidationError(String message) {
-            super(message);
-        }
-    }
-
-    /** What IAM says to a call its policies do not allow. */
-    static final class AccessDenied extends Exception {
-        AccessDenied(String message) {
             super(message);
         }
     }

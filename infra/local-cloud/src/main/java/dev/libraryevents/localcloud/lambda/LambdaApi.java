@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.libraryevents.localcloud.common.Log;
 import dev.libraryevents.localcloud.endpoint.AwsEndpoint;
 import dev.libraryevents.localcloud.esm.EventSourceMapping;
-import dev.libraryevents.localcloud.iam.Iam;
 import dev.libraryevents.localcloud.template.CloudTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,16 +36,13 @@ public final class LambdaApi {
     private final CloudTemplate template;
     private final Map<String, LocalFunction> functions;
     private final Collection<EventSourceMapping> mappings;
-    private final Iam iam;
     private final Map<String, Instant> lastModified = new java.util.concurrent.ConcurrentHashMap<>();
     private final Instant started = Instant.now();
 
-    public LambdaApi(CloudTemplate template, Map<String, LocalFunction> functions, Collection<EventSourceMapping> mappings,
-              Iam iam) {
+    public LambdaApi(CloudTemplate template, Map<String, LocalFunction> functions, Collection<EventSourceMapping> mappings) {
         this.template = template;
         this.functions = functions;
         this.mappings = mappings;
-        this.iam = iam;
     }
 
     public void handle(AwsEndpoint.Call call) throws IOException {
@@ -120,8 +116,6 @@ public final class LambdaApi {
             error(exchange, 404, "ResourceNotFoundException", e.getMessage());
         } catch (InvalidParameter e) {
             error(exchange, 400, "InvalidParameterValueException", e.getMessage());
-        } catch (Denied e) {
-            error(exchange, 403, "AccessDeniedException", e.getMessage());
         } catch (IOException e) {
             error(exchange, 400, "InvalidRequestContentException", "Could not parse request body into json");
         }
@@ -250,11 +244,8 @@ public final class LambdaApi {
         return name;
     }
 
-    private void authorize(AwsEndpoint.Call call, String action, String resource) {
-        String denial = iam.check(call.caller(), "lambda:" + action, resource, Map.of());
-        if (denial != null) {
-            throw new Denied(denial);
-        }
+    private static void authorize(AwsEndpoint.Call call, String action, String resource) {
+        call.authorize("lambda:" + action, resource);
     }
 
     private static String arn(String name) {
@@ -292,12 +283,6 @@ public final class LambdaApi {
 
     private static final class InvalidParameter extends RuntimeException {
         InvalidParameter(String message) {
-            super(message);
-        }
-    }
-
-    private static final class Denied extends RuntimeException {
-        Denied(String message) {
             super(message);
         }
     }
