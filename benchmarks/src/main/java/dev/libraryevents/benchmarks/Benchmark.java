@@ -1,6 +1,7 @@
 package dev.libraryevents.benchmarks;
 
 import dev.libraryevents.cli.CommandLines;
+import dev.libraryevents.localcloud.CloudOptions;
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.ops.SignInAccounts;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,17 +44,12 @@ public final class Benchmark implements Callable<Integer> {
             + "target/benchmarks/ unless --out says otherwise.")
     boolean smoke;
 
-    @Option(names = "--template", paramLabel = "FILE", description = "The synthesized template "
-            + "(default: cdk.out/LibraryEvents.template.json).")
-    Path template;
+    @Mixin
+    CloudOptions cloudOptions = new CloudOptions(4);
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: docs, or "
             + "target/benchmarks with --smoke).")
     Path out;
-
-    @Option(names = "--concurrency", paramLabel = "N",
-            description = "Environments per function (default: 4).")
-    Integer concurrency;
 
     @Option(names = "--repeat", paramLabel = "N",
             description = "Cold starts per function and JVM set-up (default: 5, 1 with --smoke).")
@@ -179,10 +176,10 @@ public final class Benchmark implements Callable<Integer> {
         int repeats = positive("--repeat", repeat, smoke ? 1 : 5);
         int sequential = positive("--workflows", workflows, smoke ? 5 : 200);
         int seconds = positive("--window", window, smoke ? 2 : 20);
-        int environments = positive("--concurrency", concurrency, 4);
+        int environments = cloudOptions.concurrency(spec);
         Path root = CommandLines.repositoryRoot();
         return new Settings(smoke,
-                template != null ? template : root.resolve("cdk.out/LibraryEvents.template.json"),
+                cloudOptions.template(spec, root),
                 out != null ? out : root.resolve(smoke ? "target/benchmarks" : "docs"),
                 environments, repeats, sequential, Duration.ofSeconds(seconds), List.of(1, 4, 16),
                 variants(before), command);

@@ -2,6 +2,7 @@ package dev.libraryevents.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.libraryevents.cli.CommandLines;
+import dev.libraryevents.localcloud.CloudOptions;
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.ops.SignInAccounts;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -77,17 +79,11 @@ public final class Chaos implements Callable<Integer> {
             + "(default: 8, 5 with --smoke).")
     Integer meanGap;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "Environments per function (default: 2).")
-    Integer concurrency;
+    @Mixin
+    CloudOptions cloudOptions = new CloudOptions(2);
 
-    @Option(names = "--queue-visibility", paramLabel = "SECONDS", description = "The consumer queues' visibility "
-            + "timeout instead of the template's 180 s, so that a failed message is received again within the run "
-            + "(default: 10).")
-    Integer queueVisibility;
-
-    @Option(names = "--template", paramLabel = "FILE", description = "The synthesized template "
-            + "(default: cdk.out/LibraryEvents.template.json).")
-    Path template;
+    @Mixin
+    CloudOptions.QueueVisibility queueVisibility = new CloudOptions.QueueVisibility(10);
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: docs, or "
             + "target/chaos with --smoke).")
@@ -284,9 +280,9 @@ public final class Chaos implements Callable<Integer> {
                 positive("--clients", clients, smoke ? 4 : 8),
                 Duration.ofSeconds(positive("--seconds", seconds, smoke ? 60 : 420)),
                 Duration.ofSeconds(positive("--mean-gap", meanGap, smoke ? 5 : 8)),
-                positive("--concurrency", concurrency, 2),
-                Duration.ofSeconds(positive("--queue-visibility", queueVisibility, 10)),
-                template != null ? template : root.resolve("cdk.out/LibraryEvents.template.json"),
+                cloudOptions.concurrency(spec),
+                queueVisibility.duration(spec),
+                cloudOptions.template(spec, root),
                 out != null ? out : root.resolve(smoke ? "target/chaos" : "docs"),
                 seed != null || command.contains("--seed") ? command : command + " --seed " + chosenSeed);
     }
