@@ -1,5 +1,6 @@
 package dev.libraryevents.notification;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -17,6 +18,8 @@ import dev.libraryevents.testing.DynamoDbLocal;
 import dev.libraryevents.testing.SqsMessages;
 import dev.libraryevents.testing.StandInKms;
 import dev.libraryevents.testing.TestClock;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -103,6 +106,30 @@ class PersonalDataTest {
         assertThat(inbox.of(userId)).singleElement().extracting(Notification::message)
                 .isEqualTo("Welcome to the library, [erased]!");
         assertThat(emailsTo).isEmpty();
+    }
+
+    @Test
+    void shouldPrimeTheReminderRun_withoutWritingOrSending_andThenRemindWithTheAddressOpened() throws Exception {
+        PersonalData.Subject ada = subject(userId);
+        deliver(registered(ada), borrowed(ada, UUID.randomUUID().toString(), 2));
+        emailsTo.clear();
+        Reminders reminders = new Reminders(notifications, DYNAMODB.client(), new NotificationEmails(notifications,
+                Optional.of((to, subject, body) -> emailsTo.add(to + ": " + body)), personalData), personalData, clock);
+        ReminderHandler handler = new ReminderHandler(reminders);
+        clock.advance(Duration.ofDays(13));
+        int items = DYNAMODB.client().scan(r -> r.tableName(table)).count();
+
+        reminders.prime(); // what SnapStart runs before the snapshot
+        assertThat(DYNAMODB.client().scan(r -> r.tableName(table)).count()).as("priming writes nothing")
+                .isEqualTo(items);
+        assertThat(emailsTo).as("priming sends nothing").isEmpty();
+
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(
+                "{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"detail\":{}}"
+                        .getBytes(UTF_8)), answer, null);
+        assertThat(answer.toString(UTF_8)).isEqualTo("{\"sent\":1}");
+        assertThat(emailsTo).containsExactly("ada@example.org: \"Dune\" is due on 2026-12-06.");
     }
 
     private PersonalData.Subject subject(String userId) {
