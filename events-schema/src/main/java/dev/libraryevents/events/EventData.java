@@ -29,6 +29,9 @@ public sealed interface EventData {
 
     record UserSuspended(String userId, String userName, String reason) implements EventData {}
 
+    /** A librarian lifted the user's suspension: they may borrow again. Carries no personal data. */
+    record UserReinstated(String userId, Instant reinstatedAt) implements EventData {}
+
     /** The user's data key is gone (docs/design.md §4b): what was encrypted with it can no longer be read. */
     record UserErased(String userId, Instant erasedAt) implements EventData {}
 

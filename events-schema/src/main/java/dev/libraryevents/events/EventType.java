@@ -16,6 +16,7 @@ public enum EventType {
     BOOK_BORROWED("BookBorrowed", Sources.LIBRARY, "Borrowing", 2, EventData.BookBorrowed.class),
     BOOK_RETURNED("BookReturned", Sources.LIBRARY, "Borrowing", 2, EventData.BookReturned.class),
     USER_SUSPENDED("UserSuspended", Sources.LIBRARY, "User", 2, EventData.UserSuspended.class),
+    USER_REINSTATED("UserReinstated", Sources.LIBRARY, "User", 1, EventData.UserReinstated.class),
     USER_ERASED("UserErased", Sources.LIBRARY, "User", 1, EventData.UserErased.class),
     DATA_EXPORT_REQUESTED("DataExportRequested", Sources.LIBRARY, "DataExport", 1,
             EventData.DataExportRequested.class),

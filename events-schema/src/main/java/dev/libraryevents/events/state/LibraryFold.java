@@ -6,6 +6,7 @@ import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
 import dev.libraryevents.events.EventData.UserErased;
 import dev.libraryevents.events.EventData.UserRegistered;
+import dev.libraryevents.events.EventData.UserReinstated;
 import dev.libraryevents.events.EventData.UserSuspended;
 import dev.libraryevents.events.EventEnvelope;
 
@@ -48,6 +49,9 @@ public final class LibraryFold {
         }
         if (data instanceof UserSuspended suspended && suspended.userId().equals(user.userId())) {
             return user.suspended(event.sequence());
+        }
+        if (data instanceof UserReinstated reinstated && reinstated.userId().equals(user.userId())) {
+            return user.reinstated(event.sequence());
         }
         if (data instanceof UserErased erased && erased.userId().equals(user.userId())) {
             return user.suspended(event.sequence()); // no more borrowing; its names stay, now unreadable ciphertext

@@ -19,4 +19,8 @@ public record User(String userId, String name, String email, Status status, int 
     public User suspended(long sequence) {
         return new User(userId, name, email, Status.SUSPENDED, activeLoans, registeredAt, sequence);
     }
+
+    public User reinstated(long sequence) {
+        return new User(userId, name, email, Status.ACTIVE, activeLoans, registeredAt, sequence);
+    }
 }

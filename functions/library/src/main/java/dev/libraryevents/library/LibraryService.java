@@ -14,6 +14,7 @@ import dev.libraryevents.library.domain.Identifiers;
 import dev.libraryevents.library.domain.LendingRules;
 import dev.libraryevents.library.domain.NotFound;
 import dev.libraryevents.library.store.ConcurrentChange;
+import dev.libraryevents.library.store.LibraryLists;
 import dev.libraryevents.library.store.LibraryTable;
 import dev.libraryevents.support.logging.Metrics;
 import dev.libraryevents.support.privacy.FieldCipher;
@@ -138,6 +139,18 @@ public final class LibraryService {
         });
     }
 
+    /** Lifts a suspension (not an erasure's: an erased user has no data key). */
+    public User reinstate(String userId, Origin origin) {
+        return retrying(() -> {
+            User user = user(userId);
+            boolean erased = personalData.keys().find(userId).isEmpty();
+            EventEnvelope reinstated = event(LendingRules.reinstate(user, erased, now()), user.userId(),
+                    user.sequence() + 1, origin);
+            table.reinstate(user, reinstated);
+            return LibraryFold.evolve(user, reinstated);
+        });
+    }
+
     public Borrowing borrow(Commands.BorrowBook command, Origin origin) {
         String borrowingId = newId();
         Borrowing borrowing = retrying(() -> {
@@ -171,6 +184,16 @@ public final class LibraryService {
     /** A lending that took place, as a metric (EMF): the dashboard plots borrowings and returns. */
     private static void counted(String metric, Origin origin) {
         Metrics.of("library").count(metric, 1).correlationId(origin.correlationId()).write();
+    }
+
+    /** The catalog's search and the lists (docs/design.md §4c). */
+    public LibraryLists lists() {
+        return table.lists();
+    }
+
+    /** The user whose email this is (case ignored); never an erased one. */
+    public Optional<User> userByEmail(String email) {
+        return table.findUserByEmail(email);
     }
 
     public Book book(String bookId) {

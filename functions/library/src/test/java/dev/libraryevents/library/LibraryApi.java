@@ -15,6 +15,8 @@ import dev.libraryevents.testing.DynamoDbLocal;
 import dev.libraryevents.testing.SignedIn;
 import dev.libraryevents.testing.StandInKms;
 import dev.libraryevents.testing.TestClock;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +59,7 @@ final class LibraryApi {
     private final SignedIn caller;
 
     LibraryApi() {
-        table = DYNAMODB.createServiceTable("library");
+        table = DYNAMODB.createServiceTable("library", LibraryTable.INDEXES.toArray(String[]::new));
         keyTable = DYNAMODB.createKeyTable("keys");
         clock = new TestClock(Instant.parse("2026-11-22T10:00:00.000Z"));
         LibraryTable libraryTable = new LibraryTable(DYNAMODB.client(), table, new Outbox(table, EventCodec.shared()));
@@ -111,9 +113,19 @@ final class LibraryApi {
         if (contentType != null) {
             headers.put("Content-Type", contentType);
         }
+        int question = path.indexOf('?');
+        Map<String, String> query = new HashMap<>();
+        if (question >= 0) {
+            for (String pair : path.substring(question + 1).split("&")) {
+                String[] nameAndValue = pair.split("=", 2);
+                query.put(URLDecoder.decode(nameAndValue[0], StandardCharsets.UTF_8),
+                        nameAndValue.length > 1 ? URLDecoder.decode(nameAndValue[1], StandardCharsets.UTF_8) : "");
+            }
+        }
         APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent()
                 .withHttpMethod(method)
-                .withPath(path)
+                .withPath(question >= 0 ? path.substring(0, question) : path)
+                .withQueryStringParameters(query.isEmpty() ? null : query)
                 .withResource("/{proxy+}")
                 .withHeaders(headers)
                 .withBody(body)

@@ -38,6 +38,10 @@ public final class LibraryEventsStack extends Stack {
     public static final List<String> SOURCES =
             List.of(Sources.LIBRARY, Sources.NOTIFICATION, Sources.ANALYTICS, Sources.AUDIT);
 
+    /** The Library table's KEYS_ONLY indexes, as its store names them (LibraryTable.INDEXES). */
+    static final List<String> LIBRARY_INDEXES = List.of("booksByTitle", "usersByRegistration", "usersByStatus",
+            "borrowingsByUser", "borrowingsByBook");
+
     private final EventBus bus;
     private final Map<String, ConsumerPipeline> consumers;
 
@@ -61,8 +65,9 @@ public final class LibraryEventsStack extends Stack {
         Code analyticsJar = jar(repositoryRoot, "analytics");
         Code auditJar = jar(repositoryRoot, "audit");
 
+        // The catalog's and the librarian's lists (docs/design.md §4c); the names are LibraryTable.INDEXES.
         ServiceTable library = new ServiceTable(this, "Library", ServiceTable.Props.builder()
-                .publishesTo(bus, Sources.LIBRARY).code(libraryJar)
+                .publishesTo(bus, Sources.LIBRARY).code(libraryJar).keysOnlyIndexes(LIBRARY_INDEXES)
                 .deletionProtection(deletionProtection).monitoring(monitoring).build());
         ServiceTable notification = new ServiceTable(this, "Notification", ServiceTable.Props.builder()
                 .publishesTo(bus, Sources.NOTIFICATION).code(notificationJar).indexes("byDue")
@@ -86,7 +91,8 @@ public final class LibraryEventsStack extends Stack {
                 ConsumerPipeline.Props.builder().bus(bus)
                         .pattern(EventPattern.builder().source(List.of(Sources.LIBRARY))
                                 .detailType(wireNames(EventType.USER_REGISTERED, EventType.BOOK_BORROWED,
-                                        EventType.BOOK_RETURNED, EventType.USER_SUSPENDED, EventType.USER_ERASED,
+                                        EventType.BOOK_RETURNED, EventType.USER_SUSPENDED,
+                                        EventType.USER_REINSTATED, EventType.USER_ERASED,
                                         EventType.DATA_EXPORT_REQUESTED, EventType.DATA_EXPORT_COMPLETED)).build())
                         .handler(notificationJar, "dev.libraryevents.notification.NotificationConsumerHandler")
                         // Query: an erasure reads the user's inbox to redact it.
@@ -161,7 +167,9 @@ public final class LibraryEventsStack extends Stack {
 
         Alias libraryApi = apiFunction("LibraryApi", libraryJar, "dev.libraryevents.library.LibraryApiHandler",
                 library, monitoring, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem");
+                "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
+                // the lists: a query on an index (or the search's word rows), then the rows it names
+                "dynamodb:Query", "dynamodb:BatchGetItem");
         personalData.grantRegisterAndErase(libraryApi);
         exports.grantLinks(libraryApi);
         Alias notificationApi = apiFunction("NotificationApi", notificationJar,
@@ -177,7 +185,8 @@ public final class LibraryEventsStack extends Stack {
         LibraryRestApi api = new LibraryRestApi(this, "Http", signIn);
         // Each path of docs/design.md §4 answers every method through its function, which routes it: a method the path
         // does not take is its 405 with Allow, not the gateway's 403. Any other path reaches the Library API's 404.
-        api.serve(libraryApi, "/books", "/books/{bookId}", "/users", "/users/{userId}", "/users/{userId}/suspend",
+        api.serve(libraryApi, "/books", "/books/{bookId}", "/books/{bookId}/borrowings", "/users", "/users/{userId}",
+                        "/users/{userId}/borrowings", "/users/{userId}/suspend", "/users/{userId}/reinstate",
                         "/users/{userId}/personal-data", "/users/{userId}/data-exports",
                         "/users/{userId}/data-exports/{exportId}", "/borrowings", "/borrowings/{borrowingId}",
                         "/borrowings/{borrowingId}/return")

@@ -10,6 +10,7 @@ import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.events.EventBus;
@@ -38,17 +39,20 @@ public final class ServiceTable extends Construct {
      *
      * @param source         the only {@code Source} the relay may put on the bus: the service's own
      * @param indexes        global secondary indexes, each keyed by the string attributes {@code <name>Pk},
-     *                       {@code <name>Sk}
+     *                       {@code <name>Sk}, projecting every attribute
+     * @param keysOnlyIndexes the same, projecting only the keys: a row's changes to anything else write nothing
+     *                       to them (a list reads the rows they name)
      * @param rowsExpire     whether rows carrying {@code expiresAt} are removed by TTL (never for the audit log)
      */
-    public record Props(EventBus bus, String source, Code code, List<String> indexes, boolean rowsExpire,
-                        boolean deletionProtection, Monitoring monitoring) {
+    public record Props(EventBus bus, String source, Code code, List<String> indexes, List<String> keysOnlyIndexes,
+                        boolean rowsExpire, boolean deletionProtection, Monitoring monitoring) {
         public Props {
             Objects.requireNonNull(bus, "bus");
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(monitoring, "monitoring");
             indexes = List.copyOf(indexes);
+            keysOnlyIndexes = List.copyOf(keysOnlyIndexes);
         }
 
         public static Builder builder() {
@@ -61,6 +65,7 @@ public final class ServiceTable extends Construct {
             private String source;
             private Code code;
             private List<String> indexes = List.of();
+            private List<String> keysOnlyIndexes = List.of();
             private boolean rowsExpire = true;
             private boolean deletionProtection = true;
             private Monitoring monitoring;
@@ -85,6 +90,11 @@ public final class ServiceTable extends Construct {
                 return this;
             }
 
+            public Builder keysOnlyIndexes(List<String> indexes) {
+                this.keysOnlyIndexes = List.copyOf(indexes);
+                return this;
+            }
+
             /** Rows are kept for ever, TTL or not: the audit log forgets nothing. */
             public Builder rowsNeverExpire() {
                 this.rowsExpire = false;
@@ -102,7 +112,8 @@ public final class ServiceTable extends Construct {
             }
 
             public Props build() {
-                return new Props(bus, source, code, indexes, rowsExpire, deletionProtection, monitoring);
+                return new Props(bus, source, code, indexes, keysOnlyIndexes, rowsExpire, deletionProtection,
+                        monitoring);
             }
         }
     }
@@ -124,10 +135,10 @@ public final class ServiceTable extends Construct {
                 .timeToLiveAttribute(props.rowsExpire() ? "expiresAt" : null)
                 .build();
         for (String index : props.indexes()) {
-            table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(index)
-                    .partitionKey(Attribute.builder().name(index + "Pk").type(AttributeType.STRING).build())
-                    .sortKey(Attribute.builder().name(index + "Sk").type(AttributeType.STRING).build())
-                    .build());
+            addIndex(index, ProjectionType.ALL);
+        }
+        for (String index : props.keysOnlyIndexes()) {
+            addIndex(index, ProjectionType.KEYS_ONLY);
         }
 
         Queue failed = Queue.Builder.create(this, "RelayFailures")
@@ -161,6 +172,14 @@ public final class ServiceTable extends Construct {
                 .build());
         props.monitoring().function(id + " relay", ServiceFunction.functionOf(relay));
         props.monitoring().deadLetters(id + "RelayFailures", failed);
+    }
+
+    private void addIndex(String index, ProjectionType projection) {
+        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(index)
+                .partitionKey(Attribute.builder().name(index + "Pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name(index + "Sk").type(AttributeType.STRING).build())
+                .projectionType(projection)
+                .build());
     }
 
     public Table table() {

@@ -29,6 +29,7 @@ public final class AnalyticsRoutes {
                 .put("returns", totals.returns())
                 .put("activeLoans", totals.activeLoans())
                 .put("suspensions", totals.suspensions())
+                .put("reinstatements", totals.reinstatements())
                 .put("notificationsSent", totals.notificationsSent());
         ArrayNode popular = body.putArray("popularBooks");
         report.popularBooks().forEach(book -> popular.addObject()

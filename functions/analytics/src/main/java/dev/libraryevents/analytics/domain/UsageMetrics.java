@@ -7,6 +7,7 @@ import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
 import dev.libraryevents.events.EventData.NotificationSent;
 import dev.libraryevents.events.EventData.UserRegistered;
+import dev.libraryevents.events.EventData.UserReinstated;
 import dev.libraryevents.events.EventData.UserSuspended;
 import dev.libraryevents.events.EventEnvelope;
 import java.time.Duration;
@@ -50,6 +51,8 @@ public final class UsageMetrics {
             }
         } else if (data instanceof UserSuspended) {
             totals.put("suspensions", 1L);
+        } else if (data instanceof UserReinstated) {
+            totals.put("reinstatements", 1L);
         } else if (data instanceof NotificationSent) {
             totals.put("notificationsSent", 1L);
         }
@@ -89,7 +92,7 @@ public final class UsageMetrics {
                 new UsageReport.Totals(totals.getOrDefault("booksAdded", 0L),
                         totals.getOrDefault("usersRegistered", 0L), borrowings, returns,
                         Math.max(0, borrowings - returns), totals.getOrDefault("suspensions", 0L),
-                        totals.getOrDefault("notificationsSent", 0L)),
+                        totals.getOrDefault("reinstatements", 0L), totals.getOrDefault("notificationsSent", 0L)),
                 popular, averageHours, totals.getOrDefault("overdueReturns", 0L));
     }
 

@@ -39,12 +39,18 @@ public final class LibraryRoutes {
 
     public static Router router(LibraryService library, DataExports exports) {
         LibraryRoutes routes = new LibraryRoutes(library, exports);
+        ListRoutes lists = new ListRoutes(library);
         return new Router()
+                .get("/books", lists::books)
                 .post("/books", routes::addBook)
                 .get("/books/{bookId}", r -> ok(() -> StateJson.book(library.book(r.pathParameter("bookId")))))
+                .get("/books/{bookId}/borrowings", lists::borrowingsOfBook)
+                .get("/users", lists::users)
                 .post("/users", routes::register)
                 .get("/users/{userId}", r -> ok(() -> routes.revealed(library.user(r.pathParameter("userId")))))
+                .get("/users/{userId}/borrowings", lists::borrowingsOfUser)
                 .post("/users/{userId}/suspend", routes::suspend)
+                .post("/users/{userId}/reinstate", routes::reinstate)
                 .delete("/users/{userId}/personal-data", routes::erase)
                 .post("/users/{userId}/data-exports", routes::requestExport)
                 .get("/users/{userId}/data-exports/{exportId}", routes::export)
@@ -118,6 +124,12 @@ public final class LibraryRoutes {
         return ApiResponse.ok(revealed(user));
     }
 
+    /** 200 with the user ACTIVE again. */
+    private ApiResponse reinstate(ApiRequest request) {
+        User user = decide(() -> library.reinstate(request.pathParameter("userId"), origin(request)));
+        return ApiResponse.ok(revealed(user));
+    }
+
     /** 200 with the user as they are now: suspended, name and email {@code [erased]}; again, the same. */
     private ApiResponse erase(ApiRequest request) {
         User user = decide(() -> library.erase(request.pathParameter("userId"), origin(request)));
@@ -180,7 +192,7 @@ public final class LibraryRoutes {
     }
 
     /** Translates the domain's refusals into the problems of docs/design.md §4. */
-    private static <T> T decide(Supplier<T> action) {
+    static <T> T decide(Supplier<T> action) {
         try {
             return action.get();
         } catch (NotFound e) {

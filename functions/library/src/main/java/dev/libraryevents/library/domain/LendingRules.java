@@ -4,6 +4,7 @@ import dev.libraryevents.events.EventData.BookAdded;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
 import dev.libraryevents.events.EventData.UserRegistered;
+import dev.libraryevents.events.EventData.UserReinstated;
 import dev.libraryevents.events.EventData.UserSuspended;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
@@ -44,6 +45,22 @@ public final class LendingRules {
             throw new CommandRejected(Rejection.ALREADY_SUSPENDED, "user " + user.userId() + " is already suspended");
         }
         return new UserSuspended(user.userId(), user.name(), reason);
+    }
+
+    /**
+     * Lifts a suspension. An erased user stays suspended for good: their data key is gone, and with it whatever
+     * would let the library reach them.
+     *
+     * @param erased whether the user's personal data was erased
+     */
+    public static UserReinstated reinstate(User user, boolean erased, Instant now) {
+        if (erased) {
+            throw new CommandRejected(Rejection.USER_ERASED, "user " + user.userId() + " was erased");
+        }
+        if (user.status() != User.Status.SUSPENDED) {
+            throw new CommandRejected(Rejection.NOT_SUSPENDED, "user " + user.userId() + " is not suspended");
+        }
+        return new UserReinstated(user.userId(), now);
     }
 
     /** @param holdsBook whether the user has an active loan of this book already */

@@ -11,7 +11,9 @@ public enum Rejection {
     ALREADY_RETURNED,
     ALREADY_SUSPENDED,
     EMAIL_TAKEN,
-    ALREADY_REGISTERED;
+    ALREADY_REGISTERED,
+    NOT_SUSPENDED,
+    USER_ERASED;
 
     public String slug() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -9,13 +9,16 @@ import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.User;
 import dev.libraryevents.library.domain.DataExport;
+import dev.libraryevents.library.domain.SearchText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -31,10 +34,33 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * BORROWING#{id}      BORROWING       a loan
  * EXPORT#{exportId}   EXPORT          a data export: status, deadline, the parts that came (DataExport)
  * OUTBOX#{type}#{id}  {sequence}      an event waiting for the relay (see Outbox)
+ * WORD#{2 chars}      {word}!{bookId} the book has a word that starts so, in its title, author or ISBN (search)
  * </pre>
+ * The lists (docs/design.md §4c) are queries on KEYS_ONLY indexes, whose keys the rows carry; a list then reads
+ * the rows themselves, so that what it shows agrees with a read of each:
+ * <pre>
+ * index                 partition           sort                      on
+ * booksByTitle          BOOKS               {folded title}!{bookId}   BOOK
+ * usersByRegistration   USERS               {registeredAt}!{userId}   USER
+ * usersByStatus         USERS#{status}      {registeredAt}!{userId}   USER (moves when the status changes)
+ * borrowingsByUser      {userId}            {borrowedAt}!{id}         BORROWING
+ * borrowingsByBook      {bookId}            {borrowedAt}!{id}         BORROWING
+ * </pre>
+ * '!' sorts below every letter, digit and '.', so that a shorter title comes before the longer one it starts.
  */
 final class LibraryItems {
 
+    static final String BOOKS_BY_TITLE = "booksByTitle";
+    static final String USERS_BY_REGISTRATION = "usersByRegistration";
+    static final String USERS_BY_STATUS = "usersByStatus";
+    static final String BORROWINGS_BY_USER = "borrowingsByUser";
+    static final String BORROWINGS_BY_BOOK = "borrowingsByBook";
+    static final String USERS_BY_STATUS_PK = USERS_BY_STATUS + "Pk";
+    static final String BOOKS_PARTITION = "BOOKS";
+    static final String USERS_PARTITION = "USERS";
+    static final String WORD_PREFIX = "WORD#";
+    /** How many leading characters of a word choose its partition. */
+    static final int WORD_PARTITION_LENGTH = 2;
 
     private LibraryItems() {}
 
@@ -79,6 +105,7 @@ final class LibraryItems {
         item.put("totalCopies", n(book.totalCopies()));
         item.put("availableCopies", n(book.availableCopies()));
         item.put("addedAt", time(book.addedAt()));
+        indexed(item, BOOKS_BY_TITLE, BOOKS_PARTITION, SearchText.sortKey(book.title()) + "!" + book.bookId());
         return item;
     }
 
@@ -96,6 +123,9 @@ final class LibraryItems {
         item.put("activeLoans", n(user.activeLoans()));
         item.put("registeredAt", time(user.registeredAt()));
         item.put("sequence", n(user.sequence()));
+        String registered = EventCodec.timestamp(user.registeredAt()) + "!" + user.userId();
+        indexed(item, USERS_BY_REGISTRATION, USERS_PARTITION, registered);
+        indexed(item, USERS_BY_STATUS, usersWithStatus(user.status()), registered);
         return item;
     }
 
@@ -126,7 +156,37 @@ final class LibraryItems {
         item.put("borrowedAt", time(borrowing.borrowedAt()));
         item.put("dueAt", time(borrowing.dueAt()));
         item.put("status", s(borrowing.status().name()));
+        String borrowed = EventCodec.timestamp(borrowing.borrowedAt()) + "!" + borrowing.borrowingId();
+        indexed(item, BORROWINGS_BY_USER, borrowing.userId(), borrowed);
+        indexed(item, BORROWINGS_BY_BOOK, borrowing.bookId(), borrowed);
         return item;
+    }
+
+    /** The partition of {@code usersByStatus} that lists the users with this status. */
+    static String usersWithStatus(User.Status status) {
+        return USERS_PARTITION + "#" + status.name();
+    }
+
+    /** One row per word the book is found by, each naming the book and carrying all its words (SearchText). */
+    static List<Map<String, AttributeValue>> words(Book book) {
+        List<String> words = SearchText.bookWords(book.title(), book.author(), book.isbn());
+        List<Map<String, AttributeValue>> rows = new ArrayList<>();
+        for (String word : words) {
+            Map<String, AttributeValue> row = new HashMap<>(key(wordPartition(word), word + "!" + book.bookId()));
+            row.put("bookId", s(book.bookId()));
+            row.put("words", s(String.join(" ", words)));
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    static String wordPartition(String word) {
+        return WORD_PREFIX + SearchText.prefix(word, WORD_PARTITION_LENGTH);
+    }
+
+    private static void indexed(Map<String, AttributeValue> item, String index, String partition, String sort) {
+        item.put(index + "Pk", s(partition));
+        item.put(index + "Sk", s(sort));
     }
 
     static Borrowing borrowing(Map<String, AttributeValue> item) {

@@ -35,14 +35,30 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public final class LibraryTable {
 
+    /** The table's global secondary indexes, each KEYS_ONLY, keyed by {@code <name>Pk} and {@code <name>Sk}. */
+    public static final List<String> INDEXES = List.of(LibraryItems.BOOKS_BY_TITLE, LibraryItems.USERS_BY_REGISTRATION,
+            LibraryItems.USERS_BY_STATUS, LibraryItems.BORROWINGS_BY_USER, LibraryItems.BORROWINGS_BY_BOOK);
+
     private final DynamoDbClient dynamoDb;
     private final String tableName;
     private final Outbox outbox;
+    private final LibraryLists lists;
 
     public LibraryTable(DynamoDbClient dynamoDb, String tableName, Outbox outbox) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.outbox = outbox;
+        this.lists = new LibraryLists(dynamoDb, tableName);
+    }
+
+    /** The reads that list and search (docs/design.md §4c). */
+    public LibraryLists lists() {
+        return lists;
+    }
+
+    /** The user whose email's claim this is: never an erased one, whose claim the erasure released. */
+    public Optional<User> findUserByEmail(String email) {
+        return get(LibraryItems.emailKey(email)).flatMap(claim -> findUser(claim.get("userId").s()));
     }
 
     public Optional<Book> findBook(String bookId) {
@@ -65,8 +81,13 @@ public final class LibraryTable {
         return get(LibraryItems.emailKey(email)).isPresent();
     }
 
+    /** The book, the rows it is found by (one per word), and its event: found the moment it exists. */
     public void addBook(Book book, EventEnvelope added) {
-        write(put(LibraryItems.book(book)), outbox.append(added));
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(put(LibraryItems.book(book)));
+        LibraryItems.words(book).forEach(word -> items.add(put(word)));
+        items.add(outbox.append(added));
+        write(items.toArray(TransactWriteItem[]::new));
     }
 
     /**
@@ -88,13 +109,14 @@ public final class LibraryTable {
 
     /**
      * The erasure: the user suspended (if nothing changed since {@code before} was read), their email's claim
-     * released, their data key deleted ({@code keyDelete}), all with the {@code UserErased} event. A user without a
-     * key (registered before keys existed: {@code keyDelete} null) has name and email overwritten instead.
+     * released, their data key deleted ({@code keyDelete}), all with the {@code UserErased} event.
      */
     public void erase(User before, String email, EventEnvelope erased, TransactWriteItem keyDelete) {
-        write(update(LibraryItems.userKey(before.userId()), "SET #status = :suspended, #sequence = :next",
+        write(update(LibraryItems.userKey(before.userId()), "SET #status = :suspended, #sequence = :next, "
+                                + LibraryItems.USERS_BY_STATUS_PK + " = :listed",
                         "#sequence = :expected", Map.of("#status", "status", "#sequence", "sequence"),
                         Map.of(":suspended", s(User.Status.SUSPENDED.name()), ":next", n(erased.sequence()),
+                                ":listed", s(LibraryItems.usersWithStatus(User.Status.SUSPENDED)),
                                 ":expected", n(before.sequence()))),
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
                         .key(LibraryItems.emailKey(email)).build()).build(),
@@ -105,12 +127,28 @@ public final class LibraryTable {
     /** @param before the user as read when the decision was made: the suspension applies only if nothing changed */
     public void suspend(User before, EventEnvelope suspended) {
         write(update(LibraryItems.userKey(before.userId()),
-                        "SET #status = :suspended, #sequence = :next",
+                        "SET #status = :suspended, #sequence = :next, " + LibraryItems.USERS_BY_STATUS_PK + " = :listed",
                         "#status = :active AND #sequence = :expected",
                         Map.of("#status", "status", "#sequence", "sequence"),
                         Map.of(":suspended", s(User.Status.SUSPENDED.name()), ":active", s(User.Status.ACTIVE.name()),
+                                ":listed", s(LibraryItems.usersWithStatus(User.Status.SUSPENDED)),
                                 ":next", n(suspended.sequence()), ":expected", n(before.sequence()))),
                 outbox.append(suspended));
+    }
+
+    /**
+     * @param before the user as read when the decision was made: the reinstatement applies only if nothing changed
+     *               (an erasure in between bumps the sequence, and the retry sees it)
+     */
+    public void reinstate(User before, EventEnvelope reinstated) {
+        write(update(LibraryItems.userKey(before.userId()),
+                        "SET #status = :active, #sequence = :next, " + LibraryItems.USERS_BY_STATUS_PK + " = :listed",
+                        "#status = :suspended AND #sequence = :expected",
+                        Map.of("#status", "status", "#sequence", "sequence"),
+                        Map.of(":suspended", s(User.Status.SUSPENDED.name()), ":active", s(User.Status.ACTIVE.name()),
+                                ":listed", s(LibraryItems.usersWithStatus(User.Status.ACTIVE)),
+                                ":next", n(reinstated.sequence()), ":expected", n(before.sequence()))),
+                outbox.append(reinstated));
     }
 
     public void borrow(Borrowing borrowing, EventEnvelope borrowed) {

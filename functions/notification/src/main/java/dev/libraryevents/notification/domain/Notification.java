@@ -13,6 +13,8 @@ public record Notification(String notificationId, String userId, Kind kind, Stri
 
     public enum Kind {
         WELCOME, BORROW_CONFIRMATION, RETURN_CONFIRMATION, DUE_REMINDER, OVERDUE_NOTICE, ACCOUNT_SUSPENDED,
+        /** A librarian lifted the suspension (§4c). */
+        ACCOUNT_REINSTATED,
         /** Beyond docs/design.md §4's six: the user's data export (§4b) is ready to fetch. */
         DATA_EXPORT_READY
     }

@@ -5,6 +5,7 @@ import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
 import dev.libraryevents.events.EventData.DataExportCompleted;
 import dev.libraryevents.events.EventData.UserRegistered;
+import dev.libraryevents.events.EventData.UserReinstated;
 import dev.libraryevents.events.EventData.UserSuspended;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.notification.domain.Notification.Kind;
@@ -50,6 +51,10 @@ public final class Notifications {
             return Optional.of(fromEvent(event, suspended.userId(), Kind.ACCOUNT_SUSPENDED,
                     "Your account has been suspended" + (suspended.reason() == null ? "." : ": " + suspended.reason()
                             + ".") + " You can still return the books you hold."));
+        }
+        if (data instanceof UserReinstated reinstated) {
+            return Optional.of(fromEvent(event, reinstated.userId(), Kind.ACCOUNT_REINSTATED,
+                    "Your account is active again: you may borrow books."));
         }
         return Optional.empty();
     }

@@ -104,7 +104,8 @@ public final class DynamoDbEmulator implements AutoCloseable {
             properties.path("GlobalSecondaryIndexes").forEach(index -> indexes.add(GlobalSecondaryIndex.builder()
                     .indexName(index.path("IndexName").asText())
                     .keySchema(keys(index.path("KeySchema")))
-                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                    .projection(Projection.builder().projectionType(ProjectionType.fromValue(
+                            index.path("Projection").path("ProjectionType").asText("ALL"))).build())
                     .build()));
             try {
                 client.createTable(r -> r.tableName(table.getKey())

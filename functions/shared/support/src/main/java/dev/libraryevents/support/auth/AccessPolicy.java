@@ -41,11 +41,16 @@ public final class AccessPolicy {
 
     static {
         // Library
+        ROUTES.put("GET /books", Rule.SIGNED_IN); // the catalog and its search (§4c)
         ROUTES.put("POST /books", Rule.LIBRARIANS);
         ROUTES.put("GET /books/{bookId}", Rule.SIGNED_IN);
+        ROUTES.put("GET /books/{bookId}/borrowings", Rule.LIBRARIANS);
+        ROUTES.put("GET /users", Rule.LIBRARIANS);
         ROUTES.put("POST /users", Rule.SIGNED_IN); // a member registers themself, a librarian a walk-in patron
         ROUTES.put("GET /users/{userId}", Rule.OWN_RESOURCE);
+        ROUTES.put("GET /users/{userId}/borrowings", Rule.OWN_RESOURCE);
         ROUTES.put("POST /users/{userId}/suspend", Rule.LIBRARIANS);
+        ROUTES.put("POST /users/{userId}/reinstate", Rule.LIBRARIANS);
         ROUTES.put("DELETE /users/{userId}/personal-data", Rule.OWN_RESOURCE); // a member erases themself (§4b)
         ROUTES.put("POST /users/{userId}/data-exports", Rule.OWN_RESOURCE); // … and exports their data
         ROUTES.put("GET /users/{userId}/data-exports/{exportId}", Rule.OWN_RESOURCE);
