@@ -40,6 +40,13 @@ class LocalCloudIT {
     }
 
     @Test
+    void shouldLetAMemberSearchTheCatalogAndSeeTheirLoans_andALibrarianListEveryone() throws Exception {
+        try (Stack.SignIns signIns = Stack.SignIns.at(cloud.awsEndpoint(), "LibraryEvents")) {
+            Scenarios.catalogAndLists(api, api.as(signIns.member()));
+        }
+    }
+
+    @Test
     void shouldMeterEachFunctionsCalls_underItsOwnName() throws Exception {
         Scenarios.lifecycle(api);
 

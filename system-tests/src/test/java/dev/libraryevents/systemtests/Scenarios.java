@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
 
 /** End-to-end scenarios over the REST API, the same wherever the stack runs: the local cloud or LocalStack. */
 final class Scenarios {
@@ -61,6 +68,77 @@ final class Scenarios {
                 .body().path("items").get(0).path("actor").path("role").asText()).isEqualTo("librarian"));
     }
 
+    /**
+     * docs/design.md §4c: a member finds books by the starts of their words and by ISBN, pages through 55 of them
+     * while more are added (each once), and sees their own loans but not another's; a librarian lists users by
+     * status and finds one by email, and lists a book's borrowings.
+     */
+    static void catalogAndLists(Stack.Api librarian, Stack.Api member) throws Exception {
+        String tag = "t" + UUID.randomUUID().toString().replace("-", "");
+        String dune = librarian.post("/books", "{\"title\":\"Dune " + tag + "\",\"author\":\"Frank Herbert\","
+                + "\"copies\":1}", "it-catalog-dune").id("bookId");
+        String marquez = librarian.post("/books", "{\"title\":\"Cien años de soledad " + tag + "\","
+                + "\"author\":\"Gabriel García Márquez\",\"isbn\":\"978-0-06-088328-7\"}", "it-catalog-cien")
+                .id("bookId");
+        assertThat(ids(member.get("/books?q=" + encoded("garc marq " + tag)))).containsExactly(marquez);
+        assertThat(ids(member.get("/books?q=9780060883287"))).contains(marquez);
+        assertThat(ids(member.get("/books?q=" + tag.substring(0, 12)))).containsExactlyInAnyOrder(dune, marquez);
+
+        Stack.Api.Response registered = member.post("/users", "{\"name\":\"Lia\"}", "it-catalog-member");
+        assertThat(registered.status()).as("%s", registered.body()).isEqualTo(201);
+        String memberId = registered.id("userId");
+        String borrowingId = member.borrow(memberId, dune, "it-catalog-borrow").id("borrowingId");
+        assertThat(ids(member.get("/books?q=" + tag + "&available=true"))).containsExactly(marquez);
+        assertThat(ids(member.get("/users/" + memberId + "/borrowings"))).containsExactly(borrowingId);
+        assertThat(ids(librarian.get("/books/" + dune + "/borrowings?status=ACTIVE"))).containsExactly(borrowingId);
+        String other = librarian.registerUser("it-catalog-other");
+        assertThat(member.get("/users/" + other + "/borrowings").status()).isEqualTo(404);
+        assertThat(member.get("/users").status()).isEqualTo(403);
+        assertThat(member.get("/books?limit=0").status()).isEqualTo(400);
+
+        String shelf = "s" + UUID.randomUUID().toString().replace("-", "");
+        Set<String> shelved = new HashSet<>();
+        for (int i = 0; i < 55; i++) {
+            shelved.add(librarian.post("/books", "{\"title\":\"Volume " + i + " " + shelf + "\",\"author\":\"Anon\"}",
+                    "it-catalog-shelf").id("bookId"));
+        }
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        int added = 0;
+        do {
+            Stack.Api.Response page = member.get("/books?q=" + shelf + "&limit=10"
+                    + (cursor == null ? "" : "&cursor=" + encoded(cursor)));
+            assertThat(page.status()).as("%s", page.body()).isEqualTo(200);
+            paged.addAll(ids(page));
+            cursor = page.body().path("nextCursor").isNull() ? null : page.body().path("nextCursor").asText();
+            librarian.post("/books", "{\"title\":\"Volume late " + added++ + " " + shelf + "\",\"author\":\"Anon\"}",
+                    "it-catalog-late");
+        } while (cursor != null);
+        assertThat(paged).doesNotHaveDuplicates().containsAll(shelved);
+
+        String email = UUID.randomUUID() + "@example.org";
+        String found = librarian.post("/users", "{\"name\":\"Eve\",\"email\":\"" + email + "\"}", "it-catalog-eve")
+                .id("userId");
+        assertThat(ids(librarian.get("/users?email=" + encoded(email.toUpperCase(Locale.ROOT))), "userId"))
+                .containsExactly(found);
+        librarian.post("/users/" + found + "/suspend", "{}", "it-catalog-suspend");
+        assertThat(ids(librarian.get("/users?status=SUSPENDED&limit=100"), "userId")).contains(found);
+        assertThat(ids(librarian.get("/users?limit=1"), "userId")).containsExactly(found);
+    }
+
+    private static List<String> ids(Stack.Api.Response page) {
+        return ids(page, page.body().path("items").path(0).has("borrowingId") ? "borrowingId" : "bookId");
+    }
+
+    private static List<String> ids(Stack.Api.Response page, String field) {
+        assertThat(page.status()).as("%s", page.body()).isEqualTo(200);
+        return page.body().path("items").findValuesAsText(field);
+    }
+
+    private static String encoded(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
     /** Add a book, register, borrow, return, suspend, be refused; then every consumer's result, awaited. */
     static void lifecycle(Stack.Api api) throws Exception {
         String bookId = api.addBook("it-add");
@@ -77,6 +155,8 @@ final class Scenarios {
 
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(api.notificationKinds(userId))
                 .containsExactly("ACCOUNT_SUSPENDED", "RETURN_CONFIRMATION", "BORROW_CONFIRMATION", "WELCOME"));
+        assertThat(api.get("/users/" + userId + "/borrowings").body().path("items").findValuesAsText("borrowingId"))
+                .containsExactly(borrowingId);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             JsonNode report = api.get("/reports/usage").body();
             assertThat(report.path("totals").path("borrowings").asInt()).isGreaterThanOrEqualTo(1);
@@ -97,6 +177,17 @@ final class Scenarios {
                 .isEqualTo("ACTIVE");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 api.get("/audit/users/" + userId + "/state").body().path("status").asText()).isEqualTo("SUSPENDED"));
+        Stack.Api.Response reinstated = api.post("/users/" + userId + "/reinstate", null, "it-reinstate");
+        assertThat(reinstated.status()).as("%s", reinstated.body()).isEqualTo(200);
+        assertThat(reinstated.body().path("status").asText()).isEqualTo("ACTIVE");
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(api.notificationKinds(userId))
+                .first().isEqualTo("ACCOUNT_REINSTATED"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(api.get("/reports/usage").body().path("totals").path("reinstatements").asInt())
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(api.get("/audit/users/" + userId + "/state").body().path("status").asText())
+                    .isEqualTo("ACTIVE");
+        });
         Stack.Api.Response snapshot = api.post("/audit/snapshots", null, "it-snapshot");
         assertThat(snapshot.status()).isEqualTo(201);
         assertThat(snapshot.body().path("counts").path("borrowings").asInt()).isGreaterThanOrEqualTo(1);

@@ -209,6 +209,18 @@ class AuditTest {
     }
 
     @Test
+    void shouldFoldAReinstatement_intoTheUsersTrailAndState() {
+        deliver(added, registered, borrowed, returned, suspended, event(new EventData.UserReinstated(userId,
+                T0.plus(Duration.ofDays(8))), userId, 3, T0.plus(Duration.ofDays(8)), "req-reinstate", null));
+        String user = "/audit/users/" + userId + "/state?at=";
+
+        assertThat(get("/audit/users/" + userId).body().path("items").findValuesAsText("eventType"))
+                .containsExactly("UserRegistered", "BookBorrowed", "BookReturned", "UserSuspended", "UserReinstated");
+        assertThat(get(user + T0.plus(Duration.ofDays(6))).body().path("status").asText()).isEqualTo("SUSPENDED");
+        assertThat(get(user + T0.plus(Duration.ofDays(9))).body().path("status").asText()).isEqualTo("ACTIVE");
+    }
+
+    @Test
     void shouldRebuildTheWholeSystemIntoASnapshot() {
         deliver(added, registered, borrowed, returned, suspended);
 

@@ -118,8 +118,7 @@ final class LibraryApi {
         if (question >= 0) {
             for (String pair : path.substring(question + 1).split("&")) {
                 String[] nameAndValue = pair.split("=", 2);
-                query.put(URLDecoder.decode(nameAndValue[0], StandardCharsets.UTF_8),
-                        nameAndValue.length > 1 ? URLDecoder.decode(nameAndValue[1], StandardCharsets.UTF_8) : "");
+                query.put(decoded(nameAndValue[0]), nameAndValue.length > 1 ? decoded(nameAndValue[1]) : "");
             }
         }
         APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent()
@@ -137,6 +136,15 @@ final class LibraryApi {
             return new Response(response.getStatusCode(), JSON.readTree(response.getBody()), response.getHeaders());
         } catch (Exception e) {
             throw new AssertionError("response body is not JSON: " + response.getBody(), e);
+        }
+    }
+
+    /** As API Gateway decodes a query string; a malformed escape stays as it came. */
+    private static String decoded(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return text;
         }
     }
 

@@ -286,6 +286,7 @@ class LibraryApiTest {
             api.clock.advance(Duration.ofDays(20));
             api.post("/borrowings/" + borrowingId + "/return", null);
             api.post("/users/" + userId + "/suspend", "{\"reason\":\"late\"}");
+            api.post("/users/" + userId + "/reinstate", null);
 
             assertThat(api.outboxEvents()).allSatisfy(event ->
                     assertThat(EventSchemas.shared().validate(event)).isEmpty());
@@ -297,7 +298,8 @@ class LibraryApiTest {
                             "BookAdded " + bookId + " #1",
                             "BookBorrowed " + borrowingId + " #1",
                             "BookReturned " + borrowingId + " #2",
-                            "UserSuspended " + userId + " #2");
+                            "UserSuspended " + userId + " #2",
+                            "UserReinstated " + userId + " #3");
             JsonNode returned = api.outboxEvents().stream()
                     .filter(e -> e.path("eventType").asText().equals("BookReturned")).findFirst().orElseThrow();
             assertThat(EventCodec.shared().fromJson(returned).data()).hasFieldOrPropertyWithValue("overdue", true)

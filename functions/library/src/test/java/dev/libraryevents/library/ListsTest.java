@@ -119,8 +119,8 @@ class ListsTest {
             IntStream.range(0, 53).forEach(i -> before.add(addBook("Volume " + (1000 + i), "Author " + i, null, 1)));
             List<String> addedMeanwhile = new ArrayList<>();
 
-            List<JsonNode> all = everyPage("/books", 10, () -> addedMeanwhile.add(addBook("Volume " + UUID.randomUUID(),
-                    "Late", null, 1)));
+            List<JsonNode> all = everyPage("/books", 10,
+                    () -> addedMeanwhile.add(addBook("Volume " + UUID.randomUUID(), "Late", null, 1)));
 
             List<String> ids = all.stream().map(book -> book.path("bookId").asText()).toList();
             assertThat(ids).doesNotHaveDuplicates().containsAll(before);
@@ -147,7 +147,8 @@ class ListsTest {
 
         @ParameterizedTest
         @ValueSource(strings = {"e\u0301mile", "\u05e1\u05e4\u05e8\u05d9\u05dd \u05d8\u05d5\u05d1\u05d9\u05dd",
-                "\u0627\u0644\u0643\u062a\u0627\u0628", "Z\u0351\u036b\u0343\u036a\u0302\u036b\u033d\u034f\u0334a\u0350lgo",
+                "\u0627\u0644\u0643\u062a\u0627\u0628",
+                "Z\u0351\u036b\u0343\u036a\u0302\u036b\u033d\u034f\u0334a\u0350lgo",
                 "\u200f\u202edune\u202c", "\ud835\udd07\ud835\udd32\ud835\udd2b\ud835\udd22"})
         void shouldAnswerOddUnicode_neverWithA5xx(String q) {
             addBook("Émile", "Rousseau", null, 1);

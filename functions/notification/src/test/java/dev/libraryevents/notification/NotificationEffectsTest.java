@@ -118,6 +118,17 @@ class NotificationEffectsTest {
     }
 
     @Test
+    void shouldTellAReinstatedUser_thatTheyMayBorrowAgain() {
+        deliver(registered(userId), suspended(userId), EventEnvelope.create(new EventData.UserReinstated(userId,
+                T0.plusSeconds(180)), userId, 3, T0.plusSeconds(180), "req-reinstate", null));
+
+        assertThat(inbox.of(userId)).filteredOn(n -> n.kind() == Notification.Kind.ACCOUNT_REINSTATED)
+                .singleElement().satisfies(n -> {
+            assertThat(n.message()).isEqualTo("Your account is active again: you may borrow books.");
+        });
+    }
+
+    @Test
     void shouldFailOnlyTheInvalidMessage_andCommitTheOthers() {
         List<JsonNode> good = List.of(json(registered(userId)), json(registered(UUID.randomUUID().toString())),
                 json(borrowed(UUID.randomUUID().toString(), userId, T0.plus(Duration.ofDays(14)), T0)),

@@ -21,6 +21,8 @@ final class NagAcknowledgements {
                 "dynamodb:ListStreams (the relays' stream event source) and xray:PutTraceSegments and PutTelemetryRecords (active tracing) cannot be scoped to a resource.");
         acknowledge(stack, "AwsSolutions-IAM5[Resource::<NotificationTable502723E6.Arn>/index/*]",
                 "The notification functions query the table's own byDue index; the grant is limited to that table's indexes.");
+        acknowledge(stack, "AwsSolutions-IAM5[Resource::<LibraryTableDD80DB24.Arn>/index/*]",
+                "The library functions query the table's own list indexes (docs/design.md §4c); the grant is limited to that table's indexes.");
         acknowledge(stack, "AwsSolutions-IAM5[Resource::<AuditTable18A3095C.Arn>/index/*]",
                 "The audit functions query the table's own byCorrelation index; the grant is limited to that table's indexes.");
         for (String keys : new String[] {"exports/*/notification.json", "exports/*/audit.json", "exports/*/*.json",

@@ -180,11 +180,27 @@ class LibraryEventsStackTest {
                 "AnalyticsUpdated", new TreeSet<>(Set.of("audit")),
                 "AuditLogged", new TreeSet<>()));
         // The export saga: asked of Notification and Audit, answered to the Library service, announced to the user.
+        expected.put("UserReinstated", new TreeSet<>(everyone));
         expected.put("DataExportRequested", new TreeSet<>(everyone));
         expected.put("NotificationDataExported", new TreeSet<>(Set.of("analytics", "audit", "library")));
         expected.put("AuditDataExported", new TreeSet<>(Set.of("analytics", "audit", "library")));
         expected.put("DataExportCompleted", new TreeSet<>(everyone));
         assertThat(routes).isEqualTo(expected);
+    }
+
+    @Test
+    void theLibraryTableListsThroughKeysOnlyIndexes_whichItsApiMayQuery() {
+        JsonNode table = ofType("AWS::DynamoDB::Table").get(logicalId("LibraryTable", "AWS::DynamoDB::Table"));
+        List<String> indexes = new ArrayList<>();
+        table.at("/Properties/GlobalSecondaryIndexes").forEach(index -> {
+            indexes.add(index.path("IndexName").asText());
+            assertThat(index.at("/Projection/ProjectionType").asText()).isEqualTo("KEYS_ONLY");
+        });
+
+        assertThat(indexes).containsExactlyInAnyOrderElementsOf(LibraryEventsStack.LIBRARY_INDEXES);
+        assertThat(dynamoActionsOn(roleOf(logicalId("LibraryApiFunction", "AWS::Lambda::Function")),
+                logicalId("LibraryTable", "AWS::DynamoDB::Table")))
+                .contains("dynamodb:Query", "dynamodb:BatchGetItem").doesNotContain("dynamodb:Scan");
     }
 
     @Test
@@ -291,7 +307,8 @@ class LibraryEventsStackTest {
 
         // Every method of a path reaches its function, which answers 405 with Allow for the ones it does not take.
         assertThat(routes).containsExactlyInAnyOrder(
-                "ANY /books", "ANY /books/{bookId}", "ANY /users", "ANY /users/{userId}",
+                "ANY /books", "ANY /books/{bookId}", "ANY /books/{bookId}/borrowings", "ANY /users",
+                "ANY /users/{userId}", "ANY /users/{userId}/borrowings", "ANY /users/{userId}/reinstate",
                 "ANY /users/{userId}/suspend", "ANY /users/{userId}/personal-data", "ANY /users/{userId}/data-exports",
                 "ANY /users/{userId}/data-exports/{exportId}", "ANY /borrowings", "ANY /borrowings/{borrowingId}",
                 "ANY /borrowings/{borrowingId}/return", "ANY /users/{userId}/notifications", "ANY /reports/usage",

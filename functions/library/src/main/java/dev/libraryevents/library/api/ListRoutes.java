@@ -69,7 +69,8 @@ final class ListRoutes {
         if (email != null && !Identifiers.isEmail(email)) {
             parameters.invalid("email", "must be a valid email address");
         }
-        String query = "GET /users?status=" + status + "&email=" + (email == null ? "" : email.toLowerCase(Locale.ROOT));
+        String query = "GET /users?status=" + status + "&email="
+                + (email == null ? "" : email.toLowerCase(Locale.ROOT));
         Map<String, String> start = parameters.cursor(query);
         Page<User> page = email != null
                 ? new Page<>(library.userByEmail(email).filter(user -> status == null || user.status() == status)

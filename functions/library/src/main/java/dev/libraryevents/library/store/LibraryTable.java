@@ -127,7 +127,8 @@ public final class LibraryTable {
     /** @param before the user as read when the decision was made: the suspension applies only if nothing changed */
     public void suspend(User before, EventEnvelope suspended) {
         write(update(LibraryItems.userKey(before.userId()),
-                        "SET #status = :suspended, #sequence = :next, " + LibraryItems.USERS_BY_STATUS_PK + " = :listed",
+                        "SET #status = :suspended, #sequence = :next, "
+                                + LibraryItems.USERS_BY_STATUS_PK + " = :listed",
                         "#status = :active AND #sequence = :expected",
                         Map.of("#status", "status", "#sequence", "sequence"),
                         Map.of(":suspended", s(User.Status.SUSPENDED.name()), ":active", s(User.Status.ACTIVE.name()),

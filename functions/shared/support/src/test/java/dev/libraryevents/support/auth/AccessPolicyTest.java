@@ -23,11 +23,16 @@ class AccessPolicyTest {
     private static final Map<String, List<Verdict>> EXPECTED = new LinkedHashMap<>();
 
     static {
+        EXPECTED.put("GET /books", List.of(UNAUTHORIZED, ALLOW, ALLOW, ALLOW));
         EXPECTED.put("POST /books", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
         EXPECTED.put("GET /books/{bookId}", List.of(UNAUTHORIZED, ALLOW, ALLOW, ALLOW));
+        EXPECTED.put("GET /books/{bookId}/borrowings", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
+        EXPECTED.put("GET /users", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
         EXPECTED.put("POST /users", List.of(UNAUTHORIZED, ALLOW, ALLOW, ALLOW));
         EXPECTED.put("GET /users/{userId}", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
+        EXPECTED.put("GET /users/{userId}/borrowings", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("POST /users/{userId}/suspend", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
+        EXPECTED.put("POST /users/{userId}/reinstate", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
         EXPECTED.put("DELETE /users/{userId}/personal-data", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("POST /users/{userId}/data-exports", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("GET /users/{userId}/data-exports/{exportId}", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
