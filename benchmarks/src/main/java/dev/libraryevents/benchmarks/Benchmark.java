@@ -35,7 +35,8 @@ public final class Benchmark implements Callable<Integer> {
 
     /** What one run measures, and how much of it. */
     record Settings(boolean smoke, Path template, Path output, int concurrency, int repeat, int workflows,
-                    Duration window, List<Integer> clients, List<ColdStarts.Variant> variants, String command) {}
+                    Duration window, List<Integer> clients, List<ColdStarts.Variant> variants,
+                    List<Integer> catalogSizes, int catalogPages, String command) {}
 
     @Spec
     CommandSpec spec;
@@ -58,6 +59,10 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--workflows", paramLabel = "N",
             description = "Sequential workflows, for latency (default: 200, 5 with --smoke).")
     Integer workflows;
+
+    @Option(names = "--catalog", paramLabel = "BOOKS", split = ",", description = "The catalog sizes at which "
+            + "search and list pages are timed, in one run (default: 1000,50000; 100,300 with --smoke).")
+    List<Integer> catalog;
 
     @Option(names = "--against", paramLabel = "REV", description = "Also start every function cold from the jars "
             + "of git revision REV (checked out and built under target/benchmarks), interleaved with this "
@@ -128,6 +133,9 @@ public final class Benchmark implements Callable<Integer> {
                 runs.add(throughput.measure(clients, settings.window()));
             }
             report.throughput(runs, cloud.hooks().metering().memoryMb());
+
+            System.out.println("catalog at " + settings.catalogSizes() + " books ...");
+            report.catalog(new CatalogScale(cloud, client).measure(settings.catalogSizes(), settings.catalogPages()));
         }
         if (before != null) {
             int clients = settings.clients().get(settings.clients().size() - 1);
@@ -182,7 +190,19 @@ public final class Benchmark implements Callable<Integer> {
                 cloudOptions.template(spec, root),
                 out != null ? out : root.resolve(smoke ? "target/benchmarks" : "docs"),
                 environments, repeats, sequential, Duration.ofSeconds(seconds), List.of(1, 4, 16),
-                variants(before), command);
+                variants(before), catalogSizes(), smoke ? 10 : 200, command);
+    }
+
+    /** Growing sizes, each a positive number of books. */
+    private List<Integer> catalogSizes() {
+        List<Integer> sizes = catalog != null ? catalog : smoke ? List.of(100, 300) : List.of(1_000, 50_000);
+        for (int i = 0; i < sizes.size(); i++) {
+            if (sizes.get(i) < CatalogScale.PAGE || (i > 0 && sizes.get(i) <= sizes.get(i - 1))) {
+                throw new ParameterException(spec.commandLine(), "--catalog takes growing sizes of at least "
+                        + CatalogScale.PAGE + " books");
+            }
+        }
+        return List.copyOf(sizes);
     }
 
     private List<ColdStarts.Variant> variants(Revision before) {

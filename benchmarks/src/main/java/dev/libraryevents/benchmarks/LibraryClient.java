@@ -61,6 +61,12 @@ final class LibraryClient {
                 + "}").expect(201, "POST /books").field("bookId");
     }
 
+    /** A book of the given title and author, with one copy. */
+    String addBook(String title, String author) throws IOException, InterruptedException {
+        return post("/books", JSON.createObjectNode().put("title", title).put("author", author).toString())
+                .expect(201, "POST /books").field("bookId");
+    }
+
     /** Each new user takes the next of {@link #NAMES}. */
     String registerUser() throws IOException, InterruptedException {
         String name = NAMES.get(Math.floorMod(users.getAndIncrement(), NAMES.size()));

@@ -27,6 +27,7 @@ final class Report {
     private Map<String, Integer> memoryMb = Map.of();
     private Revision before;
     private Throughput.Run runBefore;
+    private List<CatalogScale.Size> catalog = List.of();
     private final List<String[]> targets = new ArrayList<>();
 
     Report(Benchmark.Settings settings) {
@@ -56,12 +57,17 @@ final class Report {
         runBefore = run;
     }
 
+    void catalog(List<CatalogScale.Size> sizes) {
+        catalog = List.copyOf(sizes);
+    }
+
     Path write(Path directory) throws Exception {
         StringBuilder body = new StringBuilder();
         coldStartSection(body, directory);
         latencySection(body);
         throughputSection(body, directory);
         costSection(body);
+        catalogSection(body);
 
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
@@ -471,6 +477,32 @@ final class Report {
 
     private static void beforeAfterRow(StringBuilder md, String what, double before, double after) {
         md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", what, before, after, after / before));
+    }
+
+    private void catalogSection(StringBuilder md) {
+        if (catalog.isEmpty()) {
+            return;
+        }
+        md.append("## 5. The catalog at scale\n\n")
+                .append("The catalog grown through `POST /books` (16 clients), then at each size ")
+                .append(catalog.get(0).searchMillis().size()).append(" search pages (`GET /books?q=` one word a ")
+                .append("tenth of the books have, ").append(CatalogScale.PAGE).append(" a page) and as many catalog ")
+                .append("pages (`GET /books`, by title, each from the last one's cursor). Units are the Library ")
+                .append("API's, by the local cloud's meter (docs/design.md §4c says how the lists are kept).\n\n")
+                .append("| books | search p50 ms | search p99 ms | list p50 ms | list p99 ms | read units per page ")
+                .append("| write units per book added | growing took s |\n|---|---|---|---|---|---|---|---|\n");
+        for (CatalogScale.Size size : catalog) {
+            md.append(String.format(Locale.ROOT, "| %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d |%n",
+                    size.books(), Stats.median(size.searchMillis()), Stats.percentile(size.searchMillis(), 99),
+                    Stats.median(size.listMillis()), Stats.percentile(size.listMillis(), 99), size.readUnitsPerPage(),
+                    size.writeUnitsPerBook(), size.growth().toSeconds()));
+        }
+        CatalogScale.Size smallest = catalog.get(0);
+        CatalogScale.Size largest = catalog.get(catalog.size() - 1);
+        double ratio = Stats.median(largest.searchMillis()) / Stats.median(smallest.searchMillis());
+        md.append('\n');
+        target(String.format(Locale.ROOT, "search p50 at %,d books ≤ 1.5× at %,d", largest.books(),
+                smallest.books()), String.format(Locale.ROOT, "%.2f×", ratio), ratio <= 1.5);
     }
 
     private void target(String what, String measured, boolean met) {

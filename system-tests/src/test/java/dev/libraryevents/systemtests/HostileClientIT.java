@@ -156,6 +156,13 @@ class HostileClientIT {
             tried += check(failures, "GET", "/users/" + id + "/notifications", null);
             tried += check(failures, "GET", "/audit/users/" + UUID.randomUUID() + "/state?at=" + id, null);
             tried += check(failures, "POST", "/borrowings/" + id + "/return", null);
+            // the catalog's and the lists' parameters (§4c), every one of them hostile in turn
+            for (String list : List.of("/books?q=", "/books?available=", "/books?limit=", "/books?cursor=",
+                    "/users?email=", "/users?status=", "/users?cursor=", "/users/" + UUID.randomUUID()
+                            + "/borrowings?status=", "/books/" + UUID.randomUUID() + "/borrowings?cursor=")) {
+                tried += check(failures, "GET", list + id, null);
+            }
+            tried += check(failures, "POST", "/users/" + id + "/reinstate", null);
         }
 
         assertThat(failures).as("seed %d, %d requests", SEED, tried).isEmpty();

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.localcloud.hooks.ColdStart;
+import dev.libraryevents.testing.OpenApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 import org.assertj.core.api.Condition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,24 @@ class LocalCloudIT {
     void shouldLetAMemberSearchTheCatalogAndSeeTheirLoans_andALibrarianListEveryone() throws Exception {
         try (Stack.SignIns signIns = Stack.SignIns.at(cloud.awsEndpoint(), "LibraryEvents")) {
             Scenarios.catalogAndLists(api, api.as(signIns.member()));
+        }
+    }
+
+    /** docs/openapi.yaml's other direction: each operation it names reaches a route (every answer fits it, too). */
+    @Test
+    void shouldServeEveryOperationTheOpenApiDocumentNames() throws Exception {
+        for (String operation : OpenApi.load().operations()) {
+            String method = operation.substring(0, operation.indexOf(' '));
+            String path = operation.substring(method.length() + 1)
+                    .replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
+            Stack.Api.Response answer = switch (method) {
+                case "GET" -> api.get(path);
+                case "POST" -> api.post(path, null, "it-openapi");
+                case "DELETE" -> api.delete(path, "it-openapi");
+                default -> throw new AssertionError("no test sends " + operation);
+            };
+            assertThat(answer.body().path("type").asText()).as(operation)
+                    .isNotIn("urn:problem:route-not-found", "urn:problem:method-not-allowed");
         }
     }
 

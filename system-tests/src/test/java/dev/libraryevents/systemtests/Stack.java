@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.libraryevents.infra.LibraryEventsStack;
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.ops.SignInAccounts;
+import dev.libraryevents.testing.OpenApi;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,6 +109,7 @@ final class Stack {
 
         private static final ObjectMapper JSON = new ObjectMapper();
         private static final HttpClient HTTP = HttpClient.newHttpClient();
+        private static final OpenApi OPENAPI = OpenApi.load();
 
         record Response(int status, JsonNode body, Map<String, List<String>> headers) {
             String id(String field) {
@@ -162,8 +164,16 @@ final class Stack {
             return token == null ? request : request.header("Authorization", "Bearer " + token);
         }
 
-        private static Response send(HttpRequest request) throws Exception {
+        /** Sends the request; its answer must fit docs/openapi.yaml, whatever the test goes on to check. */
+        private Response send(HttpRequest request) throws Exception {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            String path = "/" + request.uri().getRawPath().substring(base.getRawPath().length());
+            List<String> violations = OPENAPI.violations(request.method(), path, response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null), response.body());
+            if (!violations.isEmpty()) {
+                throw new AssertionError("the answer does not fit docs/openapi.yaml: " + violations + "\n"
+                        + response.body());
+            }
             JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
             return new Response(response.statusCode(), body, response.headers().map());
         }
