@@ -81,26 +81,30 @@ final class ListRoutes {
 
     /** {@code GET /users/{userId}/borrowings?status=}: newest first. */
     ApiResponse borrowingsOfUser(ApiRequest request) {
-        String userId = request.pathParameter("userId");
-        Parameters parameters = new Parameters(request);
-        Borrowing.Status status = parameters.choice("status", Borrowing.Status.class);
-        String query = "GET /users/" + userId + "/borrowings?status=" + status;
-        Map<String, String> start = parameters.cursor(query);
-        LibraryRoutes.decide(() -> library.user(userId));
-        return answer(paged(() -> library.lists().borrowingsOfUser(userId, status, start, parameters.limit)), query,
-                StateJson::borrowing);
+        return borrowings(request, "/users/", request.pathParameter("userId"), library::user,
+                library.lists()::borrowingsOfUser);
     }
 
     /** {@code GET /books/{bookId}/borrowings?status=}: newest first. */
     ApiResponse borrowingsOfBook(ApiRequest request) {
-        String bookId = request.pathParameter("bookId");
+        return borrowings(request, "/books/", request.pathParameter("bookId"), library::book,
+                library.lists()::borrowingsOfBook);
+    }
+
+    /** The borrowings of the user or book {@code id} (404 when {@code find} finds none). */
+    private ApiResponse borrowings(ApiRequest request, String collection, String id, Function<String, ?> find,
+                                   BorrowingsOf list) {
         Parameters parameters = new Parameters(request);
         Borrowing.Status status = parameters.choice("status", Borrowing.Status.class);
-        String query = "GET /books/" + bookId + "/borrowings?status=" + status;
+        String query = "GET " + collection + id + "/borrowings?status=" + status;
         Map<String, String> start = parameters.cursor(query);
-        LibraryRoutes.decide(() -> library.book(bookId));
-        return answer(paged(() -> library.lists().borrowingsOfBook(bookId, status, start, parameters.limit)), query,
-                StateJson::borrowing);
+        LibraryRoutes.decide(() -> find.apply(id));
+        return answer(paged(() -> list.page(id, status, start, parameters.limit)), query, StateJson::borrowing);
+    }
+
+    @FunctionalInterface
+    private interface BorrowingsOf {
+        Page<Borrowing> page(String id, Borrowing.Status status, Map<String, String> start, int limit);
     }
 
     private static <T> Page<T> paged(Supplier<Page<T>> read) {

@@ -126,15 +126,7 @@ public final class LibraryTable {
 
     /** @param before the user as read when the decision was made: the suspension applies only if nothing changed */
     public void suspend(User before, EventEnvelope suspended) {
-        write(update(LibraryItems.userKey(before.userId()),
-                        "SET #status = :suspended, #sequence = :next, "
-                                + LibraryItems.USERS_BY_STATUS_PK + " = :listed",
-                        "#status = :active AND #sequence = :expected",
-                        Map.of("#status", "status", "#sequence", "sequence"),
-                        Map.of(":suspended", s(User.Status.SUSPENDED.name()), ":active", s(User.Status.ACTIVE.name()),
-                                ":listed", s(LibraryItems.usersWithStatus(User.Status.SUSPENDED)),
-                                ":next", n(suspended.sequence()), ":expected", n(before.sequence()))),
-                outbox.append(suspended));
+        changeStatus(before, User.Status.ACTIVE, User.Status.SUSPENDED, suspended);
     }
 
     /**
@@ -142,14 +134,19 @@ public final class LibraryTable {
      *               (an erasure in between bumps the sequence, and the retry sees it)
      */
     public void reinstate(User before, EventEnvelope reinstated) {
+        changeStatus(before, User.Status.SUSPENDED, User.Status.ACTIVE, reinstated);
+    }
+
+    /** The user moves from one status to the other, and from one partition of usersByStatus to the other. */
+    private void changeStatus(User before, User.Status from, User.Status to, EventEnvelope event) {
         write(update(LibraryItems.userKey(before.userId()),
-                        "SET #status = :active, #sequence = :next, " + LibraryItems.USERS_BY_STATUS_PK + " = :listed",
-                        "#status = :suspended AND #sequence = :expected",
+                        "SET #status = :to, #sequence = :next, " + LibraryItems.USERS_BY_STATUS_PK + " = :listed",
+                        "#status = :from AND #sequence = :expected",
                         Map.of("#status", "status", "#sequence", "sequence"),
-                        Map.of(":suspended", s(User.Status.SUSPENDED.name()), ":active", s(User.Status.ACTIVE.name()),
-                                ":listed", s(LibraryItems.usersWithStatus(User.Status.ACTIVE)),
-                                ":next", n(reinstated.sequence()), ":expected", n(before.sequence()))),
-                outbox.append(reinstated));
+                        Map.of(":to", s(to.name()), ":from", s(from.name()),
+                                ":listed", s(LibraryItems.usersWithStatus(to)),
+                                ":next", n(event.sequence()), ":expected", n(before.sequence()))),
+                outbox.append(event));
     }
 
     public void borrow(Borrowing borrowing, EventEnvelope borrowed) {
