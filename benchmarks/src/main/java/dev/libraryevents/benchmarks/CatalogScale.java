@@ -24,6 +24,8 @@ final class CatalogScale {
     static final List<String> WORDS = List.of("amber", "cobalt", "crimson", "ivory", "jade", "ochre", "saffron",
             "scarlet", "silver", "umber");
     static final int PAGE = 20;
+    /** The fewest books that fill a search page for every word. */
+    static final int SMALLEST = PAGE * WORDS.size();
     private static final int CLIENTS = 16;
 
     /**
