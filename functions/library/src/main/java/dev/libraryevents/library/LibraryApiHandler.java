@@ -18,8 +18,10 @@ public class LibraryApiHandler extends ApiHandler {
     private final LibraryService library;
 
     public LibraryApiHandler(LibraryService library, DataExports exports) {
-        // Priming: reads of ids nothing has, a book the API refuses (400), a borrowing of a book no one has (404).
+        // Priming: reads of ids nothing has, a page of the catalog (a query and the rows it names), a book the API
+        // refuses (400), a borrowing of a book no one has (404).
         super(LibraryRoutes.router(library, exports), "GET /books/" + randomId(), "GET /users/" + randomId(),
+                "GET /books",
                 "GET /borrowings/" + randomId(), "POST /books {\"title\":\"\"}",
                 "POST /borrowings {\"userId\":\"" + randomId() + "\",\"bookId\":\"" + randomId() + "\"}");
         this.library = library;
