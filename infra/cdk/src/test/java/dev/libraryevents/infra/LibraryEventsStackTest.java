@@ -198,7 +198,7 @@ class LibraryEventsStackTest {
         });
 
         assertThat(indexes).containsExactlyInAnyOrderElementsOf(LibraryEventsStack.LIBRARY_INDEXES);
-        assertThat(dynamoActionsOn(roleOf(logicalId("LibraryApiFunction", "AWS::Lambda::Function")),
+        assertThat(dynamoActionsOn(roleOf(logicalId("LibraryApi", "AWS::Lambda::Function")),
                 logicalId("LibraryTable", "AWS::DynamoDB::Table")))
                 .contains("dynamodb:Query", "dynamodb:BatchGetItem").doesNotContain("dynamodb:Scan");
     }
