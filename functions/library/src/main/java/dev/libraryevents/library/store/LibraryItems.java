@@ -170,11 +170,12 @@ final class LibraryItems {
     /** One row per word the book is found by, each naming the book and carrying all its words (SearchText). */
     static List<Map<String, AttributeValue>> words(Book book) {
         List<String> words = SearchText.bookWords(book.title(), book.author(), book.isbn());
+        AttributeValue allWords = s(String.join(" ", words));
         List<Map<String, AttributeValue>> rows = new ArrayList<>();
         for (String word : words) {
             Map<String, AttributeValue> row = new HashMap<>(key(wordPartition(word), word + "!" + book.bookId()));
             row.put("bookId", s(book.bookId()));
-            row.put("words", s(String.join(" ", words)));
+            row.put("words", allWords);
             rows.add(row);
         }
         return rows;

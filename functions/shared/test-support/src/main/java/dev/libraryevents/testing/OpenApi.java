@@ -68,7 +68,7 @@ public final class OpenApi {
     /** Every operation, as {@code "METHOD /path/{template}"}. */
     public Set<String> operations() {
         Set<String> operations = new TreeSet<>();
-        document.path("paths").fields().forEachRemaining(path -> pathItem(path.getValue()).fieldNames()
+        document.path("paths").fields().forEachRemaining(path -> resolve(path.getValue()).fieldNames()
                 .forEachRemaining(method -> {
                     if (METHODS.contains(method)) {
                         operations.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
@@ -105,7 +105,7 @@ public final class OpenApi {
         if (template.isEmpty()) {
             return List.of();
         }
-        JsonNode operation = pathItem(document.path("paths").path(template.get()))
+        JsonNode operation = resolve(document.path("paths").path(template.get()))
                 .path(method.toLowerCase(Locale.ROOT));
         if (operation.isMissingNode()) {
             return List.of();
@@ -144,10 +144,6 @@ public final class OpenApi {
         root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         root.put("$ref", "#/x-checked/schema");
         return registry.getSchema(root);
-    }
-
-    private JsonNode pathItem(JsonNode item) {
-        return resolve(item);
     }
 
     /** A node, its local {@code $ref} followed (responses and path items are shared under components). */

@@ -88,7 +88,7 @@ public final class KmsEmulator {
 
     private String generateDataKey(AwsEndpoint.Call call, String operation, JsonNode request) {
         Key key = key(request.path("KeyId").asText(null));
-        allow(call, "kms:" + operation, key);
+        call.authorize("kms:" + operation, key.arn());
         int bytes = switch (request.path("KeySpec").asText("")) {
             case "AES_256" -> 32;
             case "AES_128" -> 16;
@@ -110,7 +110,7 @@ public final class KmsEmulator {
 
     private String encrypt(AwsEndpoint.Call call, JsonNode request) {
         Key key = key(request.path("KeyId").asText(null));
-        allow(call, "kms:Encrypt", key);
+        call.authorize("kms:Encrypt", key.arn());
         byte[] plaintext = decodeBase64(request.path("Plaintext").asText(""), "Plaintext");
         if (plaintext.length == 0 || plaintext.length > 4096) {
             throw new KmsError("ValidationException", "Plaintext must be 1 to 4096 bytes");
@@ -133,7 +133,7 @@ public final class KmsEmulator {
         if (request.hasNonNull("KeyId") && !key.equals(key(request.get("KeyId").asText()))) {
             throw new KmsError("IncorrectKeyException", "the ciphertext was not made with the key given");
         }
-        allow(call, "kms:Decrypt", key);
+        call.authorize("kms:Decrypt", key.arn());
         byte[] nonce = Arrays.copyOfRange(blob, 17, 17 + NONCE_BYTES);
         byte[] plaintext = crypt(Cipher.DECRYPT_MODE, key, nonce, request.path("EncryptionContext"),
                 Arrays.copyOfRange(blob, 17 + NONCE_BYTES, blob.length));
@@ -143,7 +143,7 @@ public final class KmsEmulator {
 
     private String describeKey(AwsEndpoint.Call call, JsonNode request) {
         Key key = key(request.path("KeyId").asText(null));
-        allow(call, "kms:DescribeKey", key);
+        call.authorize("kms:DescribeKey", key.arn());
         ObjectNode answer = CloudTemplate.JSON.createObjectNode();
         answer.putObject("KeyMetadata").put("KeyId", key.keyId()).put("Arn", key.arn())
                 .put("Description", key.description()).put("Enabled", true).put("KeyState", "Enabled")
@@ -163,10 +163,6 @@ public final class KmsEmulator {
             }
         }
         throw new KmsError("NotFoundException", "Key '" + keyId + "' does not exist");
-    }
-
-    private static void allow(AwsEndpoint.Call call, String action, Key key) {
-        call.authorize(action, key.arn());
     }
 
     private byte[] seal(Key key, byte[] plaintext, JsonNode context) {
