@@ -484,7 +484,9 @@ final class Report {
             return;
         }
         md.append("## 5. The catalog at scale\n\n")
-                .append("The catalog grown through `POST /books` (16 clients), then at each size ")
+                .append("At each size the catalog's last ").append(CatalogScale.ADDED_THROUGH_API)
+                .append(" books were added through `POST /books` (16 clients), the ones before them loaded straight ")
+                .append("into the table with the same rows and no event; then ")
                 .append(catalog.get(0).searchMillis().size()).append(" search pages (`GET /books?q=` one word a ")
                 .append("tenth of the books have, ").append(CatalogScale.PAGE).append(" a page) and as many catalog ")
                 .append("pages (`GET /books`, by title, each from the last one's cursor). Units are the Library ")
