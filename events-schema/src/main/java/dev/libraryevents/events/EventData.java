@@ -27,6 +27,13 @@ public sealed interface EventData {
     record BookReturned(String borrowingId, String userId, String userName, String bookId, String bookTitle,
                         Instant borrowedAt, Instant dueAt, Instant returnedAt, boolean overdue) implements EventData {}
 
+    /**
+     * The loan is now due at {@code dueAt} (the renewal's time plus the loan period, never earlier than
+     * {@code previousDueAt}); {@code renewals} counts this one too. Carries no personal data.
+     */
+    record LoanRenewed(String borrowingId, String userId, String bookId, String bookTitle, Instant previousDueAt,
+                       Instant dueAt, int renewals, Instant renewedAt) implements EventData {}
+
     record UserSuspended(String userId, String userName, String reason) implements EventData {}
 
     /** A librarian lifted the user's suspension: they may borrow again. Carries no personal data. */

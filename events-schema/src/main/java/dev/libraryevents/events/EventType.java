@@ -15,6 +15,7 @@ public enum EventType {
     USER_REGISTERED("UserRegistered", Sources.LIBRARY, "User", 2, EventData.UserRegistered.class),
     BOOK_BORROWED("BookBorrowed", Sources.LIBRARY, "Borrowing", 2, EventData.BookBorrowed.class),
     BOOK_RETURNED("BookReturned", Sources.LIBRARY, "Borrowing", 2, EventData.BookReturned.class),
+    LOAN_RENEWED("LoanRenewed", Sources.LIBRARY, "Borrowing", 1, EventData.LoanRenewed.class),
     USER_SUSPENDED("UserSuspended", Sources.LIBRARY, "User", 2, EventData.UserSuspended.class),
     USER_REINSTATED("UserReinstated", Sources.LIBRARY, "User", 1, EventData.UserReinstated.class),
     USER_ERASED("UserErased", Sources.LIBRARY, "User", 1, EventData.UserErased.class),
@@ -25,7 +26,7 @@ public enum EventType {
     AUDIT_DATA_EXPORTED("AuditDataExported", Sources.AUDIT, "AuditExport", 1, EventData.AuditDataExported.class),
     DATA_EXPORT_COMPLETED("DataExportCompleted", Sources.LIBRARY, "DataExport", 1,
             EventData.DataExportCompleted.class),
-    NOTIFICATION_SENT("NotificationSent", Sources.NOTIFICATION, "Notification", 3, EventData.NotificationSent.class),
+    NOTIFICATION_SENT("NotificationSent", Sources.NOTIFICATION, "Notification", 4, EventData.NotificationSent.class),
     ANALYTICS_UPDATED("AnalyticsUpdated", Sources.ANALYTICS, "Analytics", 1, EventData.AnalyticsUpdated.class),
     AUDIT_LOGGED("AuditLogged", Sources.AUDIT, "AuditLog", 1, EventData.AuditLogged.class);
 

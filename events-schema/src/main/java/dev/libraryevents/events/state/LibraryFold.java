@@ -4,6 +4,7 @@ import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.BookAdded;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.EventData.UserErased;
 import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventData.UserReinstated;
@@ -69,7 +70,11 @@ public final class LibraryFold {
         EventData data = event.data();
         if (data instanceof BookBorrowed borrowed && borrowing == null) {
             return new Borrowing(borrowed.borrowingId(), borrowed.userId(), borrowed.bookId(), borrowed.bookTitle(),
-                    borrowed.borrowedAt(), borrowed.dueAt(), Borrowing.Status.ACTIVE, null, null);
+                    borrowed.borrowedAt(), borrowed.dueAt(), 0, Borrowing.Status.ACTIVE, null, null);
+        }
+        if (data instanceof LoanRenewed renewed && borrowing != null
+                && renewed.borrowingId().equals(borrowing.borrowingId())) {
+            return borrowing.renewed(renewed.dueAt(), renewed.renewals());
         }
         if (data instanceof BookReturned returned && borrowing != null
                 && returned.borrowingId().equals(borrowing.borrowingId())) {

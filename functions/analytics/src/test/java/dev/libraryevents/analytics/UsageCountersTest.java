@@ -45,12 +45,12 @@ class UsageCountersTest {
 
     @Test
     void shouldCountTheExampleOfEveryConsumedEventType() {
-        deliver(List.of("BookAdded", "UserRegistered", "BookBorrowed", "BookReturned", "UserSuspended",
-                "UserReinstated", "NotificationSent").stream().map(type -> (JsonNode) SqsMessages.example(type, "valid")).toList());
+        deliver(List.of("BookAdded", "UserRegistered", "BookBorrowed", "BookReturned", "LoanRenewed",
+                "UserSuspended", "UserReinstated", "NotificationSent").stream().map(type -> (JsonNode) SqsMessages.example(type, "valid")).toList());
 
         UsageReport report = counters.report();
 
-        assertThat(report.totals()).isEqualTo(new UsageReport.Totals(1, 1, 1, 1, 0, 1, 1, 1));
+        assertThat(report.totals()).isEqualTo(new UsageReport.Totals(1, 1, 1, 1, 0, 1, 1, 1, 1));
         assertThat(report.popularBooks()).extracting(UsageReport.PopularBook::title, UsageReport.PopularBook::borrowCount)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("The Pragmatic Programmer", 1L));
         assertThat(report.averageLoanDurationHours()).isEqualTo(222.5);

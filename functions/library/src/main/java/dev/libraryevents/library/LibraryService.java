@@ -171,14 +171,28 @@ public final class LibraryService {
         Borrowing givenBack = retrying(() -> {
             Borrowing borrowing = borrowing(borrowingId);
             User user = user(borrowing.userId());
-            EventEnvelope returned = event(LendingRules.giveBack(borrowing, user, now()), borrowingId, 2,
-                    origin);
+            EventEnvelope returned = event(LendingRules.giveBack(borrowing, user, now()), borrowingId,
+                    borrowing.sequence() + 1, origin);
             Borrowing after = LibraryFold.evolve(borrowing, returned);
             table.giveBack(after, returned);
             return after;
         });
         counted("Returns", origin);
         return givenBack;
+    }
+
+    public Borrowing renew(String borrowingId, Origin origin) {
+        Borrowing renewed = retrying(() -> {
+            Borrowing borrowing = borrowing(borrowingId);
+            User user = user(borrowing.userId());
+            EventEnvelope event = event(LendingRules.renew(borrowing, user, now()), borrowingId,
+                    borrowing.sequence() + 1, origin);
+            Borrowing after = LibraryFold.evolve(borrowing, event);
+            table.renew(after, event);
+            return after;
+        });
+        counted("Renewals", origin);
+        return renewed;
     }
 
     /** A lending that took place, as a metric (EMF): the dashboard plots borrowings and returns. */

@@ -69,6 +69,27 @@ class ConcurrencyTest {
                 "201", 1L, "409 urn:problem:email-taken", 2L));
     }
 
+    /** Each change to the loan is one event with its own sequence, whichever of the racing requests wins. */
+    @Test
+    void shouldRenewAtMostTwice_andNumberEveryChange_whenFiveRenewalsRaceAReturn() throws Exception {
+        String borrowingId = api.borrow(api.registerUser(), api.addBook(1));
+
+        List<LibraryApi.Response> responses = race(List.of("renew", "renew", "renew", "renew", "renew", "return"),
+                action -> api.post("/borrowings/" + borrowingId + "/" + action, null));
+
+        long renewed = responses.subList(0, 5).stream().filter(r -> r.status() == 200).count();
+        assertThat(renewed).isBetween(0L, 2L);
+        assertThat(responses.get(5).status()).isEqualTo(200);
+        assertThat(responses.subList(0, 5)).filteredOn(r -> r.status() != 200).extracting(LibraryApi.Response::problemType)
+                .allMatch(type -> type.equals("urn:problem:renewal-limit-reached")
+                        || type.equals("urn:problem:already-returned"));
+        assertThat(api.get("/borrowings/" + borrowingId).body().path("renewals").asLong()).isEqualTo(renewed);
+        assertThat(api.outboxEvents()).filteredOn(e -> e.path("aggregateId").asText().equals(borrowingId))
+                .extracting(e -> e.path("sequence").asLong())
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(1, renewed + 2).boxed()
+                        .toList());
+    }
+
     private LibraryApi.Response borrow(String userId, String bookId) {
         return api.post("/borrowings", "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId + "\"}");
     }

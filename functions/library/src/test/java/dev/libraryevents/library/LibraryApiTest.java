@@ -235,6 +235,62 @@ class LibraryApiTest {
     }
 
     @Nested
+    class Renewals {
+
+        @Test
+        void shouldRenewForFourteenDaysFromTheRenewal_twice_andNoMore() {
+            String borrowingId = api.borrow(api.registerUser(), api.addBook(1));
+            assertThat(api.get("/borrowings/" + borrowingId).body().path("renewals").asInt()).isZero();
+            api.clock.advance(Duration.ofDays(10));
+
+            LibraryApi.Response renewed = api.post("/borrowings/" + borrowingId + "/renew", null);
+
+            assertThat(renewed.status()).isEqualTo(200);
+            assertThat(renewed.body().path("dueAt").asText()).isEqualTo("2026-12-16T10:00:00.000Z");
+            assertThat(renewed.body().path("renewals").asInt()).isEqualTo(1);
+            assertThat(renewed.body().path("status").asText()).isEqualTo("ACTIVE");
+            assertThat(api.get("/borrowings/" + borrowingId).body()).isEqualTo(renewed.body());
+
+            assertThat(api.post("/borrowings/" + borrowingId + "/renew", null).body().path("renewals").asInt())
+                    .as("the same day: the due date stays, the renewal counts").isEqualTo(2);
+            assertRejectedWithoutChange(() -> api.post("/borrowings/" + borrowingId + "/renew", null), 409,
+                    "renewal-limit-reached");
+        }
+
+        @Test
+        void shouldRefuseToRenew_aReturnedLoan_orASuspendedUsersLoan() {
+            String userId = api.registerUser();
+            String returned = api.borrow(userId, api.addBook(1));
+            api.post("/borrowings/" + returned + "/return", null);
+            String active = api.borrow(userId, api.addBook(1));
+            api.post("/users/" + userId + "/suspend", "{}");
+
+            assertRejectedWithoutChange(() -> api.post("/borrowings/" + returned + "/renew", null), 409,
+                    "already-returned");
+            assertRejectedWithoutChange(() -> api.post("/borrowings/" + active + "/renew", null), 409,
+                    "user-suspended");
+            assertRejectedWithoutChange(() -> api.post("/borrowings/" + UUID.randomUUID() + "/renew", null), 404,
+                    "not-found");
+        }
+
+        @Test
+        void shouldNumberARenewedLoansEvents_andReturnIt_afterItsRenewal() {
+            String borrowingId = api.borrow(api.registerUser(), api.addBook(1));
+            api.clock.advance(Duration.ofDays(10));
+            api.post("/borrowings/" + borrowingId + "/renew", null); // due on day 24 now
+            api.clock.advance(Duration.ofDays(10)); // overdue by the first date, not by the renewed one
+
+            LibraryApi.Response returned = api.post("/borrowings/" + borrowingId + "/return", null);
+
+            assertThat(returned.body().path("overdue").asBoolean()).isFalse();
+            assertThat(returned.body().path("renewals").asInt()).isEqualTo(1);
+            assertThat(api.outboxEvents()).filteredOn(e -> e.path("aggregateId").asText().equals(borrowingId))
+                    .extracting(e -> e.path("eventType").asText() + " #" + e.path("sequence").asLong())
+                    .containsExactlyInAnyOrder("BookBorrowed #1", "LoanRenewed #2", "BookReturned #3");
+        }
+    }
+
+    @Nested
     class CorrelationAndEvents {
 
         @Test

@@ -3,6 +3,7 @@ package dev.libraryevents.notification;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.EventData.DataExportRequested;
 import dev.libraryevents.events.EventData.NotificationDataExported;
 import dev.libraryevents.events.EventData.UserErased;
@@ -63,6 +64,10 @@ public final class NotificationEffects implements EventEffects {
         if (data instanceof BookBorrowed borrowed) {
             items.add(table.loan(new ActiveLoan(borrowed.borrowingId(), borrowed.userId(), borrowed.bookTitle(),
                     borrowed.dueAt()), true, event.sequence()));
+        }
+        if (data instanceof LoanRenewed renewed) { // reminders follow the new due date, never the old one
+            items.add(table.loan(new ActiveLoan(renewed.borrowingId(), renewed.userId(), renewed.bookTitle(),
+                    renewed.dueAt()), true, event.sequence()));
         }
         if (data instanceof BookReturned returned) {
             items.add(table.loan(new ActiveLoan(returned.borrowingId(), returned.userId(), returned.bookTitle(),

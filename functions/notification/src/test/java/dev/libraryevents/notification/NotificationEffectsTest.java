@@ -173,6 +173,30 @@ class NotificationEffectsTest {
     }
 
     @Test
+    void shouldRemindOfARenewedLoanOnlyByItsNewDueDate_inEitherDeliveryOrder() {
+        String borrowingId = UUID.randomUUID().toString();
+        Instant firstDue = T0.plus(Duration.ofDays(3)); // its reminder would go out tomorrow
+        Instant renewedDue = T0.plus(Duration.ofDays(14));
+        EventEnvelope renewed = EventEnvelope.create(new EventData.LoanRenewed(borrowingId, userId, bookId, "Dune",
+                firstDue, renewedDue, 1, T0), borrowingId, 2, T0, "req-renew", null);
+        deliver(renewed, borrowed(borrowingId, userId, firstDue, T0.minus(Duration.ofDays(11)))); // the late one loses
+
+        clock.advance(Duration.ofDays(1));
+        assertThat(reminders.send()).as("the day the old date's reminder was due").isZero();
+        clock.advance(Duration.ofDays(11));
+        assertThat(reminders.send()).isEqualTo(1);
+
+        assertThat(inbox.of(userId)).extracting(Notification::kind, Notification::message).contains(
+                org.assertj.core.groups.Tuple.tuple(Notification.Kind.RENEWAL_CONFIRMATION,
+                        "You renewed \"Dune\". Please return it by 2026-12-06."),
+                org.assertj.core.groups.Tuple.tuple(Notification.Kind.DUE_REMINDER,
+                        "\"Dune\" is due on 2026-12-06."));
+        assertThat(inbox.of(userId)).filteredOn(n -> n.kind() == Notification.Kind.DUE_REMINDER)
+                .as("no reminder for the old date").singleElement()
+                .extracting(Notification::message).asString().doesNotContain("2026-11-25");
+    }
+
+    @Test
     void shouldListAUsersNotificationsNewestFirst_throughTheApi() throws Exception {
         deliver(registered(userId), suspended(userId));
         NotificationApiHandler api = new NotificationApiHandler(inbox);

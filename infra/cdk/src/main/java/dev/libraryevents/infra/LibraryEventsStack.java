@@ -91,7 +91,7 @@ public final class LibraryEventsStack extends Stack {
                 ConsumerPipeline.Props.builder().bus(bus)
                         .pattern(EventPattern.builder().source(List.of(Sources.LIBRARY))
                                 .detailType(wireNames(EventType.USER_REGISTERED, EventType.BOOK_BORROWED,
-                                        EventType.BOOK_RETURNED, EventType.USER_SUSPENDED,
+                                        EventType.BOOK_RETURNED, EventType.LOAN_RENEWED, EventType.USER_SUSPENDED,
                                         EventType.USER_REINSTATED, EventType.USER_ERASED,
                                         EventType.DATA_EXPORT_REQUESTED, EventType.DATA_EXPORT_COMPLETED)).build())
                         .handler(notificationJar, "dev.libraryevents.notification.NotificationConsumerHandler")
@@ -189,7 +189,7 @@ public final class LibraryEventsStack extends Stack {
                         "/users/{userId}/borrowings", "/users/{userId}/suspend", "/users/{userId}/reinstate",
                         "/users/{userId}/personal-data", "/users/{userId}/data-exports",
                         "/users/{userId}/data-exports/{exportId}", "/borrowings", "/borrowings/{borrowingId}",
-                        "/borrowings/{borrowingId}/return")
+                        "/borrowings/{borrowingId}/return", "/borrowings/{borrowingId}/renew")
                 .serve(notificationApi, "/users/{userId}/notifications")
                 .serve(analyticsApi, "/reports/usage")
                 .serve(auditApi, "/audit/snapshots", "/audit/snapshots/{snapshotId}", "/traces/{correlationId}")

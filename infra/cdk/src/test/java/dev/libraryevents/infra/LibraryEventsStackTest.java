@@ -181,6 +181,7 @@ class LibraryEventsStackTest {
                 "AuditLogged", new TreeSet<>()));
         // The export saga: asked of Notification and Audit, answered to the Library service, announced to the user.
         expected.put("UserReinstated", new TreeSet<>(everyone));
+        expected.put("LoanRenewed", new TreeSet<>(everyone));
         expected.put("DataExportRequested", new TreeSet<>(everyone));
         expected.put("NotificationDataExported", new TreeSet<>(Set.of("analytics", "audit", "library")));
         expected.put("AuditDataExported", new TreeSet<>(Set.of("analytics", "audit", "library")));
@@ -311,7 +312,8 @@ class LibraryEventsStackTest {
                 "ANY /users/{userId}", "ANY /users/{userId}/borrowings", "ANY /users/{userId}/reinstate",
                 "ANY /users/{userId}/suspend", "ANY /users/{userId}/personal-data", "ANY /users/{userId}/data-exports",
                 "ANY /users/{userId}/data-exports/{exportId}", "ANY /borrowings", "ANY /borrowings/{borrowingId}",
-                "ANY /borrowings/{borrowingId}/return", "ANY /users/{userId}/notifications", "ANY /reports/usage",
+                "ANY /borrowings/{borrowingId}/return", "ANY /borrowings/{borrowingId}/renew",
+                "ANY /users/{userId}/notifications", "ANY /reports/usage",
                 "ANY /audit/books/{id}", "ANY /audit/users/{id}", "ANY /audit/borrowings/{id}",
                 "ANY /audit/books/{id}/state", "ANY /audit/users/{id}/state", "ANY /audit/borrowings/{id}/state",
                 "ANY /audit/snapshots", "ANY /audit/snapshots/{snapshotId}", "ANY /traces/{correlationId}",

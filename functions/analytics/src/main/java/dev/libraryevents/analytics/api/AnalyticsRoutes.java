@@ -28,6 +28,7 @@ public final class AnalyticsRoutes {
                 .put("borrowings", totals.borrowings())
                 .put("returns", totals.returns())
                 .put("activeLoans", totals.activeLoans())
+                .put("renewals", totals.renewals())
                 .put("suspensions", totals.suspensions())
                 .put("reinstatements", totals.reinstatements())
                 .put("notificationsSent", totals.notificationsSent());

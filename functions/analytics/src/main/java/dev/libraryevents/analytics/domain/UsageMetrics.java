@@ -5,6 +5,7 @@ import dev.libraryevents.events.EventData.AnalyticsUpdated;
 import dev.libraryevents.events.EventData.BookAdded;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.EventData.NotificationSent;
 import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventData.UserReinstated;
@@ -49,6 +50,8 @@ public final class UsageMetrics {
             if (returned.overdue()) {
                 totals.put("overdueReturns", 1L);
             }
+        } else if (data instanceof LoanRenewed) {
+            totals.put("renewals", 1L);
         } else if (data instanceof UserSuspended) {
             totals.put("suspensions", 1L);
         } else if (data instanceof UserReinstated) {
@@ -91,7 +94,8 @@ public final class UsageMetrics {
         return new UsageReport(now,
                 new UsageReport.Totals(totals.getOrDefault("booksAdded", 0L),
                         totals.getOrDefault("usersRegistered", 0L), borrowings, returns,
-                        Math.max(0, borrowings - returns), totals.getOrDefault("suspensions", 0L),
+                        Math.max(0, borrowings - returns), totals.getOrDefault("renewals", 0L),
+                        totals.getOrDefault("suspensions", 0L),
                         totals.getOrDefault("reinstatements", 0L), totals.getOrDefault("notificationsSent", 0L)),
                 popular, averageHours, totals.getOrDefault("overdueReturns", 0L));
     }

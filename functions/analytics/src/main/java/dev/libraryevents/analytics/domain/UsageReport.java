@@ -8,7 +8,7 @@ public record UsageReport(Instant generatedAt, Totals totals, List<PopularBook> 
                           double averageLoanDurationHours, long overdueReturns) {
 
     public record Totals(long booksAdded, long usersRegistered, long borrowings, long returns, long activeLoans,
-                         long suspensions, long reinstatements, long notificationsSent) {}
+                         long renewals, long suspensions, long reinstatements, long notificationsSent) {}
 
     public record PopularBook(String bookId, String title, long borrowCount) {}
 }

@@ -4,6 +4,7 @@ import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.AuditLogged;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.EventData.DataExportCompleted;
 import dev.libraryevents.events.EventData.DataExportRequested;
 import dev.libraryevents.events.EventData.NotificationSent;
@@ -63,6 +64,8 @@ public final class AuditTrails {
         } else if (data instanceof BookReturned returned) {
             entities.add(new Entity("Book", returned.bookId()));
             entities.add(new Entity("User", returned.userId()));
+        } else if (data instanceof LoanRenewed renewed) {
+            entities.add(new Entity("User", renewed.userId()));
         } else if (data instanceof NotificationSent sent) {
             entities.add(new Entity("User", sent.userId()));
         } else if (data instanceof DataExportRequested requested) {

@@ -57,7 +57,8 @@ public final class LibraryRoutes {
                 .post("/borrowings", LibraryRoutes::borrowingFor, routes::borrow)
                 .get("/borrowings/{borrowingId}", routes::borrower,
                         r -> ok(() -> StateJson.borrowing(library.borrowing(r.pathParameter("borrowingId")))))
-                .post("/borrowings/{borrowingId}/return", routes::borrower, routes::giveBack);
+                .post("/borrowings/{borrowingId}/return", routes::borrower, routes::giveBack)
+                .post("/borrowings/{borrowingId}/renew", routes::borrower, routes::renew);
     }
 
     /** Whose borrowing the path names: only its borrower (or a librarian) may see or return it. */
@@ -180,6 +181,12 @@ public final class LibraryRoutes {
     private ApiResponse giveBack(ApiRequest request) {
         Borrowing borrowing = decide(() ->
                 library.giveBack(request.pathParameter("borrowingId"), origin(request)));
+        return ApiResponse.ok(StateJson.borrowing(borrowing));
+    }
+
+    /** 200 with the loan's new due date; no body is asked for. */
+    private ApiResponse renew(ApiRequest request) {
+        Borrowing borrowing = decide(() -> library.renew(request.pathParameter("borrowingId"), origin(request)));
         return ApiResponse.ok(StateJson.borrowing(borrowing));
     }
 

@@ -3,6 +3,7 @@ package dev.libraryevents.library.domain;
 import dev.libraryevents.events.EventData.BookAdded;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventData.UserReinstated;
 import dev.libraryevents.events.EventData.UserSuspended;
@@ -21,6 +22,7 @@ public final class LendingRules {
 
     public static final Duration LOAN_PERIOD = Duration.ofDays(14);
     public static final int MAX_ACTIVE_LOANS = 5;
+    public static final int MAX_RENEWALS = 2;
 
     private LendingRules() {}
 
@@ -81,6 +83,28 @@ public final class LendingRules {
         }
         return new BookBorrowed(borrowingId, user.userId(), user.name(), book.bookId(), book.title(), book.author(),
                 now, now.plus(LOAN_PERIOD));
+    }
+
+    /**
+     * A renewal moves the due date to {@link #LOAN_PERIOD} from now, never earlier than it was (a loan renewed early
+     * keeps its later date), at most {@link #MAX_RENEWALS} times. An overdue loan may be renewed too: it is still out.
+     */
+    public static LoanRenewed renew(Borrowing borrowing, User user, Instant now) {
+        if (borrowing.status() == Borrowing.Status.RETURNED) {
+            throw new CommandRejected(Rejection.ALREADY_RETURNED,
+                    "borrowing " + borrowing.borrowingId() + " was returned already");
+        }
+        if (user.status() == User.Status.SUSPENDED) {
+            throw new CommandRejected(Rejection.USER_SUSPENDED, "user " + user.userId() + " is suspended");
+        }
+        if (borrowing.renewals() >= MAX_RENEWALS) {
+            throw new CommandRejected(Rejection.RENEWAL_LIMIT_REACHED,
+                    "borrowing " + borrowing.borrowingId() + " was renewed " + MAX_RENEWALS + " times already");
+        }
+        Instant dueAt = now.plus(LOAN_PERIOD);
+        return new LoanRenewed(borrowing.borrowingId(), borrowing.userId(), borrowing.bookId(), borrowing.bookTitle(),
+                borrowing.dueAt(), dueAt.isAfter(borrowing.dueAt()) ? dueAt : borrowing.dueAt(),
+                borrowing.renewals() + 1, now);
     }
 
     /** Suspended users may still return what they hold. */

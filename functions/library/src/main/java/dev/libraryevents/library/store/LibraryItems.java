@@ -155,6 +155,7 @@ final class LibraryItems {
         item.put("bookTitle", s(borrowing.bookTitle()));
         item.put("borrowedAt", time(borrowing.borrowedAt()));
         item.put("dueAt", time(borrowing.dueAt()));
+        item.put("renewals", n(borrowing.renewals()));
         item.put("status", s(borrowing.status().name()));
         String borrowed = EventCodec.timestamp(borrowing.borrowedAt()) + "!" + borrowing.borrowingId();
         indexed(item, BORROWINGS_BY_USER, borrowing.userId(), borrowed);
@@ -194,6 +195,7 @@ final class LibraryItems {
         AttributeValue overdue = item.get("overdue");
         return new Borrowing(text(item, "borrowingId"), text(item, "userId"), text(item, "bookId"),
                 text(item, "bookTitle"), instant(item, "borrowedAt"), instant(item, "dueAt"),
+                item.containsKey("renewals") ? number(item, "renewals") : 0, // rows from before renewals
                 Borrowing.Status.valueOf(text(item, "status")), instant(item, "returnedAt"),
                 overdue == null ? null : overdue.bool());
     }

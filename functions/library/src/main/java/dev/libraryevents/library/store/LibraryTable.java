@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -177,15 +178,34 @@ public final class LibraryTable {
                 outbox.append(borrowed));
     }
 
+    /**
+     * The new due date and count, if the loan is still active and was not renewed since it was read (so that each
+     * renewal's event has its own sequence), while the borrower is not suspended.
+     */
+    public void renew(Borrowing renewed, EventEnvelope event) {
+        write(update(LibraryItems.borrowingKey(renewed.borrowingId()),
+                        "SET dueAt = :dueAt, renewals = :renewals",
+                        "#status = :active AND " + renewalsAsRead(renewed.renewals() - 1),
+                        Map.of("#status", "status"),
+                        Map.of(":dueAt", time(renewed.dueAt()), ":renewals", n(renewed.renewals()),
+                                ":active", s(Borrowing.Status.ACTIVE.name()),
+                                ":before", n(renewed.renewals() - 1))),
+                conditionCheck(LibraryItems.userKey(renewed.userId()), "#status = :active",
+                        Map.of("#status", "status"), Map.of(":active", s(User.Status.ACTIVE.name()))),
+                outbox.append(event));
+    }
+
+    /** @param returned the borrowing after its return: it applies only if no renewal came in between */
     public void giveBack(Borrowing returned, EventEnvelope event) {
         write(update(LibraryItems.borrowingKey(returned.borrowingId()),
                         "SET #status = :returned, returnedAt = :returnedAt, overdue = :overdue",
-                        "#status = :active",
+                        "#status = :active AND " + renewalsAsRead(returned.renewals()),
                         Map.of("#status", "status"),
                         Map.of(":returned", s(Borrowing.Status.RETURNED.name()),
                                 ":active", s(Borrowing.Status.ACTIVE.name()),
                                 ":returnedAt", time(returned.returnedAt()),
-                                ":overdue", AttributeValue.fromBool(returned.overdue()))),
+                                ":overdue", AttributeValue.fromBool(returned.overdue()),
+                                ":before", n(returned.renewals()))),
                 update(LibraryItems.bookKey(returned.bookId()),
                         "SET #available = #available + :one",
                         "#available < totalCopies",
@@ -279,6 +299,18 @@ public final class LibraryTable {
 
     private TransactWriteItem put(Map<String, AttributeValue> item) {
         return TransactionItems.putIfAbsent(tableName, item);
+    }
+
+    /** A borrowing's renewals still {@code :before}; a row written before loans were renewed has none. */
+    private static String renewalsAsRead(int before) {
+        return before == 0 ? "(attribute_not_exists(renewals) OR renewals = :before)" : "renewals = :before";
+    }
+
+    private TransactWriteItem conditionCheck(Map<String, AttributeValue> key, String condition,
+                                             Map<String, String> names, Map<String, AttributeValue> values) {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName).key(key)
+                .conditionExpression("attribute_exists(pk) AND " + condition)
+                .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
     }
 
     private TransactWriteItem update(Map<String, AttributeValue> key, String update, String condition,

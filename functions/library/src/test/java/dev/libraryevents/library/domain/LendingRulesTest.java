@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.libraryevents.events.EventData.BookBorrowed;
+import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
 import dev.libraryevents.events.state.User;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +44,41 @@ class LendingRulesTest {
 
     @Test
     void shouldCallAReturnOverdue_onlyAfterTheDueInstant() {
-        Borrowing loan = new Borrowing("l1", "u1", "b1", "Dune", NOW, NOW.plus(LendingRules.LOAN_PERIOD),
+        Borrowing loan = new Borrowing("l1", "u1", "b1", "Dune", NOW, NOW.plus(LendingRules.LOAN_PERIOD), 0,
                 Borrowing.Status.ACTIVE, null, null);
 
         assertThat(LendingRules.giveBack(loan, ADA, loan.dueAt()).overdue()).isFalse();
         assertThat(LendingRules.giveBack(loan, ADA, loan.dueAt().plusMillis(1)).overdue()).isTrue();
         assertRejected(() -> LendingRules.giveBack(loan.returned(NOW, false), ADA, NOW), Rejection.ALREADY_RETURNED);
+    }
+
+    @Test
+    void shouldRenewForFourteenDaysFromTheRenewal_neverEarlierThanTheLoanWasDue() {
+        Borrowing loan = new Borrowing("l1", "u1", "b1", "Dune", NOW, NOW.plus(LendingRules.LOAN_PERIOD), 0,
+                Borrowing.Status.ACTIVE, null, null);
+        Instant late = NOW.plus(Duration.ofDays(20)); // overdue, and still out: it may be renewed
+
+        LoanRenewed renewed = LendingRules.renew(loan, ADA, late);
+        assertThat(renewed.dueAt()).isEqualTo(late.plus(LendingRules.LOAN_PERIOD));
+        assertThat(renewed.previousDueAt()).isEqualTo(loan.dueAt());
+        assertThat(renewed.renewals()).isEqualTo(1);
+
+        Borrowing dueLater = loan.renewed(NOW.plus(Duration.ofDays(30)), 1);
+        assertThat(LendingRules.renew(dueLater, ADA, NOW).dueAt()).isEqualTo(dueLater.dueAt());
+    }
+
+    @Test
+    void shouldRefuseARenewal_ofAReturnedLoan_thenOfASuspendedUser_thenBeyondTheLimit() {
+        Borrowing twiceRenewed = new Borrowing("l1", "u1", "b1", "Dune", NOW, NOW.plus(LendingRules.LOAN_PERIOD),
+                LendingRules.MAX_RENEWALS, Borrowing.Status.ACTIVE, null, null);
+        User suspended = new User("u1", "Ada", "a@b.org", User.Status.SUSPENDED, 1, NOW, 2);
+
+        assertRejected(() -> LendingRules.renew(twiceRenewed.returned(NOW, false), suspended, NOW),
+                Rejection.ALREADY_RETURNED);
+        assertRejected(() -> LendingRules.renew(twiceRenewed, suspended, NOW), Rejection.USER_SUSPENDED);
+        assertRejected(() -> LendingRules.renew(twiceRenewed, ADA, NOW), Rejection.RENEWAL_LIMIT_REACHED);
+        assertThat(LendingRules.renew(twiceRenewed.renewed(twiceRenewed.dueAt(), 1), ADA, NOW).renewals())
+                .isEqualTo(2);
     }
 
     @Test

@@ -16,6 +16,8 @@ public record Notification(String notificationId, String userId, Kind kind, Stri
         /** A librarian lifted the suspension (§4c). */
         ACCOUNT_REINSTATED,
         /** Beyond docs/design.md §4's six: the user's data export (§4b) is ready to fetch. */
-        DATA_EXPORT_READY
+        DATA_EXPORT_READY,
+        /** A loan was renewed: its new due date (§4d). */
+        RENEWAL_CONFIRMATION
     }
 }

@@ -3,6 +3,7 @@ package dev.libraryevents.notification.domain;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.EventData.DataExportCompleted;
 import dev.libraryevents.events.EventData.UserRegistered;
 import dev.libraryevents.events.EventData.UserReinstated;
@@ -34,6 +35,11 @@ public final class Notifications {
         if (data instanceof BookBorrowed borrowed) {
             return Optional.of(fromEvent(event, borrowed.userId(), Kind.BORROW_CONFIRMATION,
                     "You borrowed \"" + borrowed.bookTitle() + "\". Please return it by " + day(borrowed.dueAt())
+                            + "."));
+        }
+        if (data instanceof LoanRenewed renewed) {
+            return Optional.of(fromEvent(event, renewed.userId(), Kind.RENEWAL_CONFIRMATION,
+                    "You renewed \"" + renewed.bookTitle() + "\". Please return it by " + day(renewed.dueAt())
                             + "."));
         }
         if (data instanceof BookReturned returned) {

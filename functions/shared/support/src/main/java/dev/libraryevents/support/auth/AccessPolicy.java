@@ -57,6 +57,7 @@ public final class AccessPolicy {
         ROUTES.put("POST /borrowings", Rule.ON_OWN_BEHALF);
         ROUTES.put("GET /borrowings/{borrowingId}", Rule.OWN_RESOURCE);
         ROUTES.put("POST /borrowings/{borrowingId}/return", Rule.OWN_RESOURCE);
+        ROUTES.put("POST /borrowings/{borrowingId}/renew", Rule.OWN_RESOURCE);
         // Notification
         ROUTES.put("GET /users/{userId}/notifications", Rule.OWN_RESOURCE);
         // Analytics

@@ -46,6 +46,7 @@ public final class StateJson {
                 .put("bookTitle", borrowing.bookTitle())
                 .put("borrowedAt", EventCodec.timestamp(borrowing.borrowedAt()))
                 .put("dueAt", EventCodec.timestamp(borrowing.dueAt()))
+                .put("renewals", borrowing.renewals())
                 .put("status", borrowing.status().name());
         if (borrowing.status() == Borrowing.Status.RETURNED) {
             json.put("returnedAt", EventCodec.timestamp(borrowing.returnedAt())).put("overdue", borrowing.overdue());

@@ -39,6 +39,7 @@ class AccessPolicyTest {
         EXPECTED.put("POST /borrowings", List.of(UNAUTHORIZED, ALLOW, FORBIDDEN, ALLOW));
         EXPECTED.put("GET /borrowings/{borrowingId}", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("POST /borrowings/{borrowingId}/return", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
+        EXPECTED.put("POST /borrowings/{borrowingId}/renew", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("GET /users/{userId}/notifications", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("GET /reports/usage", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
         for (String entity : List.of("books", "users", "borrowings")) {
