@@ -112,8 +112,8 @@ final class CatalogScale {
         List<Map<String, AttributeValue>> rows = new ArrayList<>();
         Instant now = Instant.now();
         for (int n = from; n < to; n++) {
-            rows.addAll(LibraryTable.catalogRows(new Book(UUID.randomUUID().toString(), title(n), author(n), null,
-                    1, 1, now)));
+            rows.addAll(LibraryTable.catalogRows(Book.added(UUID.randomUUID().toString(), title(n), author(n), null,
+                    1, now)));
         }
         IntStream.range(0, (rows.size() + BATCH - 1) / BATCH).parallel().forEach(batch -> {
             List<WriteRequest> writes = rows.subList(batch * BATCH, Math.min(rows.size(), (batch + 1) * BATCH))

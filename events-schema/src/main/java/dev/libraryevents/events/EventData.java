@@ -34,6 +34,36 @@ public sealed interface EventData {
     record LoanRenewed(String borrowingId, String userId, String bookId, String bookTitle, Instant previousDueAt,
                        Instant dueAt, int renewals, Instant renewedAt) implements EventData {}
 
+    /**
+     * A member queued for a book with no free copy (docs/design.md §4d). {@code queueNumber} is the book's count of
+     * holds placed, this one included: the queue's order. {@code userName} is sealed.
+     */
+    record HoldPlaced(String holdId, String userId, String userName, String bookId, String bookTitle,
+                      long queueNumber, Instant placedAt) implements EventData {}
+
+    /**
+     * A copy came free and is set aside for the hold until {@code pickupBy}: written in the transaction that freed
+     * it, caused by that event. {@code userName} is sealed.
+     */
+    record HoldReady(String holdId, String userId, String userName, String bookId, String bookTitle, Instant readyAt,
+                     Instant pickupBy) implements EventData {}
+
+    /** The holder borrowed the copy set aside for them, as {@code borrowingId}, in the same transaction. */
+    record HoldFulfilled(String holdId, String userId, String bookId, String bookTitle, String borrowingId,
+                         Instant fulfilledAt) implements EventData {}
+
+    /**
+     * An open hold was cancelled; {@code previousStatus} READY means a copy was set aside for it, and passed on.
+     *
+     * @param reason {@code member}, {@code librarian}, {@code user-suspended} or {@code user-erased}
+     */
+    record HoldCancelled(String holdId, String userId, String bookId, String bookTitle, String previousStatus,
+                         String reason, Instant cancelledAt) implements EventData {}
+
+    /** A READY hold was not collected by {@code pickupBy}; its copy passed on. */
+    record HoldExpired(String holdId, String userId, String bookId, String bookTitle, Instant pickupBy,
+                       Instant expiredAt) implements EventData {}
+
     record UserSuspended(String userId, String userName, String reason) implements EventData {}
 
     /** A librarian lifted the user's suspension: they may borrow again. Carries no personal data. */

@@ -156,6 +156,7 @@ class HostileClientIT {
             tried += check(failures, "GET", "/users/" + id + "/notifications", null);
             tried += check(failures, "GET", "/audit/users/" + UUID.randomUUID() + "/state?at=" + id, null);
             tried += check(failures, "POST", "/borrowings/" + id + "/return", null);
+            tried += check(failures, "POST", "/borrowings/" + id + "/renew", null);
             // the catalog's and the lists' parameters (§4c), every one of them hostile in turn
             for (String list : List.of("/books?q=", "/books?available=", "/books?limit=", "/books?cursor=",
                     "/users?email=", "/users?status=", "/users?cursor=", "/users/" + UUID.randomUUID()

@@ -139,14 +139,19 @@ final class Scenarios {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
-    /** Add a book, register, borrow, return, suspend, be refused; then every consumer's result, awaited. */
+    /** Add a book, register, borrow, renew, return, suspend, be refused; then every consumer's result, awaited. */
     static void lifecycle(Stack.Api api) throws Exception {
         String bookId = api.addBook("it-add");
         String userId = api.registerUser("it-register");
         Stack.Api.Response borrowed = api.borrow(userId, bookId, "it-borrow");
         assertThat(borrowed.status()).isEqualTo(201);
         String borrowingId = borrowed.id("borrowingId");
+        Stack.Api.Response renewed = api.post("/borrowings/" + borrowingId + "/renew", null, "it-renew");
+        assertThat(renewed.status()).as("%s", renewed.body()).isEqualTo(200);
+        assertThat(renewed.body().path("renewals").asInt()).isEqualTo(1);
         assertThat(api.post("/borrowings/" + borrowingId + "/return", null, "it-return").status()).isEqualTo(200);
+        assertThat(api.post("/borrowings/" + borrowingId + "/renew", null, "it-renew-returned").body().path("type")
+                .asText()).isEqualTo("urn:problem:already-returned");
         assertThat(api.post("/users/" + userId + "/suspend", "{\"reason\":\"test\"}", "it-suspend").status())
                 .isEqualTo(200);
         Stack.Api.Response refused = api.borrow(userId, bookId, "it-refused");
@@ -154,19 +159,21 @@ final class Scenarios {
         assertThat(refused.body().path("type").asText()).isEqualTo("urn:problem:user-suspended");
 
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(api.notificationKinds(userId))
-                .containsExactly("ACCOUNT_SUSPENDED", "RETURN_CONFIRMATION", "BORROW_CONFIRMATION", "WELCOME"));
+                .containsExactly("ACCOUNT_SUSPENDED", "RETURN_CONFIRMATION", "RENEWAL_CONFIRMATION",
+                        "BORROW_CONFIRMATION", "WELCOME"));
         assertThat(api.get("/users/" + userId + "/borrowings").body().path("items").findValuesAsText("borrowingId"))
                 .containsExactly(borrowingId);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             JsonNode report = api.get("/reports/usage").body();
             assertThat(report.path("totals").path("borrowings").asInt()).isGreaterThanOrEqualTo(1);
             assertThat(report.path("totals").path("returns").asInt()).isGreaterThanOrEqualTo(1);
-            assertThat(report.path("totals").path("notificationsSent").asInt()).isGreaterThanOrEqualTo(4);
+            assertThat(report.path("totals").path("renewals").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(report.path("totals").path("notificationsSent").asInt()).isGreaterThanOrEqualTo(5);
             assertThat(report.path("popularBooks").findValuesAsText("bookId")).contains(bookId);
         });
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                 api.get("/audit/borrowings/" + borrowingId).body().path("items").findValuesAsText("eventType"))
-                .containsExactly("BookBorrowed", "BookReturned"));
+                .containsExactly("BookBorrowed", "LoanRenewed", "BookReturned"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             JsonNode trace = api.get("/traces/it-borrow").body().path("events");
             assertThat(trace.findValuesAsText("eventType")).contains("BookBorrowed", "NotificationSent");

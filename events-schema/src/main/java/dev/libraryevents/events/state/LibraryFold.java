@@ -4,6 +4,11 @@ import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.BookAdded;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.HoldCancelled;
+import dev.libraryevents.events.EventData.HoldExpired;
+import dev.libraryevents.events.EventData.HoldFulfilled;
+import dev.libraryevents.events.EventData.HoldPlaced;
+import dev.libraryevents.events.EventData.HoldReady;
 import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.EventData.UserErased;
 import dev.libraryevents.events.EventData.UserRegistered;
@@ -21,22 +26,68 @@ public final class LibraryFold {
 
     private LibraryFold() {}
 
+    /**
+     * A book's counts move by amounts that commute, so that its events fold to the same state in any order: a copy
+     * that comes free is first counted available, and a {@code HoldReady} moves it onto the hold shelf
+     * (a {@code HoldFulfilled} moves it back for the {@code BookBorrowed} that takes it).
+     */
     public static Book evolve(Book book, EventEnvelope event) {
         EventData data = event.data();
         if (data instanceof BookAdded added) {
-            return new Book(added.bookId(), added.title(), added.author(), added.isbn(), added.totalCopies(),
-                    added.totalCopies(), event.occurredAt());
+            return Book.added(added.bookId(), added.title(), added.author(), added.isbn(), added.totalCopies(),
+                    event.occurredAt());
         }
         if (book == null) {
             return null;
         }
-        if (data instanceof BookBorrowed borrowed && borrowed.bookId().equals(book.bookId())) {
-            return book.withAvailableCopies(book.availableCopies() - 1);
+        if (!book.bookId().equals(bookOf(data))) {
+            return book;
         }
-        if (data instanceof BookReturned returned && returned.bookId().equals(book.bookId())) {
-            return book.withAvailableCopies(book.availableCopies() + 1);
+        if (data instanceof BookBorrowed) {
+            return book.moved(-1, 0, 0);
+        }
+        if (data instanceof BookReturned) {
+            return book.moved(1, 0, 0);
+        }
+        if (data instanceof HoldPlaced) {
+            return book.moved(0, 0, 1).withHoldPlaced();
+        }
+        if (data instanceof HoldReady) {
+            return book.moved(-1, 1, -1);
+        }
+        if (data instanceof HoldCancelled cancelled && !"READY".equals(cancelled.previousStatus())) {
+            return book.moved(0, 0, -1);
+        }
+        if (data instanceof HoldFulfilled || data instanceof HoldCancelled || data instanceof HoldExpired) {
+            return book.moved(1, -1, 0);
         }
         return book;
+    }
+
+    /** The book an event of lending or holding concerns, or null. */
+    private static String bookOf(EventData data) {
+        if (data instanceof BookBorrowed borrowed) {
+            return borrowed.bookId();
+        }
+        if (data instanceof BookReturned returned) {
+            return returned.bookId();
+        }
+        if (data instanceof HoldPlaced placed) {
+            return placed.bookId();
+        }
+        if (data instanceof HoldReady ready) {
+            return ready.bookId();
+        }
+        if (data instanceof HoldFulfilled fulfilled) {
+            return fulfilled.bookId();
+        }
+        if (data instanceof HoldCancelled cancelled) {
+            return cancelled.bookId();
+        }
+        if (data instanceof HoldExpired expired) {
+            return expired.bookId();
+        }
+        return null;
     }
 
     public static User evolve(User user, EventEnvelope event) {
@@ -81,5 +132,29 @@ public final class LibraryFold {
             return borrowing.returned(returned.returnedAt(), returned.overdue());
         }
         return borrowing;
+    }
+
+    public static Hold evolve(Hold hold, EventEnvelope event) {
+        EventData data = event.data();
+        if (data instanceof HoldPlaced placed && hold == null) {
+            return Hold.placed(placed.holdId(), placed.userId(), placed.bookId(), placed.bookTitle(),
+                    placed.queueNumber(), placed.placedAt());
+        }
+        if (hold == null) {
+            return null;
+        }
+        if (data instanceof HoldReady ready && ready.holdId().equals(hold.holdId())) {
+            return hold.ready(ready.readyAt(), ready.pickupBy(), event.sequence());
+        }
+        if (data instanceof HoldFulfilled fulfilled && fulfilled.holdId().equals(hold.holdId())) {
+            return hold.fulfilled(fulfilled.borrowingId(), fulfilled.fulfilledAt(), event.sequence());
+        }
+        if (data instanceof HoldCancelled cancelled && cancelled.holdId().equals(hold.holdId())) {
+            return hold.cancelled(cancelled.reason(), cancelled.cancelledAt(), event.sequence());
+        }
+        if (data instanceof HoldExpired expired && expired.holdId().equals(hold.holdId())) {
+            return hold.expired(expired.expiredAt(), event.sequence());
+        }
+        return hold;
     }
 }

@@ -6,8 +6,8 @@ import dev.libraryevents.support.consumer.EventConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Lambda entry point of {@code library-consumer}: the parts of data exports that the other services announce
- * ({@link LibraryEffects}). Needs TABLE_NAME, KEY_TABLE and EXPORT_BUCKET.
+ * Lambda entry point of {@code library-consumer}: the parts of data exports that the other services announce, and
+ * the suspensions and erasures that cancel holds ({@link LibraryEffects}). Needs TABLE_NAME, KEY_TABLE and EXPORT_BUCKET.
  */
 public class LibraryConsumerHandler extends ConsumerHandler {
 

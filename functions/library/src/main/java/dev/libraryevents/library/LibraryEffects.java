@@ -1,6 +1,7 @@
 package dev.libraryevents.library;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
@@ -8,10 +9,15 @@ import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.AuditDataExported;
 import dev.libraryevents.events.EventData.DataExportCompleted;
 import dev.libraryevents.events.EventData.NotificationDataExported;
+import dev.libraryevents.events.EventData.UserErased;
+import dev.libraryevents.events.EventData.UserSuspended;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.events.state.Hold;
 import dev.libraryevents.events.state.User;
 import dev.libraryevents.library.domain.DataExport;
+import dev.libraryevents.library.domain.HoldRules;
 import dev.libraryevents.library.store.LibraryTable;
+import dev.libraryevents.library.store.Page;
 import dev.libraryevents.support.consumer.EventEffects;
 import dev.libraryevents.support.export.ExportBucket;
 import dev.libraryevents.support.http.StateJson;
@@ -25,9 +31,10 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * What the Library service does with the events it consumes: the parts of a data export (docs/design.md §4b). Each
+ * What the Library service does with the events it consumes. The parts of a data export (docs/design.md §4b): each
  * part is recorded on its export; with the last one, the Library service adds its own (the user, the loans they
- * hold), opens every sealed name and email, writes one document and publishes {@code DataExportCompleted}.
+ * hold, their holds), opens every sealed name and email, writes one document and publishes
+ * {@code DataExportCompleted}. And a user suspended or erased: their open holds are cancelled (§4d).
  */
 public final class LibraryEffects implements EventEffects {
 
@@ -49,6 +56,14 @@ public final class LibraryEffects implements EventEffects {
     @Override
     public List<TransactWriteItem> effects(EventEnvelope event) {
         EventData data = event.data();
+        if (data instanceof UserSuspended suspended) {
+            library.holds().cancelOpenHoldsOf(suspended.userId(), HoldRules.CancelReason.USER_SUSPENDED, event);
+            return List.of(); // each cancellation was its own transaction, and a redelivery skips the closed ones
+        }
+        if (data instanceof UserErased erased) {
+            library.holds().cancelOpenHoldsOf(erased.userId(), HoldRules.CancelReason.USER_ERASED, event);
+            return List.of();
+        }
         String service;
         String exportId;
         String partKey;
@@ -83,7 +98,8 @@ public final class LibraryEffects implements EventEffects {
     }
 
     /**
-     * Everything every service keeps about the user, in clear: the library's user and the loans they hold, then each
+     * Everything every service keeps about the user, in clear: the library's user, the loans they hold and their
+     * holds, then each
      * part as its service wrote it, under its name.
      */
     private ObjectNode document(DataExport export, Map<String, String> parts) {
@@ -96,6 +112,13 @@ public final class LibraryEffects implements EventEffects {
         table.activeBorrowings(export.userId())
                 .forEach(borrowing -> libraryPart.withArray("activeBorrowings").add(StateJson.borrowing(borrowing)));
         libraryPart.withArray("activeBorrowings");
+        ArrayNode holds = libraryPart.withArray("holds");
+        Map<String, String> position = null;
+        do {
+            Page<Hold> page = table.lists().holdsOfUser(export.userId(), null, position, 100);
+            page.items().forEach(hold -> holds.add(StateJson.hold(hold)));
+            position = page.next();
+        } while (position != null);
         for (String part : DataExports.PARTS) {
             JsonNode content = bucket.get(parts.get(part));
             document.set(part, content.path("items"));

@@ -7,9 +7,11 @@ import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.EventEnvelope.Actor;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.Hold;
 import dev.libraryevents.events.state.LibraryFold;
 import dev.libraryevents.events.state.User;
 import dev.libraryevents.library.domain.Commands;
+import dev.libraryevents.library.domain.HoldRules;
 import dev.libraryevents.library.domain.Identifiers;
 import dev.libraryevents.library.domain.LendingRules;
 import dev.libraryevents.library.domain.NotFound;
@@ -20,6 +22,7 @@ import dev.libraryevents.support.logging.Metrics;
 import dev.libraryevents.support.privacy.FieldCipher;
 import dev.libraryevents.support.privacy.PersonalData;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -45,11 +48,19 @@ public final class LibraryService {
     private final LibraryTable table;
     private final PersonalData personalData;
     private final Clock clock;
+    private final Holds holds;
 
-    public LibraryService(LibraryTable table, PersonalData personalData, Clock clock) {
+    /** @param pickupWindow how long a copy set aside for a READY hold waits for its holder (docs/design.md §4d) */
+    public LibraryService(LibraryTable table, PersonalData personalData, Clock clock, Duration pickupWindow) {
         this.table = table;
         this.personalData = personalData;
         this.clock = clock;
+        this.holds = new Holds(this, table, pickupWindow);
+    }
+
+    /** The holds queue (docs/design.md §4d). */
+    public Holds holds() {
+        return holds;
     }
 
     public PersonalData personalData() {
@@ -151,22 +162,36 @@ public final class LibraryService {
         });
     }
 
+    /**
+     * A borrow; when a copy waits on the hold shelf for this user (their READY hold), they take that one, and the
+     * hold is FULFILLED in the same transaction.
+     */
     public Borrowing borrow(Commands.BorrowBook command, Origin origin) {
         String borrowingId = newId();
         Borrowing borrowing = retrying(() -> {
             User user = user(command.userId());
             Book book = book(command.bookId());
             boolean holdsBook = table.holdsBook(user.userId(), book.bookId());
-            EventEnvelope borrowed = event(LendingRules.borrow(borrowingId, user, book, holdsBook, now()),
-                    borrowingId, 1, origin);
+            Optional<Hold> ready = table.openHold(user.userId(), book.bookId())
+                    .filter(hold -> hold.status() == Hold.Status.READY);
+            EventEnvelope borrowed = event(LendingRules.borrow(borrowingId, user, book, holdsBook, ready.isPresent(),
+                    now()), borrowingId, 1, origin);
             Borrowing made = LibraryFold.evolve((Borrowing) null, borrowed);
-            table.borrow(made, borrowed);
+            if (ready.isPresent()) {
+                Hold hold = ready.get();
+                EventEnvelope fulfilled = event(HoldRules.fulfil(hold, borrowingId, now()), hold.holdId(),
+                        hold.sequence() + 1, origin, borrowed.eventId());
+                table.borrowFromHoldShelf(made, borrowed, hold, LibraryFold.evolve(hold, fulfilled), fulfilled);
+            } else {
+                table.borrow(made, borrowed);
+            }
             return made;
         });
         counted("Borrowings", origin);
         return borrowing;
     }
 
+    /** A return; the copy goes to the oldest PLACED hold of the book, if anyone waits, in the same transaction. */
     public Borrowing giveBack(String borrowingId, Origin origin) {
         Borrowing givenBack = retrying(() -> {
             Borrowing borrowing = borrowing(borrowingId);
@@ -174,19 +199,20 @@ public final class LibraryService {
             EventEnvelope returned = event(LendingRules.giveBack(borrowing, user, now()), borrowingId,
                     borrowing.sequence() + 1, origin);
             Borrowing after = LibraryFold.evolve(borrowing, returned);
-            table.giveBack(after, returned);
+            table.giveBack(after, returned, holds.nextInLine(book(borrowing.bookId()), returned, origin));
             return after;
         });
         counted("Returns", origin);
         return givenBack;
     }
 
+    /** A renewal, refused while anyone waits for the book (the table re-checks it in the renewal's transaction). */
     public Borrowing renew(String borrowingId, Origin origin) {
         Borrowing renewed = retrying(() -> {
             Borrowing borrowing = borrowing(borrowingId);
             User user = user(borrowing.userId());
-            EventEnvelope event = event(LendingRules.renew(borrowing, user, now()), borrowingId,
-                    borrowing.sequence() + 1, origin);
+            EventEnvelope event = event(LendingRules.renew(borrowing, user, book(borrowing.bookId()), now()),
+                    borrowingId, borrowing.sequence() + 1, origin);
             Borrowing after = LibraryFold.evolve(borrowing, event);
             table.renew(after, event);
             return after;
@@ -223,11 +249,11 @@ public final class LibraryService {
     }
 
     /** Ids are ours and always UUIDs: anything else cannot exist, and is not worth a read. */
-    private static <T> Optional<T> find(String id, Function<String, Optional<T>> lookup) {
+    static <T> Optional<T> find(String id, Function<String, Optional<T>> lookup) {
         return Identifiers.isId(id) ? lookup.apply(id) : Optional.empty();
     }
 
-    private <T> T retrying(Supplier<T> attempt) {
+    <T> T retrying(Supplier<T> attempt) {
         for (int attempts = 1; ; attempts++) {
             try {
                 return attempt.get();
@@ -251,15 +277,21 @@ public final class LibraryService {
         }
     }
 
-    private EventEnvelope event(EventData data, String aggregateId, long sequence, Origin origin) {
-        return EventEnvelope.create(data, aggregateId, sequence, now(), origin.correlationId(), null, origin.actor());
+    EventEnvelope event(EventData data, String aggregateId, long sequence, Origin origin) {
+        return event(data, aggregateId, sequence, origin, null);
     }
 
-    private Instant now() {
+    /** @param causationId the event that caused this one, in the same transaction */
+    EventEnvelope event(EventData data, String aggregateId, long sequence, Origin origin, String causationId) {
+        return EventEnvelope.create(data, aggregateId, sequence, now(), origin.correlationId(), causationId,
+                origin.actor());
+    }
+
+    Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private static String newId() {
+    static String newId() {
         return UUID.randomUUID().toString();
     }
 }

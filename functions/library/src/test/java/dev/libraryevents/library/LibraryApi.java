@@ -17,6 +17,7 @@ import dev.libraryevents.testing.StandInKms;
 import dev.libraryevents.testing.TestClock;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +52,7 @@ final class LibraryApi {
     final String table;
     final String keyTable;
     final TestClock clock;
+    private final LibraryService library;
     /** The export saga's side, over a bucket that fails any use: these tests reach no S3 (PersonalDataIT does). */
     final DataExports exports;
     final LibraryEffects effects;
@@ -58,13 +60,16 @@ final class LibraryApi {
     /** Who signs the requests in; null for none. */
     private final SignedIn caller;
 
+    /** The test deployment's pickup window: short, as {@code bin/local-cloud --context holdPickupWindow=PT20S}. */
+    static final Duration PICKUP_WINDOW = Duration.ofHours(1);
+
     LibraryApi() {
         table = DYNAMODB.createServiceTable("library", LibraryTable.INDEXES.toArray(String[]::new));
         keyTable = DYNAMODB.createKeyTable("keys");
         clock = new TestClock(Instant.parse("2026-11-22T10:00:00.000Z"));
         LibraryTable libraryTable = new LibraryTable(DYNAMODB.client(), table, new Outbox(table, EventCodec.shared()));
-        LibraryService library = new LibraryService(libraryTable, new PersonalData(new DataKeys(DYNAMODB.client(),
-                keyTable, new StandInKms(), StandInKms.KEY_ID, clock)), clock);
+        library = new LibraryService(libraryTable, new PersonalData(new DataKeys(DYNAMODB.client(),
+                keyTable, new StandInKms(), StandInKms.KEY_ID, clock)), clock, PICKUP_WINDOW);
         ExportBucket noS3 = new ExportBucket(() -> {
             throw new AssertionError("no S3 in this test");
         }, () -> {
@@ -82,8 +87,14 @@ final class LibraryApi {
         this.effects = api.effects;
         this.keyTable = api.keyTable;
         this.clock = api.clock;
+        this.library = api.library;
         this.handler = api.handler;
         this.caller = caller;
+    }
+
+    /** The service behind the API: what the library's other functions (the expiry sweep, the consumer) call. */
+    LibraryService library() {
+        return library;
     }
 
     /** The same function and table, called by {@code caller} (null: nobody signed in). */

@@ -39,7 +39,8 @@ public final class LibraryRoutes {
 
     public static Router router(LibraryService library, DataExports exports) {
         LibraryRoutes routes = new LibraryRoutes(library, exports);
-        ListRoutes lists = new ListRoutes(library);
+        HoldRoutes holds = new HoldRoutes(library);
+        ListRoutes lists = new ListRoutes(library, holds);
         return new Router()
                 .get("/books", lists::books)
                 .post("/books", routes::addBook)
@@ -58,7 +59,12 @@ public final class LibraryRoutes {
                 .get("/borrowings/{borrowingId}", routes::borrower,
                         r -> ok(() -> StateJson.borrowing(library.borrowing(r.pathParameter("borrowingId")))))
                 .post("/borrowings/{borrowingId}/return", routes::borrower, routes::giveBack)
-                .post("/borrowings/{borrowingId}/renew", routes::borrower, routes::renew);
+                .post("/borrowings/{borrowingId}/renew", routes::borrower, routes::renew)
+                .get("/books/{bookId}/holds", lists::holdsOfBook)
+                .get("/users/{userId}/holds", lists::holdsOfUser)
+                .post("/holds", LibraryRoutes::borrowingFor, holds::place)
+                .get("/holds/{holdId}", holds::holder, holds::hold)
+                .delete("/holds/{holdId}", holds::holder, holds::cancel);
     }
 
     /** Whose borrowing the path names: only its borrower (or a librarian) may see or return it. */
@@ -70,7 +76,7 @@ public final class LibraryRoutes {
         }
     }
 
-    /** For whom a new borrowing is asked: a member may borrow only for themself. */
+    /** For whom a new borrowing (or hold) is asked: a member may borrow, or queue, only for themself. */
     private static Optional<String> borrowingFor(ApiRequest request) {
         try {
             return Optional.ofNullable(request.jsonBody(true).path("userId").textValue());
@@ -190,7 +196,7 @@ public final class LibraryRoutes {
         return ApiResponse.ok(StateJson.borrowing(borrowing));
     }
 
-    private static LibraryService.Origin origin(ApiRequest request) {
+    static LibraryService.Origin origin(ApiRequest request) {
         return new LibraryService.Origin(request.correlationId(), request.caller().actor());
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.Hold;
 import dev.libraryevents.events.state.User;
 import dev.libraryevents.library.LibraryService;
 import dev.libraryevents.library.domain.Identifiers;
@@ -27,7 +28,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The catalog's search and the librarian's lists (docs/design.md §4c). Each answers {@code {items, nextCursor}}: at
+ * The catalog's search and the librarian's lists (docs/design.md §4c), and the lists of holds (§4d). Each answers {@code {items, nextCursor}}: at
  * most {@code limit} items (1–100, default 20), and a cursor for the next page, null after the last.
  */
 final class ListRoutes {
@@ -37,9 +38,11 @@ final class ListRoutes {
     static final int MAX_QUERY_LENGTH = 200;
 
     private final LibraryService library;
+    private final HoldRoutes holds;
 
-    ListRoutes(LibraryService library) {
+    ListRoutes(LibraryService library, HoldRoutes holds) {
         this.library = library;
+        this.holds = holds;
     }
 
     /** {@code GET /books?q=&available=}: the catalog by title, or the books whose words the query's words start. */
@@ -100,6 +103,28 @@ final class ListRoutes {
         Map<String, String> start = parameters.cursor(query);
         LibraryRoutes.decide(() -> find.apply(id));
         return answer(paged(() -> list.page(id, status, start, parameters.limit)), query, StateJson::borrowing);
+    }
+
+    /** {@code GET /users/{userId}/holds?status=}: newest first. */
+    ApiResponse holdsOfUser(ApiRequest request) {
+        Parameters parameters = new Parameters(request);
+        String userId = request.pathParameter("userId");
+        Hold.Status status = parameters.choice("status", Hold.Status.class);
+        String query = "GET /users/" + userId + "/holds?status=" + status;
+        Map<String, String> start = parameters.cursor(query);
+        LibraryRoutes.decide(() -> library.user(userId));
+        return answer(paged(() -> library.lists().holdsOfUser(userId, status, start, parameters.limit)), query,
+                holds::json);
+    }
+
+    /** {@code GET /books/{bookId}/holds}: the open holds in queue order. */
+    ApiResponse holdsOfBook(ApiRequest request) {
+        Parameters parameters = new Parameters(request);
+        String bookId = request.pathParameter("bookId");
+        String query = "GET /books/" + bookId + "/holds";
+        Map<String, String> start = parameters.cursor(query);
+        LibraryRoutes.decide(() -> library.book(bookId));
+        return answer(paged(() -> library.lists().holdsOfBook(bookId, start, parameters.limit)), query, holds::json);
     }
 
     @FunctionalInterface

@@ -65,8 +65,13 @@ public final class LendingRules {
         return new UserReinstated(user.userId(), now);
     }
 
-    /** @param holdsBook whether the user has an active loan of this book already */
-    public static BookBorrowed borrow(String borrowingId, User user, Book book, boolean holdsBook, Instant now) {
+    /**
+     * @param holdsBook  whether the user has an active loan of this book already
+     * @param setAsideForThem whether a copy waits on the hold shelf for this user (their READY hold): they take
+     *                   that one, and the copies anyone may borrow stay as they are
+     */
+    public static BookBorrowed borrow(String borrowingId, User user, Book book, boolean holdsBook,
+                                      boolean setAsideForThem, Instant now) {
         if (user.status() == User.Status.SUSPENDED) {
             throw new CommandRejected(Rejection.USER_SUSPENDED, "user " + user.userId() + " is suspended");
         }
@@ -78,7 +83,7 @@ public final class LendingRules {
             throw new CommandRejected(Rejection.LOAN_LIMIT_REACHED,
                     "user " + user.userId() + " already has " + MAX_ACTIVE_LOANS + " active loans");
         }
-        if (book.availableCopies() <= 0) {
+        if (!setAsideForThem && book.availableCopies() <= 0) {
             throw new CommandRejected(Rejection.NO_COPIES_AVAILABLE, "every copy of book " + book.bookId() + " is out");
         }
         return new BookBorrowed(borrowingId, user.userId(), user.name(), book.bookId(), book.title(), book.author(),
@@ -87,9 +92,10 @@ public final class LendingRules {
 
     /**
      * A renewal moves the due date to {@link #LOAN_PERIOD} from now, never earlier than it was (a loan renewed early
-     * keeps its later date), at most {@link #MAX_RENEWALS} times. An overdue loan may be renewed too: it is still out.
+     * keeps its later date), at most {@link #MAX_RENEWALS} times, and not while members wait for the book: the copy
+     * is theirs next. An overdue loan may be renewed too: it is still out.
      */
-    public static LoanRenewed renew(Borrowing borrowing, User user, Instant now) {
+    public static LoanRenewed renew(Borrowing borrowing, User user, Book book, Instant now) {
         if (borrowing.status() == Borrowing.Status.RETURNED) {
             throw new CommandRejected(Rejection.ALREADY_RETURNED,
                     "borrowing " + borrowing.borrowingId() + " was returned already");
@@ -100,6 +106,10 @@ public final class LendingRules {
         if (borrowing.renewals() >= MAX_RENEWALS) {
             throw new CommandRejected(Rejection.RENEWAL_LIMIT_REACHED,
                     "borrowing " + borrowing.borrowingId() + " was renewed " + MAX_RENEWALS + " times already");
+        }
+        if (book.holdsWaiting() > 0) {
+            throw new CommandRejected(Rejection.HOLD_PENDING,
+                    "members wait for book " + book.bookId() + ": it goes to the first of them on its return");
         }
         Instant dueAt = now.plus(LOAN_PERIOD);
         return new LoanRenewed(borrowing.borrowingId(), borrowing.userId(), borrowing.bookId(), borrowing.bookTitle(),

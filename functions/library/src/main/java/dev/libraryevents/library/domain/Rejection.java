@@ -14,7 +14,12 @@ public enum Rejection {
     EMAIL_TAKEN,
     ALREADY_REGISTERED,
     NOT_SUSPENDED,
-    USER_ERASED;
+    USER_ERASED,
+    HOLD_PENDING,
+    COPIES_AVAILABLE,
+    ALREADY_HELD,
+    HOLD_LIMIT_REACHED,
+    HOLD_CLOSED;
 
     public String slug() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -27,7 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The library table's single-table layout, mapped by hand so that every attribute name is visible here:
  * <pre>
  * pk                  sk              what
- * BOOK#{bookId}       BOOK            a book and its available copies
+ * BOOK#{bookId}       BOOK            a book: available copies, copies on the hold shelf, holds waiting
+ * BOOK#{bookId}       QUEUE#{queueNumber}  an open hold in the book's queue (HoldItems)
+ * HOLD#{holdId}       HOLD            a hold (HoldItems)
+ * USER#{userId}       HOLD#{bookId}   the user has an open hold on this book (one per book)
  * USER#{userId}       USER            a user, status and active loan count
  * USER#{userId}       LOAN#{bookId}   the user holds this book now (the same-book rule)
  * EMAIL#{sha256}      EMAIL           this email is taken (unique, case-insensitively; a hash, not the address)
@@ -45,6 +48,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * usersByStatus         USERS#{status}      {registeredAt}!{userId}   USER (moves when the status changes)
  * borrowingsByUser      {userId}            {borrowedAt}!{id}         BORROWING
  * borrowingsByBook      {bookId}            {borrowedAt}!{id}         BORROWING
+ * holdsByUser           {userId}            {placedAt}!{holdId}       HOLD
+ * holdsReady            READY               {pickupBy}!{holdId}       HOLD, only while READY (expiry)
  * </pre>
  * '!' sorts below every letter, digit and '.', so that a shorter title comes before the longer one it starts.
  */
@@ -56,6 +61,11 @@ final class LibraryItems {
     static final String BORROWINGS_BY_USER = "borrowingsByUser";
     static final String BORROWINGS_BY_BOOK = "borrowingsByBook";
     static final String USERS_BY_STATUS_PK = USERS_BY_STATUS + "Pk";
+    /** A book's copies set aside for READY holds, and its PLACED holds (docs/design.md §4d). */
+    static final String ON_HOLD_SHELF = "onHoldShelf";
+    static final String HOLDS_WAITING = "holdsWaiting";
+    /** How many holds were ever placed on a book: the last queue number it gave. */
+    static final String HOLDS_PLACED = "holdsPlaced";
     static final String BOOKS_PARTITION = "BOOKS";
     static final String USERS_PARTITION = "USERS";
     static final String WORD_PREFIX = "WORD#";
@@ -104,6 +114,9 @@ final class LibraryItems {
         }
         item.put("totalCopies", n(book.totalCopies()));
         item.put("availableCopies", n(book.availableCopies()));
+        item.put(ON_HOLD_SHELF, n(book.onHoldShelf()));
+        item.put(HOLDS_WAITING, n(book.holdsWaiting()));
+        item.put(HOLDS_PLACED, n(book.holdsPlaced()));
         item.put("addedAt", time(book.addedAt()));
         indexed(item, BOOKS_BY_TITLE, BOOKS_PARTITION, SearchText.sortKey(book.title()) + "!" + book.bookId());
         return item;
@@ -111,7 +124,8 @@ final class LibraryItems {
 
     static Book book(Map<String, AttributeValue> item) {
         return new Book(text(item, "bookId"), text(item, "title"), text(item, "author"), text(item, "isbn"),
-                number(item, "totalCopies"), number(item, "availableCopies"), instant(item, "addedAt"));
+                number(item, "totalCopies"), number(item, "availableCopies"), count(item, ON_HOLD_SHELF),
+                count(item, HOLDS_WAITING), count(item, HOLDS_PLACED), instant(item, "addedAt"));
     }
 
     static Map<String, AttributeValue> user(User user) {
@@ -186,7 +200,7 @@ final class LibraryItems {
         return WORD_PREFIX + SearchText.prefix(word, WORD_PARTITION_LENGTH);
     }
 
-    private static void indexed(Map<String, AttributeValue> item, String index, String partition, String sort) {
+    static void indexed(Map<String, AttributeValue> item, String index, String partition, String sort) {
         item.put(index + "Pk", s(partition));
         item.put(index + "Sk", s(sort));
     }
@@ -195,7 +209,7 @@ final class LibraryItems {
         AttributeValue overdue = item.get("overdue");
         return new Borrowing(text(item, "borrowingId"), text(item, "userId"), text(item, "bookId"),
                 text(item, "bookTitle"), instant(item, "borrowedAt"), instant(item, "dueAt"),
-                item.containsKey("renewals") ? number(item, "renewals") : 0, // rows from before renewals
+                count(item, "renewals"),
                 Borrowing.Status.valueOf(text(item, "status")), instant(item, "returnedAt"),
                 overdue == null ? null : overdue.bool());
     }
@@ -231,7 +245,7 @@ final class LibraryItems {
         return s(EventCodec.timestamp(instant));
     }
 
-    private static String text(Map<String, AttributeValue> item, String name) {
+    static String text(Map<String, AttributeValue> item, String name) {
         AttributeValue value = item.get(name);
         return value == null ? null : value.s();
     }
@@ -240,7 +254,12 @@ final class LibraryItems {
         return Integer.parseInt(item.get(name).n());
     }
 
-    private static Instant instant(Map<String, AttributeValue> item, String name) {
+    /** A count that rows written before it existed lack: 0 there. */
+    static int count(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) ? number(item, name) : 0;
+    }
+
+    static Instant instant(Map<String, AttributeValue> item, String name) {
         String value = text(item, name);
         return value == null ? null : OffsetDateTime.parse(value).toInstant();
     }

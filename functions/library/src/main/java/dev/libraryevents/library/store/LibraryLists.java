@@ -2,6 +2,7 @@ package dev.libraryevents.library.store;
 
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.Hold;
 import dev.libraryevents.events.state.User;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,6 +71,20 @@ public final class LibraryLists {
                                             int limit) {
         return borrowings(new IndexWalk.Scope(LibraryItems.BORROWINGS_BY_BOOK, bookId, null, true), status, start,
                 limit);
+    }
+
+    /** A user's holds, newest first; with a status, only those. */
+    public Page<Hold> holdsOfUser(String userId, Hold.Status status, Map<String, String> start, int limit) {
+        return walk.walk(new IndexWalk.Scope(HoldItems.HOLDS_BY_USER, userId, null, true), start, limit,
+                rows -> read(rows, IndexWalk::tableKey, HoldItems::hold,
+                        hold -> status == null || hold.status() == status));
+    }
+
+    /** A book's open holds in queue order: its READY ones among them, where they were placed. */
+    public Page<Hold> holdsOfBook(String bookId, Map<String, String> start, int limit) {
+        return walk.walk(new IndexWalk.Scope(null, "BOOK#" + bookId, HoldItems.QUEUE_PREFIX, false), start, limit,
+                rows -> read(rows, entry -> HoldItems.holdKey(entry.get("holdId").s()), HoldItems::hold,
+                        hold -> hold.status().isOpen()));
     }
 
     private Page<Borrowing> borrowings(IndexWalk.Scope scope, Borrowing.Status status, Map<String, String> start,

@@ -4,15 +4,19 @@ import static dev.libraryevents.library.store.LibraryItems.time;
 import static dev.libraryevents.support.aws.Items.n;
 import static dev.libraryevents.support.aws.Items.s;
 
+import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.Hold;
 import dev.libraryevents.events.state.User;
 import dev.libraryevents.library.domain.DataExport;
+import dev.libraryevents.library.domain.HoldRules;
 import dev.libraryevents.library.domain.LendingRules;
 import dev.libraryevents.support.aws.Priming;
 import dev.libraryevents.support.aws.TransactionItems;
 import dev.libraryevents.support.outbox.Outbox;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -38,7 +43,8 @@ public final class LibraryTable {
 
     /** The table's global secondary indexes, each KEYS_ONLY, keyed by {@code <name>Pk} and {@code <name>Sk}. */
     public static final List<String> INDEXES = List.of(LibraryItems.BOOKS_BY_TITLE, LibraryItems.USERS_BY_REGISTRATION,
-            LibraryItems.USERS_BY_STATUS, LibraryItems.BORROWINGS_BY_USER, LibraryItems.BORROWINGS_BY_BOOK);
+            LibraryItems.USERS_BY_STATUS, LibraryItems.BORROWINGS_BY_USER, LibraryItems.BORROWINGS_BY_BOOK,
+            HoldItems.HOLDS_BY_USER, HoldItems.HOLDS_READY);
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -162,11 +168,7 @@ public final class LibraryTable {
     }
 
     public void borrow(Borrowing borrowing, EventEnvelope borrowed) {
-        write(update(LibraryItems.bookKey(borrowing.bookId()),
-                        "SET #available = #available - :one",
-                        "#available > :zero",
-                        Map.of("#available", "availableCopies"),
-                        Map.of(":one", n(1), ":zero", n(0))),
+        write(BookChange.of(borrowing.bookId()).available(-1).item(tableName),
                 update(LibraryItems.userKey(borrowing.userId()),
                         "SET #loans = #loans + :one",
                         "#status = :active AND #loans < :limit",
@@ -176,6 +178,27 @@ public final class LibraryTable {
                 put(LibraryItems.loan(borrowing.userId(), borrowing.bookId(), borrowing.borrowingId())),
                 put(LibraryItems.borrowing(borrowing)),
                 outbox.append(borrowed));
+    }
+
+    /**
+     * The holder borrows the copy set aside for their READY hold: it leaves the hold shelf (the copies anyone may
+     * borrow stay as they were), and the hold is FULFILLED and leaves the queue, in the borrow's own transaction.
+     */
+    public void borrowFromHoldShelf(Borrowing borrowing, EventEnvelope borrowed, Hold ready, Hold fulfilled,
+                                    EventEnvelope fulfilment) {
+        List<TransactWriteItem> items = new ArrayList<>(List.of(
+                BookChange.of(borrowing.bookId()).onHoldShelf(-1).item(tableName),
+                update(LibraryItems.userKey(borrowing.userId()),
+                        "SET #loans = #loans + :one, openHolds = openHolds - :one",
+                        "#status = :active AND #loans < :limit AND openHolds > :zero",
+                        Map.of("#loans", "activeLoans", "#status", "status"),
+                        Map.of(":one", n(1), ":zero", n(0), ":active", s(User.Status.ACTIVE.name()),
+                                ":limit", n(LendingRules.MAX_ACTIVE_LOANS))),
+                put(LibraryItems.loan(borrowing.userId(), borrowing.bookId(), borrowing.borrowingId())),
+                put(LibraryItems.borrowing(borrowing)),
+                outbox.append(borrowed)));
+        items.addAll(closing(ready, fulfilled, fulfilment));
+        write(items.toArray(TransactWriteItem[]::new));
     }
 
     /**
@@ -192,12 +215,18 @@ public final class LibraryTable {
                                 ":before", n(renewed.renewals() - 1))),
                 conditionCheck(LibraryItems.userKey(renewed.userId()), "#status = :active",
                         Map.of("#status", "status"), Map.of(":active", s(User.Status.ACTIVE.name()))),
+                BookChange.of(renewed.bookId()).whileNobodyWaits().item(tableName),
                 outbox.append(event));
     }
 
-    /** @param returned the borrowing after its return: it applies only if no renewal came in between */
-    public void giveBack(Borrowing returned, EventEnvelope event) {
-        write(update(LibraryItems.borrowingKey(returned.borrowingId()),
+    /**
+     * @param returned the borrowing after its return: it applies only if no renewal came in between
+     * @param next     the oldest PLACED hold of the book, made READY: the copy goes to its hold shelf; without one,
+     *                 back on the shelf, if nobody waits by then
+     */
+    public void giveBack(Borrowing returned, EventEnvelope event, Optional<Readied> next) {
+        List<TransactWriteItem> items = new ArrayList<>(List.of(
+                update(LibraryItems.borrowingKey(returned.borrowingId()),
                         "SET #status = :returned, returnedAt = :returnedAt, overdue = :overdue",
                         "#status = :active AND " + renewalsAsRead(returned.renewals()),
                         Map.of("#status", "status"),
@@ -206,11 +235,6 @@ public final class LibraryTable {
                                 ":returnedAt", time(returned.returnedAt()),
                                 ":overdue", AttributeValue.fromBool(returned.overdue()),
                                 ":before", n(returned.renewals()))),
-                update(LibraryItems.bookKey(returned.bookId()),
-                        "SET #available = #available + :one",
-                        "#available < totalCopies",
-                        Map.of("#available", "availableCopies"),
-                        Map.of(":one", n(1))),
                 update(LibraryItems.userKey(returned.userId()),
                         "SET #loans = #loans - :one",
                         "#loans > :zero",
@@ -219,7 +243,160 @@ public final class LibraryTable {
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tableName)
                         .key(LibraryItems.loanKey(returned.userId(), returned.bookId()))
                         .conditionExpression("attribute_exists(pk)").build()).build(),
+                outbox.append(event)));
+        BookChange book = BookChange.of(returned.bookId());
+        items.add((next.isPresent() ? book.onHoldShelf(1).holdsWaiting(-1) : book.available(1).whileNobodyWaits())
+                .item(tableName));
+        next.ifPresent(readied -> items.addAll(readying(readied)));
+        write(items.toArray(TransactWriteItem[]::new));
+    }
+
+    /** A PLACED hold made READY by a copy that came free, with its {@code HoldReady}. */
+    public record Readied(Hold placed, Hold ready, EventEnvelope event) {}
+
+    /** The oldest PLACED hold of the book, the next to get a copy that comes free. */
+    public Optional<Hold> oldestPlaced(String bookId) {
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> after = start;
+            var response = dynamoDb.query(r -> r.tableName(tableName).consistentRead(true)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :queue)")
+                    .filterExpression("#status = :placed").expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":pk", s("BOOK#" + bookId),
+                            ":queue", s(HoldItems.QUEUE_PREFIX), ":placed", s(Hold.Status.PLACED.name())))
+                    .exclusiveStartKey(after));
+            if (!response.items().isEmpty()) {
+                return findHold(response.items().get(0).get("holdId").s());
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return Optional.empty();
+    }
+
+    /** 1 for the oldest PLACED hold of its book, and so on; only for a PLACED hold. */
+    public int position(Hold placed) {
+        int ahead = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> after = start;
+            var response = dynamoDb.query(r -> r.tableName(tableName).consistentRead(true)
+                    .keyConditionExpression("pk = :pk AND sk BETWEEN :first AND :before")
+                    .filterExpression("#status = :placed").expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":pk", s("BOOK#" + placed.bookId()),
+                            ":first", s(HoldItems.QUEUE_PREFIX), ":before", s(HoldItems.queueSortKey(placed)),
+                            ":placed", s(Hold.Status.PLACED.name())))
+                    .select(Select.COUNT).exclusiveStartKey(after));
+            ahead += response.count();
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return ahead; // BETWEEN includes the hold itself: the count of those ahead, plus one
+    }
+
+    public Optional<Hold> findHold(String holdId) {
+        return get(HoldItems.holdKey(holdId)).map(HoldItems::hold);
+    }
+
+    /** The user's open hold on the book, if they have one. */
+    public Optional<Hold> openHold(String userId, String bookId) {
+        return get(HoldItems.heldKey(userId, bookId)).flatMap(held -> findHold(held.get("holdId").s()));
+    }
+
+    /** The user's open holds, on any book (at most a handful: {@code HoldRules.MAX_OPEN_HOLDS}). */
+    public List<Hold> openHolds(String userId) {
+        List<Hold> holds = new ArrayList<>();
+        dynamoDb.queryPaginator(r -> r.tableName(tableName).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :holds)")
+                        .expressionAttributeValues(Map.of(":pk", s("USER#" + userId), ":holds", s("HOLD#"))))
+                .items().forEach(held -> findHold(held.get("holdId").s()).ifPresent(holds::add));
+        return holds;
+    }
+
+    /** READY holds whose pickup window ended by {@code now}, oldest first (the expiry's index, eventually read). */
+    public List<Hold> readyHoldsDueBy(Instant now, int limit) {
+        List<Hold> holds = new ArrayList<>();
+        dynamoDb.query(r -> r.tableName(tableName).indexName(HoldItems.HOLDS_READY)
+                        .keyConditionExpression("#pk = :ready AND #sk <= :now")
+                        .expressionAttributeNames(Map.of("#pk", HoldItems.HOLDS_READY + "Pk",
+                                "#sk", HoldItems.HOLDS_READY + "Sk"))
+                        .expressionAttributeValues(Map.of(":ready", s(HoldItems.READY_PARTITION),
+                                ":now", s(EventCodec.timestamp(now) + "~")))
+                        .limit(limit))
+                .items().forEach(row -> findHold(row.get("pk").s().substring("HOLD#".length())).ifPresent(holds::add));
+        return holds;
+    }
+
+    /**
+     * A member queues: the book must have no free copy, the user be active with fewer than the limit of open holds,
+     * without a loan of the book and without an open hold on it.
+     */
+    public void placeHold(Hold hold, EventEnvelope placed) {
+        write(BookChange.of(hold.bookId()).whileNoCopyIsFree().holdsWaiting(1).queueNumber(hold.queueNumber())
+                        .item(tableName),
+                update(LibraryItems.userKey(hold.userId()),
+                        "SET openHolds = if_not_exists(openHolds, :zero) + :one",
+                        "#status = :active AND (attribute_not_exists(openHolds) OR openHolds < :limit)",
+                        Map.of("#status", "status"),
+                        Map.of(":one", n(1), ":zero", n(0), ":active", s(User.Status.ACTIVE.name()),
+                                ":limit", n(HoldRules.MAX_OPEN_HOLDS))),
+                TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
+                        .key(LibraryItems.loanKey(hold.userId(), hold.bookId()))
+                        .conditionExpression("attribute_not_exists(pk)").build()).build(),
+                put(HoldItems.held(hold)),
+                put(HoldItems.queueEntry(hold)),
+                put(HoldItems.hold(hold)),
+                outbox.append(placed));
+    }
+
+    /**
+     * An open hold cancelled or expired. A PLACED one leaves the count of those waiting; a READY one's copy goes to
+     * {@code next} (the book's oldest PLACED hold, made READY) or, without one, back on the shelf.
+     */
+    public void closeHold(Hold open, Hold closed, EventEnvelope event, Optional<Readied> next) {
+        List<TransactWriteItem> items = new ArrayList<>(closing(open, closed, event));
+        items.add(update(LibraryItems.userKey(open.userId()), "SET #holds = #holds - :one", "#holds > :zero",
+                Map.of("#holds", "openHolds"), Map.of(":one", n(1), ":zero", n(0))));
+        BookChange book = BookChange.of(open.bookId());
+        if (open.status() == Hold.Status.PLACED) {
+            book.holdsWaiting(-1);
+        } else if (next.isPresent()) {
+            book.holdsWaiting(-1); // the copy stays on the hold shelf, for the next in line
+        } else {
+            book.onHoldShelf(-1).available(1).whileNobodyWaits();
+        }
+        items.add(book.item(tableName));
+        next.ifPresent(readied -> items.addAll(readying(readied)));
+        write(items.toArray(TransactWriteItem[]::new));
+    }
+
+    /** The hold's row and queue entry READY, with its event; only if it was still PLACED. */
+    private List<TransactWriteItem> readying(Readied readied) {
+        return List.of(putIf(HoldItems.hold(readied.ready()), Hold.Status.PLACED),
+                update(HoldItems.queueKey(readied.placed()), "SET #status = :ready", "#status = :placed",
+                        Map.of("#status", "status"), Map.of(":ready", s(Hold.Status.READY.name()),
+                                ":placed", s(Hold.Status.PLACED.name()))),
+                outbox.append(readied.event()));
+    }
+
+    /** An open hold closed (fulfilled, cancelled, expired): out of the queue and the user's open holds. */
+    private List<TransactWriteItem> closing(Hold open, Hold closed, EventEnvelope event) {
+        return List.of(putIf(HoldItems.hold(closed), open.status()),
+                deleteExisting(HoldItems.queueKey(open)),
+                deleteExisting(HoldItems.heldKey(open.userId(), open.bookId())),
                 outbox.append(event));
+    }
+
+    /** The whole row, replacing one whose status is still {@code status}. */
+    private TransactWriteItem putIf(Map<String, AttributeValue> item, Hold.Status status) {
+        return TransactWriteItem.builder().put(p -> p.tableName(tableName).item(item)
+                .conditionExpression("#status = :status").expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":status", s(status.name())))).build();
+    }
+
+    private TransactWriteItem deleteExisting(Map<String, AttributeValue> key) {
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(tableName).key(key)
+                .conditionExpression("attribute_exists(pk)").build()).build();
     }
 
     public Optional<DataExport> findExport(String exportId) {

@@ -17,11 +17,11 @@ class LendingRulesTest {
 
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     private static final User ADA = new User("u1", "Ada", "ada@example.org", User.Status.ACTIVE, 0, NOW, 1);
-    private static final Book DUNE = new Book("b1", "Dune", "Herbert", null, 2, 2, NOW);
+    private static final Book DUNE = Book.added("b1", "Dune", "Herbert", null, 2, NOW);
 
     @Test
     void shouldLendForFourteenDays() {
-        BookBorrowed borrowed = LendingRules.borrow("l1", ADA, DUNE, false, NOW);
+        BookBorrowed borrowed = LendingRules.borrow("l1", ADA, DUNE, false, false, NOW);
 
         assertThat(borrowed.dueAt()).isEqualTo(Instant.parse("2026-12-06T10:00:00Z"));
         assertThat(borrowed).extracting(BookBorrowed::userName, BookBorrowed::bookTitle, BookBorrowed::bookAuthor)
@@ -31,14 +31,15 @@ class LendingRulesTest {
     @Test
     void shouldCheckSuspensionFirst_thenTheSameBook_thenTheLimit_thenTheCopies() {
         User suspendedAtLimit = new User("u1", "Ada", "a@b.org", User.Status.SUSPENDED, 5, NOW, 2);
-        Book noCopies = DUNE.withAvailableCopies(0);
+        Book noCopies = DUNE.moved(-2, 0, 0);
 
-        assertRejected(() -> LendingRules.borrow("l", suspendedAtLimit, noCopies, true, NOW), Rejection.USER_SUSPENDED);
-        assertRejected(() -> LendingRules.borrow("l", ADA.withActiveLoans(5), noCopies, true, NOW),
+        assertRejected(() -> LendingRules.borrow("l", suspendedAtLimit, noCopies, true, false, NOW),
+                Rejection.USER_SUSPENDED);
+        assertRejected(() -> LendingRules.borrow("l", ADA.withActiveLoans(5), noCopies, true, false, NOW),
                 Rejection.ALREADY_BORROWED);
-        assertRejected(() -> LendingRules.borrow("l", ADA.withActiveLoans(5), noCopies, false, NOW),
+        assertRejected(() -> LendingRules.borrow("l", ADA.withActiveLoans(5), noCopies, false, false, NOW),
                 Rejection.LOAN_LIMIT_REACHED);
-        assertRejected(() -> LendingRules.borrow("l", ADA.withActiveLoans(4), noCopies, false, NOW),
+        assertRejected(() -> LendingRules.borrow("l", ADA.withActiveLoans(4), noCopies, false, false, NOW),
                 Rejection.NO_COPIES_AVAILABLE);
     }
 
@@ -58,26 +59,28 @@ class LendingRulesTest {
                 Borrowing.Status.ACTIVE, null, null);
         Instant late = NOW.plus(Duration.ofDays(20)); // overdue, and still out: it may be renewed
 
-        LoanRenewed renewed = LendingRules.renew(loan, ADA, late);
+        LoanRenewed renewed = LendingRules.renew(loan, ADA, DUNE, late);
         assertThat(renewed.dueAt()).isEqualTo(late.plus(LendingRules.LOAN_PERIOD));
         assertThat(renewed.previousDueAt()).isEqualTo(loan.dueAt());
         assertThat(renewed.renewals()).isEqualTo(1);
 
         Borrowing dueLater = loan.renewed(NOW.plus(Duration.ofDays(30)), 1);
-        assertThat(LendingRules.renew(dueLater, ADA, NOW).dueAt()).isEqualTo(dueLater.dueAt());
+        assertThat(LendingRules.renew(dueLater, ADA, DUNE, NOW).dueAt()).isEqualTo(dueLater.dueAt());
     }
 
     @Test
-    void shouldRefuseARenewal_ofAReturnedLoan_thenOfASuspendedUser_thenBeyondTheLimit() {
+    void shouldRefuseARenewal_ofAReturnedLoan_thenOfASuspendedUser_thenBeyondTheLimit_thenWhileMembersWait() {
         Borrowing twiceRenewed = new Borrowing("l1", "u1", "b1", "Dune", NOW, NOW.plus(LendingRules.LOAN_PERIOD),
                 LendingRules.MAX_RENEWALS, Borrowing.Status.ACTIVE, null, null);
         User suspended = new User("u1", "Ada", "a@b.org", User.Status.SUSPENDED, 1, NOW, 2);
 
-        assertRejected(() -> LendingRules.renew(twiceRenewed.returned(NOW, false), suspended, NOW),
+        assertRejected(() -> LendingRules.renew(twiceRenewed.returned(NOW, false), suspended, DUNE, NOW),
                 Rejection.ALREADY_RETURNED);
-        assertRejected(() -> LendingRules.renew(twiceRenewed, suspended, NOW), Rejection.USER_SUSPENDED);
-        assertRejected(() -> LendingRules.renew(twiceRenewed, ADA, NOW), Rejection.RENEWAL_LIMIT_REACHED);
-        assertThat(LendingRules.renew(twiceRenewed.renewed(twiceRenewed.dueAt(), 1), ADA, NOW).renewals())
+        assertRejected(() -> LendingRules.renew(twiceRenewed, suspended, DUNE, NOW), Rejection.USER_SUSPENDED);
+        assertRejected(() -> LendingRules.renew(twiceRenewed, ADA, DUNE, NOW), Rejection.RENEWAL_LIMIT_REACHED);
+        assertRejected(() -> LendingRules.renew(twiceRenewed.renewed(twiceRenewed.dueAt(), 1), ADA,
+                DUNE.moved(-2, 0, 1), NOW), Rejection.HOLD_PENDING);
+        assertThat(LendingRules.renew(twiceRenewed.renewed(twiceRenewed.dueAt(), 1), ADA, DUNE, NOW).renewals())
                 .isEqualTo(2);
     }
 

@@ -58,6 +58,11 @@ public final class AccessPolicy {
         ROUTES.put("GET /borrowings/{borrowingId}", Rule.OWN_RESOURCE);
         ROUTES.put("POST /borrowings/{borrowingId}/return", Rule.OWN_RESOURCE);
         ROUTES.put("POST /borrowings/{borrowingId}/renew", Rule.OWN_RESOURCE);
+        ROUTES.put("GET /books/{bookId}/holds", Rule.LIBRARIANS); // the queue, in order (§4d)
+        ROUTES.put("GET /users/{userId}/holds", Rule.OWN_RESOURCE);
+        ROUTES.put("POST /holds", Rule.ON_OWN_BEHALF);
+        ROUTES.put("GET /holds/{holdId}", Rule.OWN_RESOURCE);
+        ROUTES.put("DELETE /holds/{holdId}", Rule.OWN_RESOURCE);
         // Notification
         ROUTES.put("GET /users/{userId}/notifications", Rule.OWN_RESOURCE);
         // Analytics

@@ -62,6 +62,10 @@ public final class Router {
         return add("POST", template, owner, handler);
     }
 
+    public Router delete(String template, Owner owner, Handler handler) {
+        return add("DELETE", template, owner, handler);
+    }
+
     private Router add(String method, String template, Owner owner, Handler handler) {
         List<String> segments = segments(template);
         Owner found = owner != null ? owner : segments.contains("{userId}") ? USER_IN_PATH : null;

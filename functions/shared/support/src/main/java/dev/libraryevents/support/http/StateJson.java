@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.Hold;
+import java.time.Instant;
 import dev.libraryevents.events.state.User;
 
 /**
- * Books, users and borrowings as docs/design.md §4 shows them, field by field: the Library API answers with them and
+ * Books, users, borrowings and holds as docs/design.md §4 shows them, field by field: the Library API answers with them and
  * the Audit API rebuilds them at past instants in the same shape.
  */
 public final class StateJson {
@@ -25,6 +27,8 @@ public final class StateJson {
                 .put("isbn", book.isbn())
                 .put("totalCopies", book.totalCopies())
                 .put("availableCopies", book.availableCopies())
+                .put("onHoldShelf", book.onHoldShelf())
+                .put("holdsWaiting", book.holdsWaiting())
                 .put("addedAt", EventCodec.timestamp(book.addedAt()));
     }
 
@@ -52,5 +56,34 @@ public final class StateJson {
             json.put("returnedAt", EventCodec.timestamp(borrowing.returnedAt())).put("overdue", borrowing.overdue());
         }
         return json;
+    }
+
+    /** A hold, with the instants and ids of the states it reached; its queue position is the Library's to add. */
+    public static ObjectNode hold(Hold hold) {
+        ObjectNode json = JSON.objectNode()
+                .put("holdId", hold.holdId())
+                .put("userId", hold.userId())
+                .put("bookId", hold.bookId())
+                .put("bookTitle", hold.bookTitle())
+                .put("status", hold.status().name())
+                .put("placedAt", EventCodec.timestamp(hold.placedAt()));
+        putIfSet(json, "readyAt", hold.readyAt());
+        putIfSet(json, "pickupBy", hold.pickupBy());
+        putIfSet(json, "fulfilledAt", hold.fulfilledAt());
+        if (hold.borrowingId() != null) {
+            json.put("borrowingId", hold.borrowingId());
+        }
+        putIfSet(json, "cancelledAt", hold.cancelledAt());
+        if (hold.cancelReason() != null) {
+            json.put("reason", hold.cancelReason());
+        }
+        putIfSet(json, "expiredAt", hold.expiredAt());
+        return json;
+    }
+
+    private static void putIfSet(ObjectNode json, String name, Instant instant) {
+        if (instant != null) {
+            json.put(name, EventCodec.timestamp(instant));
+        }
     }
 }

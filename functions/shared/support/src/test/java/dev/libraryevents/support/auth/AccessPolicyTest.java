@@ -40,6 +40,11 @@ class AccessPolicyTest {
         EXPECTED.put("GET /borrowings/{borrowingId}", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("POST /borrowings/{borrowingId}/return", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("POST /borrowings/{borrowingId}/renew", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
+        EXPECTED.put("GET /books/{bookId}/holds", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
+        EXPECTED.put("GET /users/{userId}/holds", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
+        EXPECTED.put("POST /holds", List.of(UNAUTHORIZED, ALLOW, FORBIDDEN, ALLOW));
+        EXPECTED.put("GET /holds/{holdId}", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
+        EXPECTED.put("DELETE /holds/{holdId}", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("GET /users/{userId}/notifications", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("GET /reports/usage", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
         for (String entity : List.of("books", "users", "borrowings")) {
