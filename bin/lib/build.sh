@@ -39,10 +39,10 @@ build_function_jars() {
   fi
 }
 
-# The pinned CDK CLI (package.json), then the template the local cloud runs.
+# The pinned CDK CLI (package.json), then the template the local cloud runs; ARGS (-c KEY=VALUE ...) go to the synth.
 synthesize() {
   [ -x node_modules/.bin/cdk ] || quietly "$SYNTH_LOG" npm install --no-audit --no-fund
-  quietly "$SYNTH_LOG" npx cdk synth -q -c deletionProtection=false
+  quietly "$SYNTH_LOG" npx cdk synth -q -c deletionProtection=false "$@"
 }
 
 # Compiles MODULE with the reactor modules it needs and runs MAIN on the classpath resolved from the reactor:

@@ -4,7 +4,9 @@ import dev.libraryevents.events.EventType.Sources;
 import dev.libraryevents.events.EventType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -40,7 +42,10 @@ public final class LibraryEventsStack extends Stack {
 
     /** The Library table's KEYS_ONLY indexes, as its store names them (LibraryTable.INDEXES). */
     static final List<String> LIBRARY_INDEXES = List.of("booksByTitle", "usersByRegistration", "usersByStatus",
-            "borrowingsByUser", "borrowingsByBook");
+            "borrowingsByUser", "borrowingsByBook", "holdsByUser", "holdsReady");
+
+    /** How long a READY hold waits for its holder unless the context {@code holdPickupWindow} says otherwise. */
+    static final java.time.Duration DEFAULT_PICKUP_WINDOW = java.time.Duration.ofDays(3);
 
     private final EventBus bus;
     private final Map<String, ConsumerPipeline> consumers;
@@ -49,7 +54,7 @@ public final class LibraryEventsStack extends Stack {
      * @param repositoryRoot where {@code functions/<service>/target/<service>-lambda.jar} are found
      */
     public LibraryEventsStack(Construct scope, String id, StackProps props, Path repositoryRoot,
-                              boolean deletionProtection, String senderEmail) {
+                              boolean deletionProtection, String senderEmail, java.time.Duration pickupWindow) {
         super(scope, id, props);
         Monitoring monitoring = new Monitoring(this, "Monitoring");
 
@@ -91,7 +96,8 @@ public final class LibraryEventsStack extends Stack {
                 ConsumerPipeline.Props.builder().bus(bus)
                         .pattern(EventPattern.builder().source(List.of(Sources.LIBRARY))
                                 .detailType(wireNames(EventType.USER_REGISTERED, EventType.BOOK_BORROWED,
-                                        EventType.BOOK_RETURNED, EventType.LOAN_RENEWED, EventType.USER_SUSPENDED,
+                                        EventType.BOOK_RETURNED, EventType.LOAN_RENEWED, EventType.HOLD_READY,
+                                        EventType.HOLD_EXPIRED, EventType.USER_SUSPENDED,
                                         EventType.USER_REINSTATED, EventType.USER_ERASED,
                                         EventType.DATA_EXPORT_REQUESTED, EventType.DATA_EXPORT_COMPLETED)).build())
                         .handler(notificationJar, "dev.libraryevents.notification.NotificationConsumerHandler")
@@ -125,16 +131,21 @@ public final class LibraryEventsStack extends Stack {
                         .batching(ConsumerPipeline.Batching.PROMPT)
                         .monitoring(monitoring).build());
         exports.grantPart(auditConsumer.function(), "audit");
-        // The export saga's last step: the other services' parts, assembled into one document (docs/design.md §4b).
+        // The export saga's last step: the other services' parts, assembled into one document (docs/design.md §4b);
+        // and the holds a suspension or an erasure cancels (§4d), whose copies pass on.
+        Map<String, String> libraryEnv = Map.of("TABLE_NAME", library.table().getTableName(),
+                "HOLD_PICKUP_WINDOW", pickupWindow.toString());
         ConsumerPipeline libraryConsumer = new ConsumerPipeline(this, "LibraryConsumer",
                 ConsumerPipeline.Props.builder().bus(bus)
-                        .pattern(EventPattern.builder().source(List.of(Sources.NOTIFICATION, Sources.AUDIT))
+                        .pattern(EventPattern.builder()
+                                .source(List.of(Sources.NOTIFICATION, Sources.AUDIT, Sources.LIBRARY))
                                 .detailType(wireNames(EventType.NOTIFICATION_DATA_EXPORTED,
-                                        EventType.AUDIT_DATA_EXPORTED)).build())
+                                        EventType.AUDIT_DATA_EXPORTED, EventType.USER_SUSPENDED,
+                                        EventType.USER_ERASED)).build())
                         .handler(libraryJar, "dev.libraryevents.library.LibraryConsumerHandler")
                         .table(library.table(), "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
-                                "dynamodb:UpdateItem")
-                        .environment(Map.of("TABLE_NAME", library.table().getTableName()))
+                                "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem")
+                        .environment(libraryEnv)
                         .batching(ConsumerPipeline.Batching.PROMPT)
                         .monitoring(monitoring).build());
         personalData.grantRead(libraryConsumer.function()); // the document holds names and emails in clear
@@ -157,6 +168,23 @@ public final class LibraryEventsStack extends Stack {
                 .build();
         monitoring.function("NotificationReminders", ServiceFunction.functionOf(reminders));
         monitoring.deadLetters("MissedReminders", missedReminders);
+
+        // Holds not collected by their pickupBy expire within 90 s (docs/design.md §4d): a sweep every minute over
+        // the index of READY holds by pickupBy. A sweep that fails is retried, then kept; the next one catches up.
+        Alias holdExpiry = ServiceFunction.create(this, "LibraryHoldExpiry", libraryJar,
+                "dev.libraryevents.library.HoldExpiryHandler", Sizing.SCHEDULED, libraryEnv);
+        library.table().grant(holdExpiry, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
+                "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem");
+        Queue missedExpiries = Queue.Builder.create(this, "MissedHoldExpiries")
+                .encryption(QueueEncryption.SQS_MANAGED).enforceSsl(true).retentionPeriod(Duration.days(14)).build();
+        Rule.Builder.create(this, "HoldExpirySweep")
+                .description("READY holds past their pickup window expire, and their copies pass on")
+                .schedule(Schedule.rate(Duration.minutes(1)))
+                .targets(List.of(new LambdaFunction(holdExpiry, LambdaFunctionProps.builder()
+                        .retryAttempts(2).deadLetterQueue(missedExpiries).build())))
+                .build();
+        monitoring.function("LibraryHoldExpiry", ServiceFunction.functionOf(holdExpiry));
+        monitoring.deadLetters("MissedHoldExpiries", missedExpiries);
         if (senderEmail != null) {
             PolicyStatement sendEmail = PolicyStatement.Builder.create().actions(List.of("ses:SendEmail"))
                     .resources(List.of(formatArn(ArnComponents.builder().service("ses").resource("identity")
@@ -166,7 +194,7 @@ public final class LibraryEventsStack extends Stack {
         }
 
         Alias libraryApi = apiFunction("LibraryApi", libraryJar, "dev.libraryevents.library.LibraryApiHandler",
-                library, monitoring, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                library, Map.of("HOLD_PICKUP_WINDOW", pickupWindow.toString()), monitoring, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
                 // the lists: a query on an index (or the search's word rows), then the rows it names
                 "dynamodb:Query", "dynamodb:BatchGetItem");
@@ -189,7 +217,8 @@ public final class LibraryEventsStack extends Stack {
                         "/users/{userId}/borrowings", "/users/{userId}/suspend", "/users/{userId}/reinstate",
                         "/users/{userId}/personal-data", "/users/{userId}/data-exports",
                         "/users/{userId}/data-exports/{exportId}", "/borrowings", "/borrowings/{borrowingId}",
-                        "/borrowings/{borrowingId}/return", "/borrowings/{borrowingId}/renew")
+                        "/borrowings/{borrowingId}/return", "/borrowings/{borrowingId}/renew", "/books/{bookId}/holds",
+                        "/users/{userId}/holds", "/holds", "/holds/{holdId}")
                 .serve(notificationApi, "/users/{userId}/notifications")
                 .serve(analyticsApi, "/reports/usage")
                 .serve(auditApi, "/audit/snapshots", "/audit/snapshots/{snapshotId}", "/traces/{correlationId}")
@@ -202,13 +231,34 @@ public final class LibraryEventsStack extends Stack {
         NagAcknowledgements.apply(this);
     }
 
-    /** The stack as the app builds it, with its context: deletionProtection (default true), senderEmail. */
+    /**
+     * The stack as the app builds it, with its context: deletionProtection (default true), senderEmail,
+     * holdPickupWindow (an ISO-8601 duration, default 3 days).
+     */
     public static LibraryEventsStack create(Construct scope, Path repositoryRoot) {
         Object protection = scope.getNode().tryGetContext("deletionProtection");
         Object sender = scope.getNode().tryGetContext("senderEmail");
         return new LibraryEventsStack(scope, "LibraryEvents", StackProps.builder()
                 .description("Library Events: event-driven library lending (docs/design.md)").build(),
-                repositoryRoot, !"false".equals(String.valueOf(protection)), sender == null ? null : sender.toString());
+                repositoryRoot, !"false".equals(String.valueOf(protection)), sender == null ? null : sender.toString(),
+                pickupWindow(scope.getNode().tryGetContext("holdPickupWindow")));
+    }
+
+    /** The context's holdPickupWindow, refused at synth unless it is a positive ISO-8601 duration. */
+    static java.time.Duration pickupWindow(Object context) {
+        if (context == null) {
+            return DEFAULT_PICKUP_WINDOW;
+        }
+        try {
+            java.time.Duration window = java.time.Duration.parse(context.toString());
+            if (!window.isNegative() && !window.isZero()) {
+                return window;
+            }
+        } catch (DateTimeParseException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException("holdPickupWindow must be a positive ISO-8601 duration such as P3D or "
+                + "PT20S, not " + context);
     }
 
     public EventBus bus() {
@@ -221,9 +271,16 @@ public final class LibraryEventsStack extends Stack {
     }
 
     private Alias apiFunction(String id, Code code, String handler, ServiceTable table, Monitoring monitoring,
-                                 String... actions) {
-        Alias function = ServiceFunction.create(this, id, code, handler, Sizing.API,
-                Map.of("TABLE_NAME", table.table().getTableName()));
+                              String... actions) {
+        return apiFunction(id, code, handler, table, Map.of(), monitoring, actions);
+    }
+
+    /** @param environment besides TABLE_NAME */
+    private Alias apiFunction(String id, Code code, String handler, ServiceTable table, Map<String, String> environment,
+                              Monitoring monitoring, String... actions) {
+        Map<String, String> all = new HashMap<>(environment);
+        all.put("TABLE_NAME", table.table().getTableName());
+        Alias function = ServiceFunction.create(this, id, code, handler, Sizing.API, all);
         table.table().grant(function, actions);
         monitoring.function(id, ServiceFunction.functionOf(function));
         return function;

@@ -150,7 +150,7 @@ class LibraryEventsStackTest {
                 "AlarmActions", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Ref", Match.stringLikeRegexp(".+"))))))));
 
-        assertThat(deadLetterQueues()).hasSize(9);
+        assertThat(deadLetterQueues()).hasSize(10);
         assertThat(alarmed).containsAll(deadLetterQueues());
     }
 
@@ -174,14 +174,20 @@ class LibraryEventsStackTest {
                 "UserRegistered", new TreeSet<>(everyone),
                 "BookBorrowed", new TreeSet<>(everyone),
                 "BookReturned", new TreeSet<>(everyone),
-                "UserSuspended", new TreeSet<>(everyone),
-                "UserErased", new TreeSet<>(everyone),
+                "UserSuspended", new TreeSet<>(Set.of("notification", "analytics", "audit", "library")),
+                "UserErased", new TreeSet<>(Set.of("notification", "analytics", "audit", "library")),
                 "NotificationSent", new TreeSet<>(Set.of("analytics", "audit")),
                 "AnalyticsUpdated", new TreeSet<>(Set.of("audit")),
                 "AuditLogged", new TreeSet<>()));
         // The export saga: asked of Notification and Audit, answered to the Library service, announced to the user.
         expected.put("UserReinstated", new TreeSet<>(everyone));
         expected.put("LoanRenewed", new TreeSet<>(everyone));
+        // Holds (§4d): the member hears when a copy waits and when its window closed; the rest is counted and kept.
+        expected.put("HoldPlaced", new TreeSet<>(Set.of("analytics", "audit")));
+        expected.put("HoldReady", new TreeSet<>(everyone));
+        expected.put("HoldFulfilled", new TreeSet<>(Set.of("analytics", "audit")));
+        expected.put("HoldCancelled", new TreeSet<>(Set.of("analytics", "audit")));
+        expected.put("HoldExpired", new TreeSet<>(everyone));
         expected.put("DataExportRequested", new TreeSet<>(everyone));
         expected.put("NotificationDataExported", new TreeSet<>(Set.of("analytics", "audit", "library")));
         expected.put("AuditDataExported", new TreeSet<>(Set.of("analytics", "audit", "library")));
@@ -313,6 +319,7 @@ class LibraryEventsStackTest {
                 "ANY /users/{userId}/suspend", "ANY /users/{userId}/personal-data", "ANY /users/{userId}/data-exports",
                 "ANY /users/{userId}/data-exports/{exportId}", "ANY /borrowings", "ANY /borrowings/{borrowingId}",
                 "ANY /borrowings/{borrowingId}/return", "ANY /borrowings/{borrowingId}/renew",
+                "ANY /books/{bookId}/holds", "ANY /users/{userId}/holds", "ANY /holds", "ANY /holds/{holdId}",
                 "ANY /users/{userId}/notifications", "ANY /reports/usage",
                 "ANY /audit/books/{id}", "ANY /audit/users/{id}", "ANY /audit/borrowings/{id}",
                 "ANY /audit/books/{id}/state", "ANY /audit/users/{id}/state", "ANY /audit/borrowings/{id}/state",
@@ -330,7 +337,7 @@ class LibraryEventsStackTest {
         template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"))));
         Map<String, JsonNode> aliases = ofType("AWS::Lambda::Alias");
-        assertThat(aliases).hasSize(13);
+        assertThat(aliases).hasSize(14);
         assertThat(aliases.values()).allSatisfy(alias -> {
             assertThat(alias.at("/Properties/Name").asText()).isEqualTo(ServiceFunction.LIVE);
             String version = alias.at("/Properties/FunctionVersion/Fn::GetAtt/0").asText();
@@ -358,7 +365,7 @@ class LibraryEventsStackTest {
 
     @Test
     void everyFunctionRunsJava21OnArm_withExplicitSizesAndJsonLogs() {
-        template.resourceCountIs("AWS::Lambda::Function", 13);
+        template.resourceCountIs("AWS::Lambda::Function", 14);
         template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Runtime", "java21", "Architectures", List.of("arm64"),
                 "LoggingConfig", Match.objectLike(Map.of("LogFormat", "JSON")))));
@@ -422,6 +429,24 @@ class LibraryEventsStackTest {
         template.resourceCountIs("AWS::Events::Archive", 1);
         template.resourcePropertiesCountIs("AWS::Events::Rule", Match.objectLike(Map.of(
                 "ScheduleExpression", "cron(0 8 * * ? *)")), 1);
+    }
+
+    /** docs/design.md §4d: a READY hold expires at most 90 s after pickupBy, so the sweep runs every minute. */
+    @Test
+    void holdsExpireByAMinutelySweep_whosePickupWindowIsTheContexts() {
+        template.resourcePropertiesCountIs("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(1 minute)", "Targets", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "RetryPolicy", Map.of("MaximumRetryAttempts", 2),
+                        "DeadLetterConfig", Match.objectLike(Map.of("Arn", Match.anyValue())))))))), 1);
+        for (String function : List.of("LibraryHoldExpiry", "LibraryApi", "LibraryConsumerFunction")) {
+            assertThat(resources.at("/" + logicalId(function, "AWS::Lambda::Function")
+                    + "/Properties/Environment/Variables/HOLD_PICKUP_WINDOW").asText()).as(function).isEqualTo("PT72H");
+        }
+        assertThat(LibraryEventsStack.pickupWindow("PT20S")).isEqualTo(java.time.Duration.ofSeconds(20));
+        for (String refused : List.of("3 days", "PT0S", "-PT1H", "")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> LibraryEventsStack.pickupWindow(refused))
+                    .as(refused).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holdPickupWindow");
+        }
     }
 
     @Test

@@ -30,12 +30,13 @@ import java.util.regex.Pattern;
 
 /**
  * The template's {@code AWS::Events::Rule}s on the local bus: their patterns, their SQS and Lambda targets, each
- * delivered to only as far as IAM lets the rule, and their daily {@code cron} schedules.
+ * delivered to only as far as IAM lets the rule, and their schedules: daily {@code cron} ones and {@code rate} ones.
  */
 public final class TemplateRules implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DAILY_CRON = Pattern.compile("cron\\((\\d+) (\\d+) \\* \\* \\? \\*\\)");
+    static final Pattern RATE = Pattern.compile("rate\\((\\d+) (minute|hour|day)(s?)\\)");
 
     private final CloudTemplate template;
     private final EventBridgeEmulator events;
@@ -91,9 +92,15 @@ public final class TemplateRules implements AutoCloseable {
             } catch (EventPatterns.InvalidPattern e) { // as CloudFormation fails the rule, and with it the stack
                 throw new IllegalStateException("CREATE_FAILED " + ruleId + ": " + e.getMessage(), e);
             }
-            Matcher daily = DAILY_CRON.matcher(properties.path("ScheduleExpression").asText(""));
+            String schedule = properties.path("ScheduleExpression").asText("");
+            Matcher daily = DAILY_CRON.matcher(schedule);
+            Matcher rate = RATE.matcher(schedule);
             if (daily.matches()) {
                 scheduleDaily(rule, Integer.parseInt(daily.group(2)), Integer.parseInt(daily.group(1)));
+            } else if (rate.matches()) {
+                scheduleEvery(rule, rate(ruleId, rate));
+            } else if (!schedule.isEmpty()) {
+                Log.info("rule " + ruleId + ": the local cloud does not run the schedule " + schedule);
             }
         }
     }
@@ -141,6 +148,40 @@ public final class TemplateRules implements AutoCloseable {
                 rule.targets.forEach(target -> target.delivery().accept(scheduledEvent(rule)));
             }
         }, Duration.between(now, next).toMillis(), TimeUnit.DAYS.toMillis(1), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A {@code rate(...)} as EventBridge reads it: a whole number of minutes, hours or days, singular for 1 and plural
+     * otherwise ({@code rate(1 minutes)} fails the rule, as it fails on AWS).
+     */
+    static Duration rate(String ruleId, Matcher rate) {
+        long value = Long.parseLong(rate.group(1));
+        boolean plural = !rate.group(3).isEmpty();
+        if (value < 1 || plural != (value > 1)) {
+            throw new IllegalStateException("CREATE_FAILED " + ruleId + ": invalid schedule expression "
+                    + rate.group());
+        }
+        return switch (rate.group(2)) {
+            case "minute" -> Duration.ofMinutes(value);
+            case "hour" -> Duration.ofHours(value);
+            default -> Duration.ofDays(value);
+        };
+    }
+
+    /**
+     * A rate rule fires one period after it is created, then every period, as on AWS. A firing that fails is logged
+     * and the next one still comes (an executor would stop a task that throws).
+     */
+    private void scheduleEvery(Rule rule, Duration period) {
+        scheduler.scheduleAtFixedRate(() -> {
+            try {
+                if (rule.enabled) {
+                    rule.targets.forEach(target -> target.delivery().accept(scheduledEvent(rule)));
+                }
+            } catch (RuntimeException e) {
+                Log.info("rule " + rule.name + ": " + e);
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs a schedule rule's targets now, as far as their permissions let the rule invoke them. */
