@@ -43,10 +43,11 @@ public sealed interface EventData {
 
     /**
      * A copy came free and is set aside for the hold until {@code pickupBy}: written in the transaction that freed
-     * it, caused by that event. {@code userName} is sealed.
+     * it, caused by that event. {@code placedAt} is the hold's, so that a reader knows the wait without a join.
+     * {@code userName} is sealed.
      */
-    record HoldReady(String holdId, String userId, String userName, String bookId, String bookTitle, Instant readyAt,
-                     Instant pickupBy) implements EventData {}
+    record HoldReady(String holdId, String userId, String userName, String bookId, String bookTitle,
+                     Instant placedAt, Instant readyAt, Instant pickupBy) implements EventData {}
 
     /** The holder borrowed the copy set aside for them, as {@code borrowingId}, in the same transaction. */
     record HoldFulfilled(String holdId, String userId, String bookId, String bookTitle, String borrowingId,

@@ -31,7 +31,7 @@ public enum EventType {
     AUDIT_DATA_EXPORTED("AuditDataExported", Sources.AUDIT, "AuditExport", 1, EventData.AuditDataExported.class),
     DATA_EXPORT_COMPLETED("DataExportCompleted", Sources.LIBRARY, "DataExport", 1,
             EventData.DataExportCompleted.class),
-    NOTIFICATION_SENT("NotificationSent", Sources.NOTIFICATION, "Notification", 4, EventData.NotificationSent.class),
+    NOTIFICATION_SENT("NotificationSent", Sources.NOTIFICATION, "Notification", 5, EventData.NotificationSent.class),
     ANALYTICS_UPDATED("AnalyticsUpdated", Sources.ANALYTICS, "Analytics", 1, EventData.AnalyticsUpdated.class),
     AUDIT_LOGGED("AuditLogged", Sources.AUDIT, "AuditLog", 1, EventData.AuditLogged.class);
 

@@ -46,14 +46,17 @@ class UsageCountersTest {
     @Test
     void shouldCountTheExampleOfEveryConsumedEventType() {
         deliver(List.of("BookAdded", "UserRegistered", "BookBorrowed", "BookReturned", "LoanRenewed",
-                "UserSuspended", "UserReinstated", "NotificationSent").stream().map(type -> (JsonNode) SqsMessages.example(type, "valid")).toList());
+                "UserSuspended", "UserReinstated", "NotificationSent", "HoldPlaced", "HoldReady", "HoldFulfilled",
+                "HoldCancelled", "HoldExpired").stream().map(type -> (JsonNode) SqsMessages.example(type, "valid"))
+                .toList());
 
         UsageReport report = counters.report();
 
-        assertThat(report.totals()).isEqualTo(new UsageReport.Totals(1, 1, 1, 1, 0, 1, 1, 1, 1));
+        assertThat(report.totals()).isEqualTo(new UsageReport.Totals(1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1));
         assertThat(report.popularBooks()).extracting(UsageReport.PopularBook::title, UsageReport.PopularBook::borrowCount)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("The Pragmatic Programmer", 1L));
         assertThat(report.averageLoanDurationHours()).isEqualTo(222.5);
+        assertThat(report.averageHoldWaitHours()).as("placed 28 Nov 16:20, ready 2 Dec 10:00").isEqualTo(89.67);
     }
 
     @Test
@@ -186,7 +189,7 @@ class UsageCountersTest {
         assertThat(body.path("totals").path("borrowings").asInt()).isEqualTo(78);
         assertThat(body.path("totals").path("activeLoans").asInt()).isEqualTo(78);
         assertThat(body.fieldNames()).toIterable().containsExactly("generatedAt", "totals", "popularBooks",
-                "averageLoanDurationHours", "overdueReturns");
+                "averageLoanDurationHours", "overdueReturns", "averageHoldWaitHours");
     }
 
     private void deliver(List<JsonNode> envelopes) {

@@ -220,6 +220,44 @@ class AuditTest {
         assertThat(get(user + T0.plus(Duration.ofDays(9))).body().path("status").asText()).isEqualTo("ACTIVE");
     }
 
+    /**
+     * docs/design.md §4d: a hold's trail and its state at any instant; its events are in its book's trail, whose
+     * state shows the queue then, and in its member's.
+     */
+    @Test
+    void shouldKeepAHoldsTrail_andShowABooksQueueAtAnyInstant() {
+        String holdId = uuid();
+        String second = uuid();
+        String bea = uuid();
+        Instant placedAt = T0.plus(Duration.ofHours(30));
+        Instant readyAt = T0.plus(Duration.ofDays(3));
+        deliver(added, registered, borrowed,
+                event(new EventData.HoldPlaced(holdId, userId, adaName, bookId, "Dune", 1, placedAt), holdId, 1,
+                        placedAt, "req-hold", null),
+                event(new EventData.HoldPlaced(second, bea, adaName, bookId, "Dune", 2, placedAt.plusSeconds(60)),
+                        second, 1, placedAt.plusSeconds(60), "req-hold-2", null),
+                returned,
+                event(new EventData.HoldReady(holdId, userId, adaName, bookId, "Dune", placedAt, readyAt,
+                        readyAt.plus(Duration.ofDays(3))), holdId, 2, readyAt, "req-return", returned.eventId()));
+
+        assertThat(get("/audit/holds/" + holdId).body().path("items").findValuesAsText("eventType"))
+                .containsExactly("HoldPlaced", "HoldReady");
+        assertThat(get("/audit/holds/" + holdId + "/state?at=" + placedAt).body().path("status").asText())
+                .isEqualTo("PLACED");
+        assertThat(get("/audit/holds/" + holdId + "/state").body().path("pickupBy").asText())
+                .isEqualTo("2026-11-28T10:00:00.000Z");
+        JsonNode bookThen = get("/audit/books/" + bookId + "/state?at=" + placedAt.plusSeconds(90)).body();
+        assertThat(bookThen.path("queue").findValuesAsText("holdId")).containsExactly(holdId, second);
+        assertThat(bookThen.path("holdsWaiting").asInt()).isEqualTo(2);
+        JsonNode bookNow = get("/audit/books/" + bookId + "/state").body();
+        assertThat(bookNow.path("queue").findValuesAsText("status")).containsExactly("READY", "PLACED");
+        assertThat(List.of(bookNow.path("availableCopies").asInt(), bookNow.path("onHoldShelf").asInt(),
+                bookNow.path("holdsWaiting").asInt())).as("2 copies: one on the shelf, one set aside")
+                .containsExactly(1, 1, 1);
+        assertThat(get("/audit/users/" + userId).body().path("items").findValuesAsText("eventType"))
+                .contains("HoldPlaced", "HoldReady");
+    }
+
     @Test
     void shouldRebuildTheWholeSystemIntoASnapshot() {
         deliver(added, registered, borrowed, returned, suspended);
@@ -229,7 +267,7 @@ class AuditTest {
 
         assertThat(taken.status()).isEqualTo(201);
         assertThat(taken.body().path("counts")).isEqualTo(JSON.valueToTree(Map.of("books", 1, "users", 1,
-                "borrowings", 1)));
+                "borrowings", 1, "holds", 0)));
         assertThat(stored.status()).isEqualTo(200);
         assertThat(stored.body().path("snapshotId")).isEqualTo(taken.body().path("snapshotId"));
         assertThat(stored.body().path("users").get(0).path("status").asText()).isEqualTo("SUSPENDED");

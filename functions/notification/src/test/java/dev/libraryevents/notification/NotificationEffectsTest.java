@@ -35,6 +35,9 @@ class NotificationEffectsTest {
     private static final DynamoDbLocal DYNAMODB = DynamoDbLocal.shared();
     private static final EventCodec CODEC = EventCodec.shared();
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    /** A name as producers write it, sealed (schemas/personal-data.json); hold notices do not open it. */
+    private static final String SEALED_NAME =
+            "pd1:0b7e4c1a-3f2d-4e5b-9a8c-1d2e3f4a5b6c:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJw";
 
     private final TestClock clock = new TestClock(T0);
     private final String table = DYNAMODB.createServiceTable("notification", NotificationTable.DUE_INDEX);
@@ -126,6 +129,24 @@ class NotificationEffectsTest {
                 .singleElement().satisfies(n -> {
             assertThat(n.message()).isEqualTo("Your account is active again: you may borrow books.");
         });
+    }
+
+    /** docs/design.md §4d: the member hears when a copy waits for them, until when, and when that time ran out. */
+    @Test
+    void shouldTellAHolderTheirCopyWaits_untilWhen_andWhenItExpired() {
+        String holdId = UUID.randomUUID().toString();
+        Instant pickupBy = T0.plus(Duration.ofDays(3));
+        deliver(registered(userId),
+                EventEnvelope.create(new EventData.HoldReady(holdId, userId, SEALED_NAME, bookId, "Dune",
+                        T0.minus(Duration.ofDays(5)), T0, pickupBy), holdId, 2, T0, "req-return", null),
+                EventEnvelope.create(new EventData.HoldExpired(holdId, userId, bookId, "Dune", pickupBy,
+                        pickupBy.plusSeconds(30)), holdId, 3, pickupBy.plusSeconds(30), "hold-expiry", null));
+
+        assertThat(inbox.of(userId)).extracting(Notification::kind, Notification::message).contains(
+                org.assertj.core.groups.Tuple.tuple(Notification.Kind.HOLD_READY,
+                        "\"Dune\" is waiting for you. Please collect it by 2026-11-25 10:00 UTC."),
+                org.assertj.core.groups.Tuple.tuple(Notification.Kind.HOLD_EXPIRED,
+                        "Your hold on \"Dune\" has expired: it was not collected by 2026-11-25 10:00 UTC."));
     }
 
     @Test

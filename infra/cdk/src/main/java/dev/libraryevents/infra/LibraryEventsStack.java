@@ -223,7 +223,7 @@ public final class LibraryEventsStack extends Stack {
                 .serve(analyticsApi, "/reports/usage")
                 .serve(auditApi, "/audit/snapshots", "/audit/snapshots/{snapshotId}", "/traces/{correlationId}")
                 .serveEverythingElse(libraryApi);
-        for (String entity : List.of("books", "users", "borrowings")) {
+        for (String entity : List.of("books", "users", "borrowings", "holds")) {
             api.serve(auditApi, "/audit/" + entity + "/{id}", "/audit/" + entity + "/{id}/state");
         }
 

@@ -323,6 +323,7 @@ class LibraryEventsStackTest {
                 "ANY /users/{userId}/notifications", "ANY /reports/usage",
                 "ANY /audit/books/{id}", "ANY /audit/users/{id}", "ANY /audit/borrowings/{id}",
                 "ANY /audit/books/{id}/state", "ANY /audit/users/{id}/state", "ANY /audit/borrowings/{id}/state",
+                "ANY /audit/holds/{id}", "ANY /audit/holds/{id}/state",
                 "ANY /audit/snapshots", "ANY /audit/snapshots/{snapshotId}", "ANY /traces/{correlationId}",
                 "ANY /", "ANY /{proxy+}");
         template.resourceCountIs("AWS::ApiGateway::Stage", 1);

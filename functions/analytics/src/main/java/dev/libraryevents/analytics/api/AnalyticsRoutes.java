@@ -31,12 +31,17 @@ public final class AnalyticsRoutes {
                 .put("renewals", totals.renewals())
                 .put("suspensions", totals.suspensions())
                 .put("reinstatements", totals.reinstatements())
-                .put("notificationsSent", totals.notificationsSent());
+                .put("notificationsSent", totals.notificationsSent())
+                .put("holdsPlaced", totals.holdsPlaced())
+                .put("holdsFulfilled", totals.holdsFulfilled())
+                .put("holdsCancelled", totals.holdsCancelled())
+                .put("holdsExpired", totals.holdsExpired());
         ArrayNode popular = body.putArray("popularBooks");
         report.popularBooks().forEach(book -> popular.addObject()
                 .put("bookId", book.bookId()).put("title", book.title()).put("borrowCount", book.borrowCount()));
         body.put("averageLoanDurationHours", report.averageLoanDurationHours());
         body.put("overdueReturns", report.overdueReturns());
+        body.put("averageHoldWaitHours", report.averageHoldWaitHours());
         return body;
     }
 }

@@ -5,6 +5,11 @@ import dev.libraryevents.events.EventData.AnalyticsUpdated;
 import dev.libraryevents.events.EventData.BookAdded;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.HoldCancelled;
+import dev.libraryevents.events.EventData.HoldExpired;
+import dev.libraryevents.events.EventData.HoldFulfilled;
+import dev.libraryevents.events.EventData.HoldPlaced;
+import dev.libraryevents.events.EventData.HoldReady;
 import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.EventData.NotificationSent;
 import dev.libraryevents.events.EventData.UserRegistered;
@@ -58,6 +63,17 @@ public final class UsageMetrics {
             totals.put("reinstatements", 1L);
         } else if (data instanceof NotificationSent) {
             totals.put("notificationsSent", 1L);
+        } else if (data instanceof HoldPlaced) {
+            totals.put("holdsPlaced", 1L);
+        } else if (data instanceof HoldReady ready) {
+            totals.put("holdsReady", 1L);
+            totals.put("holdWaitMillis", Duration.between(ready.placedAt(), ready.readyAt()).toMillis());
+        } else if (data instanceof HoldFulfilled) {
+            totals.put("holdsFulfilled", 1L);
+        } else if (data instanceof HoldCancelled) {
+            totals.put("holdsCancelled", 1L);
+        } else if (data instanceof HoldExpired) {
+            totals.put("holdsExpired", 1L);
         }
         return totals;
     }
@@ -88,21 +104,29 @@ public final class UsageMetrics {
                 .limit(POPULAR_BOOKS)
                 .forEach(book -> popular.add(new UsageReport.PopularBook(book.bookId(), book.title(),
                         book.borrowCount())));
-        double averageHours = returns == 0 ? 0
-                : Math.round(totals.getOrDefault("loanMillis", 0L) / (double) returns
-                        / Duration.ofHours(1).toMillis() * 100) / 100.0;
+        double averageHours = averageHours(totals.getOrDefault("loanMillis", 0L), returns);
+        double averageHoldWait = averageHours(totals.getOrDefault("holdWaitMillis", 0L),
+                totals.getOrDefault("holdsReady", 0L));
         return new UsageReport(now,
                 new UsageReport.Totals(totals.getOrDefault("booksAdded", 0L),
                         totals.getOrDefault("usersRegistered", 0L), borrowings, returns,
                         Math.max(0, borrowings - returns), totals.getOrDefault("renewals", 0L),
                         totals.getOrDefault("suspensions", 0L),
-                        totals.getOrDefault("reinstatements", 0L), totals.getOrDefault("notificationsSent", 0L)),
-                popular, averageHours, totals.getOrDefault("overdueReturns", 0L));
+                        totals.getOrDefault("reinstatements", 0L), totals.getOrDefault("notificationsSent", 0L),
+                        totals.getOrDefault("holdsPlaced", 0L), totals.getOrDefault("holdsFulfilled", 0L),
+                        totals.getOrDefault("holdsCancelled", 0L), totals.getOrDefault("holdsExpired", 0L)),
+                popular, averageHours, totals.getOrDefault("overdueReturns", 0L), averageHoldWait);
+    }
+
+    /** Hours on average, to two decimals; 0 when nothing was counted. */
+    private static double averageHours(long totalMillis, long count) {
+        return count == 0 ? 0 : Math.round(totalMillis / (double) count / Duration.ofHours(1).toMillis() * 100) / 100.0;
     }
 
     private static String metricName(String counter) {
         return switch (counter) {
             case "loanMillis" -> "averageLoanDurationHours";
+            case "holdWaitMillis", "holdsReady" -> "averageHoldWaitHours";
             case "overdueReturns" -> "overdueReturns";
             default -> "totals." + counter;
         };

@@ -13,6 +13,7 @@ import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.Hold;
 import dev.libraryevents.events.state.LibraryFold;
 import dev.libraryevents.events.state.User;
 import dev.libraryevents.support.aws.CannedEvents;
@@ -40,7 +41,7 @@ public final class AuditRoutes {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /** Path segment → the aggregate type whose trail it names. */
     private static final Map<String, String> ENTITIES = Map.of("books", "Book", "users", "User",
-            "borrowings", "Borrowing");
+            "borrowings", "Borrowing", "holds", "Hold");
 
     private final AuditQueries queries;
     private final Snapshots snapshots;
@@ -113,11 +114,20 @@ public final class AuditRoutes {
     private ApiResponse stateAt(Entity entity, Instant at) {
         List<EventEnvelope> trail = queries.trail(entity);
         Optional<? extends JsonNode> state = switch (entity.type()) {
-            case "Book" -> AuditTrails.<Book>stateAt(trail, at, LibraryFold::evolve).map(StateJson::book);
+            case "Book" -> AuditTrails.<Book>stateAt(trail, at, LibraryFold::evolve).map(book -> withQueue(
+                    StateJson.book(book), AuditTrails.queueAt(trail, at)));
             case "User" -> AuditTrails.<User>stateAt(trail, at, LibraryFold::evolve).map(StateJson::user);
+            case "Hold" -> AuditTrails.<Hold>stateAt(trail, at, LibraryFold::evolve).map(StateJson::hold);
             default -> AuditTrails.<Borrowing>stateAt(trail, at, LibraryFold::evolve).map(StateJson::borrowing);
         };
         return ApiResponse.ok(personalData.reveal(found(state, name(entity) + " at that instant")));
+    }
+
+    /** A book's state with its queue then: the open holds, in order (docs/design.md §4d). */
+    private static ObjectNode withQueue(ObjectNode book, List<Hold> queue) {
+        ArrayNode holds = book.putArray("queue");
+        queue.forEach(hold -> holds.add(StateJson.hold(hold)));
+        return book;
     }
 
     private ApiResponse takeSnapshot() {
@@ -128,10 +138,12 @@ public final class AuditRoutes {
         snapshot.putObject("counts")
                 .put("books", state.books().size())
                 .put("users", state.users().size())
-                .put("borrowings", state.borrowings().size());
+                .put("borrowings", state.borrowings().size())
+                .put("holds", state.holds().size());
         state.books().values().forEach(book -> snapshot.withArray("books").add(StateJson.book(book)));
         state.users().values().forEach(user -> snapshot.withArray("users").add(StateJson.user(user)));
         state.borrowings().values().forEach(b -> snapshot.withArray("borrowings").add(StateJson.borrowing(b)));
+        state.holds().values().forEach(hold -> snapshot.withArray("holds").add(StateJson.hold(hold)));
         snapshots.put(snapshot);
         ObjectNode summary = JSON.objectNode().put("snapshotId", snapshot.get("snapshotId").asText())
                 .put("takenAt", snapshot.get("takenAt").asText());

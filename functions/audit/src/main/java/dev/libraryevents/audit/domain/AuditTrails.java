@@ -4,6 +4,11 @@ import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.AuditLogged;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.HoldCancelled;
+import dev.libraryevents.events.EventData.HoldExpired;
+import dev.libraryevents.events.EventData.HoldFulfilled;
+import dev.libraryevents.events.EventData.HoldPlaced;
+import dev.libraryevents.events.EventData.HoldReady;
 import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.EventData.DataExportCompleted;
 import dev.libraryevents.events.EventData.DataExportRequested;
@@ -11,6 +16,7 @@ import dev.libraryevents.events.EventData.NotificationSent;
 import dev.libraryevents.events.EventEnvelope;
 import dev.libraryevents.events.state.Book;
 import dev.libraryevents.events.state.Borrowing;
+import dev.libraryevents.events.state.Hold;
 import dev.libraryevents.events.state.LibraryFold;
 import dev.libraryevents.events.state.User;
 import java.time.Instant;
@@ -37,7 +43,8 @@ public final class AuditTrails {
     public record Entity(String type, String id) {}
 
     /** The whole library at one instant. */
-    public record SystemState(Map<String, Book> books, Map<String, User> users, Map<String, Borrowing> borrowings) {}
+    public record SystemState(Map<String, Book> books, Map<String, User> users, Map<String, Borrowing> borrowings,
+                              Map<String, Hold> holds) {}
 
     /** The order in which events are folded: by time, and by aggregate sequence within the same instant. */
     public static final Comparator<EventEnvelope> HISTORY_ORDER =
@@ -46,7 +53,7 @@ public final class AuditTrails {
     private AuditTrails() {}
 
     /** The entity types that have a trail: those the API reads (docs/design.md §4) and a snapshot rebuilds. */
-    static final Set<String> TRAILED = Set.of("Book", "User", "Borrowing");
+    static final Set<String> TRAILED = Set.of("Book", "User", "Borrowing", "Hold");
 
     /**
      * The trails an event belongs to: its own aggregate's and those of the other entities it names, where that
@@ -66,6 +73,16 @@ public final class AuditTrails {
             entities.add(new Entity("User", returned.userId()));
         } else if (data instanceof LoanRenewed renewed) {
             entities.add(new Entity("User", renewed.userId()));
+        } else if (data instanceof HoldPlaced placed) {
+            heldBy(entities, placed.bookId(), placed.userId());
+        } else if (data instanceof HoldReady ready) {
+            heldBy(entities, ready.bookId(), ready.userId());
+        } else if (data instanceof HoldFulfilled fulfilled) {
+            heldBy(entities, fulfilled.bookId(), fulfilled.userId());
+        } else if (data instanceof HoldCancelled cancelled) {
+            heldBy(entities, cancelled.bookId(), cancelled.userId());
+        } else if (data instanceof HoldExpired expired) {
+            heldBy(entities, expired.bookId(), expired.userId());
         } else if (data instanceof NotificationSent sent) {
             entities.add(new Entity("User", sent.userId()));
         } else if (data instanceof DataExportRequested requested) {
@@ -75,6 +92,27 @@ public final class AuditTrails {
         }
         entities.removeIf(entity -> !TRAILED.contains(entity.type()));
         return entities;
+    }
+
+    /** A hold's event is in its book's trail (the book's queue and counts move) and its member's. */
+    private static void heldBy(Set<Entity> entities, String bookId, String userId) {
+        entities.add(new Entity("Book", bookId));
+        entities.add(new Entity("User", userId));
+    }
+
+    /**
+     * A book's queue at {@code at}, from its trail: the holds open then, in queue order (docs/design.md §4d).
+     */
+    public static List<Hold> queueAt(List<EventEnvelope> bookTrail, Instant at) {
+        Map<String, Hold> holds = new LinkedHashMap<>();
+        for (EventEnvelope event : bookTrail.stream().filter(event -> !event.occurredAt().isAfter(at))
+                .sorted(HISTORY_ORDER).toList()) {
+            if (event.aggregateType().equals("Hold")) {
+                holds.put(event.aggregateId(), LibraryFold.evolve(holds.get(event.aggregateId()), event));
+            }
+        }
+        return holds.values().stream().filter(hold -> hold != null && hold.status().isOpen())
+                .sorted(Comparator.comparingLong(Hold::queueNumber)).toList();
     }
 
     /** Folds the trail's events up to and including {@code at}, in history order. */
@@ -88,11 +126,12 @@ public final class AuditTrails {
         return Optional.ofNullable(state);
     }
 
-    /** Every book, user and borrowing, folded from every event, in history order. */
+    /** Every book, user, borrowing and hold, folded from every event, in history order. */
     public static SystemState rebuild(List<EventEnvelope> log) {
         Map<String, Book> books = new LinkedHashMap<>();
         Map<String, User> users = new LinkedHashMap<>();
         Map<String, Borrowing> borrowings = new LinkedHashMap<>();
+        Map<String, Hold> holds = new LinkedHashMap<>();
         for (EventEnvelope event : log.stream().sorted(HISTORY_ORDER).toList()) {
             for (Entity entity : entitiesOf(event)) {
                 switch (entity.type()) {
@@ -100,11 +139,12 @@ public final class AuditTrails {
                     case "User" -> apply(users, entity.id(), previous -> LibraryFold.evolve(previous, event));
                     case "Borrowing" -> apply(borrowings, entity.id(),
                             previous -> LibraryFold.evolve(previous, event));
+                    case "Hold" -> apply(holds, entity.id(), previous -> LibraryFold.evolve(previous, event));
                     default -> { } // notifications, summaries: no state to rebuild
                 }
             }
         }
-        return new SystemState(books, users, borrowings);
+        return new SystemState(books, users, borrowings, holds);
     }
 
     /** The events of one correlation id, each cause before what it caused; siblings by time. */

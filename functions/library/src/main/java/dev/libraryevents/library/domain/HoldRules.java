@@ -72,8 +72,8 @@ public final class HoldRules {
 
     /** A freed copy set aside for the oldest PLACED hold, until the pickup window has passed. */
     public static HoldReady ready(Hold hold, String userName, Instant now, Duration pickupWindow) {
-        return new HoldReady(hold.holdId(), hold.userId(), userName, hold.bookId(), hold.bookTitle(), now,
-                now.plus(pickupWindow));
+        return new HoldReady(hold.holdId(), hold.userId(), userName, hold.bookId(), hold.bookTitle(),
+                hold.placedAt(), now, now.plus(pickupWindow));
     }
 
     public static HoldFulfilled fulfil(Hold hold, String borrowingId, Instant now) {

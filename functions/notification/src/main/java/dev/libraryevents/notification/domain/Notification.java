@@ -18,6 +18,10 @@ public record Notification(String notificationId, String userId, Kind kind, Stri
         /** Beyond docs/design.md §4's six: the user's data export (§4b) is ready to fetch. */
         DATA_EXPORT_READY,
         /** A loan was renewed: its new due date (§4d). */
-        RENEWAL_CONFIRMATION
+        RENEWAL_CONFIRMATION,
+        /** A copy waits for the member on the hold shelf, until its pickup time (§4d). */
+        HOLD_READY,
+        /** The copy set aside was not collected in time, and went to the next in line (§4d). */
+        HOLD_EXPIRED
     }
 }

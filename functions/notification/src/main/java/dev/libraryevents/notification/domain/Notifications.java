@@ -3,6 +3,8 @@ package dev.libraryevents.notification.domain;
 import dev.libraryevents.events.EventData;
 import dev.libraryevents.events.EventData.BookBorrowed;
 import dev.libraryevents.events.EventData.BookReturned;
+import dev.libraryevents.events.EventData.HoldExpired;
+import dev.libraryevents.events.EventData.HoldReady;
 import dev.libraryevents.events.EventData.LoanRenewed;
 import dev.libraryevents.events.EventData.DataExportCompleted;
 import dev.libraryevents.events.EventData.UserRegistered;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,6 +26,8 @@ public final class Notifications {
 
     /** A loan due within this window gets a reminder. */
     public static final Duration REMINDER_WINDOW = Duration.ofDays(2);
+
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 
     private Notifications() {}
 
@@ -47,6 +52,16 @@ public final class Notifications {
                     "Thank you for returning \"" + returned.bookTitle() + "\"."
                             + (returned.overdue() ? " It was overdue: it was due on " + day(returned.dueAt()) + "."
                             : "")));
+        }
+        if (data instanceof HoldReady ready) {
+            return Optional.of(fromEvent(event, ready.userId(), Kind.HOLD_READY,
+                    "\"" + ready.bookTitle() + "\" is waiting for you. Please collect it by "
+                            + minute(ready.pickupBy()) + "."));
+        }
+        if (data instanceof HoldExpired expired) {
+            return Optional.of(fromEvent(event, expired.userId(), Kind.HOLD_EXPIRED,
+                    "Your hold on \"" + expired.bookTitle() + "\" has expired: it was not collected by "
+                            + minute(expired.pickupBy()) + "."));
         }
         if (data instanceof DataExportCompleted completed) {
             return Optional.of(fromEvent(event, completed.userId(), Kind.DATA_EXPORT_READY,
@@ -94,5 +109,10 @@ public final class Notifications {
 
     private static String day(Instant instant) {
         return LocalDate.ofInstant(instant, ZoneOffset.UTC).toString();
+    }
+
+    /** A pickup time, to the minute: a window may be as short as a test's 20 seconds, or three days. */
+    private static String minute(Instant instant) {
+        return MINUTE.format(instant.atOffset(ZoneOffset.UTC));
     }
 }

@@ -68,7 +68,7 @@ public final class AccessPolicy {
         // Analytics
         ROUTES.put("GET /reports/usage", Rule.LIBRARIANS);
         // Audit: whole histories of everyone, so librarians only
-        for (String entity : new String[] {"books", "users", "borrowings"}) {
+        for (String entity : new String[] {"books", "users", "borrowings", "holds"}) {
             ROUTES.put("GET /audit/" + entity + "/{id}", Rule.LIBRARIANS);
             ROUTES.put("GET /audit/" + entity + "/{id}/state", Rule.LIBRARIANS);
         }

@@ -47,7 +47,7 @@ class AccessPolicyTest {
         EXPECTED.put("DELETE /holds/{holdId}", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("GET /users/{userId}/notifications", List.of(UNAUTHORIZED, ALLOW, NOT_FOUND, ALLOW));
         EXPECTED.put("GET /reports/usage", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
-        for (String entity : List.of("books", "users", "borrowings")) {
+        for (String entity : List.of("books", "users", "borrowings", "holds")) {
             EXPECTED.put("GET /audit/" + entity + "/{id}", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
             EXPECTED.put("GET /audit/" + entity + "/{id}/state", List.of(UNAUTHORIZED, FORBIDDEN, FORBIDDEN, ALLOW));
         }
