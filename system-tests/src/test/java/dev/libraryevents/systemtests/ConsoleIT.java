@@ -112,6 +112,12 @@ class ConsoleIT {
     void shouldShowTheFunctions_theBus_aTable_andTheFunctionsMetrics() throws Exception {
         String correlationId = "console-tabs-" + UUID.randomUUID();
         String userId = deployment.api.registerUser(correlationId);
+        // A book whose one copy is out, and a member in its queue: the Tables tab shows the queue by the book's key.
+        String bookId = deployment.api.post("/books", "{\"title\":\"Roadside Picnic\",\"author\":\"Strugatsky\"}",
+                correlationId).id("bookId");
+        deployment.api.borrow(deployment.api.registerUser(correlationId), bookId, correlationId);
+        String holdId = deployment.api.post("/holds", "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId
+                + "\"}", correlationId).id("holdId");
         browser.get(cloud.consoleUrl().toString());
         WebDriverWait wait = waiting(Duration.ofSeconds(60));
 
@@ -135,6 +141,14 @@ class ConsoleIT {
         browser.findElement(By.cssSelector("#table-form input[name='prefix']")).sendKeys("USER#" + userId);
         browser.findElement(By.cssSelector("#table-form button")).click();
         wait.until(page -> browser.findElement(By.id("table-items")).getText().contains("USER#" + userId));
+        WebElement prefix = browser.findElement(By.cssSelector("#table-form input[name='prefix']"));
+        prefix.clear();
+        prefix.sendKeys("BOOK#" + bookId);
+        browser.findElement(By.cssSelector("#table-form button")).click();
+        wait.until(page -> {
+            String items = browser.findElement(By.id("table-items")).getText();
+            return items.contains("QUEUE#000000000001") && items.contains(holdId) && items.contains("PLACED");
+        });
 
         wait.until(page -> { // the consumers write their EMF lines as they take the events in
             tab("metrics");

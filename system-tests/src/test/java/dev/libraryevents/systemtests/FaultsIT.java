@@ -58,4 +58,30 @@ class FaultsIT extends FaultScenarioTests {
                 .allMatch(type -> List.of("BookBorrowed", "NotificationSent", "AnalyticsUpdated", "AuditLogged")
                         .contains(type));
     }
+
+    /** A return that readies a hold: its two events, a notice for each, and their summaries; nothing else. */
+    @Test
+    void shouldCauseABoundedNumberOfEvents_perReturnThatReadiesAHold() throws Exception {
+        String bookId = api.post("/books", "{\"title\":\"Ubik\",\"author\":\"Philip K. Dick\"}", "bound-hold-book")
+                .id("bookId");
+        String loan = api.borrow(api.registerUser("bound-reader"), bookId, "bound-hold-borrow").id("borrowingId");
+        String waiting = api.registerUser("bound-waiting");
+        assertThat(api.post("/holds", "{\"userId\":\"" + waiting + "\",\"bookId\":\"" + bookId + "\"}",
+                "bound-hold").status()).isEqualTo(201);
+
+        assertThat(api.post("/borrowings/" + loan + "/return", null, "bound-return").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cloud.hooks().eventsOf("bound-return"))
+                .filteredOn("NotificationSent"::equals).hasSize(2));
+        FaultScenarios.awaitQuiet(cloud.hooks()::eventsPut);
+
+        List<String> caused = cloud.hooks().eventsOf("bound-return");
+        assertThat(caused).filteredOn("BookReturned"::equals).hasSize(1);
+        assertThat(caused).filteredOn("HoldReady"::equals).hasSize(1);
+        assertThat(caused).filteredOn("NotificationSent"::equals).as("RETURN_CONFIRMATION, HOLD_READY").hasSize(2);
+        assertThat(caused).filteredOn("AnalyticsUpdated"::equals).hasSizeLessThanOrEqualTo(4);
+        assertThat(caused).filteredOn("AuditLogged"::equals).hasSizeLessThanOrEqualTo(8);
+        assertThat(caused).hasSizeLessThanOrEqualTo(16)
+                .allMatch(type -> List.of("BookReturned", "HoldReady", "NotificationSent", "AnalyticsUpdated",
+                        "AuditLogged").contains(type));
+    }
 }

@@ -164,6 +164,17 @@ class HostileClientIT {
                 tried += check(failures, "GET", list + id, null);
             }
             tried += check(failures, "POST", "/users/" + id + "/reinstate", null);
+            // the holds (§4d): path ids, body fields and list parameters
+            for (String path : List.of("/holds/", "/audit/holds/")) {
+                tried += check(failures, "GET", path + id, null);
+            }
+            tried += check(failures, "DELETE", "/holds/" + id, null);
+            tried += check(failures, "POST", "/holds", JSON.createObjectNode().put("userId", text)
+                    .put("bookId", text).toString());
+            for (String list : List.of("/users/" + UUID.randomUUID() + "/holds?status=",
+                    "/books/" + UUID.randomUUID() + "/holds?cursor=", "/users/" + id + "/holds?limit=")) {
+                tried += check(failures, "GET", list + id, null);
+            }
         }
 
         assertThat(failures).as("seed %d, %d requests", SEED, tried).isEmpty();

@@ -48,6 +48,13 @@ class LocalCloudIT {
         }
     }
 
+    @Test
+    void shouldQueueAMemberForABookThatIsOut_andSetTheReturnedCopyAsideForThem() throws Exception {
+        try (Stack.SignIns signIns = Stack.SignIns.at(cloud.awsEndpoint(), "LibraryEvents")) {
+            Scenarios.holds(api, api.as(signIns.member()));
+        }
+    }
+
     /** docs/openapi.yaml's other direction: each operation it names reaches a route (every answer fits it, too). */
     @Test
     void shouldServeEveryOperationTheOpenApiDocumentNames() throws Exception {

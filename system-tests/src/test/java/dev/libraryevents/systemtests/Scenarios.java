@@ -126,6 +126,82 @@ final class Scenarios {
         assertThat(ids(librarian.get("/users?limit=1"), "userId")).containsExactly(found);
     }
 
+    /**
+     * docs/design.md §4d: a member queues for a book whose one copy is out; the loan cannot be renewed while they
+     * wait; its return sets the copy aside for them (the trace shows BookReturned, then HoldReady, then its notice)
+     * and they collect it, which fulfils the hold; every consumer follows.
+     */
+    static void holds(Stack.Api librarian, Stack.Api member) throws Exception {
+        Stack.Api.Response registered = member.post("/users", "{\"name\":\"Hal\"}", "it-holds-member");
+        assertThat(registered.status()).as("%s", registered.body()).isEqualTo(201);
+        String memberId = registered.id("userId");
+        String bookId = librarian.post("/books", "{\"title\":\"Solaris\",\"author\":\"Stanisław Lem\"}",
+                "it-holds-book").id("bookId");
+        assertThat(member.post("/holds", hold(memberId, bookId), "it-holds-too-soon").body().path("type").asText())
+                .isEqualTo("urn:problem:copies-available");
+        String reader = librarian.registerUser("it-holds-reader");
+        String loan = librarian.borrow(reader, bookId, "it-holds-borrow").id("borrowingId");
+
+        Stack.Api.Response placed = member.post("/holds", hold(memberId, bookId), "it-holds-place");
+
+        assertThat(placed.status()).as("%s", placed.body()).isEqualTo(201);
+        String holdId = placed.id("holdId");
+        assertThat(placed.body().path("position").asInt()).isEqualTo(1);
+        assertThat(member.get("/users/" + memberId + "/holds").body().path("items").findValuesAsText("holdId"))
+                .containsExactly(holdId);
+        assertThat(librarian.get("/books/" + bookId + "/holds").body().path("items").findValuesAsText("holdId"))
+                .containsExactly(holdId);
+        assertThat(member.get("/books/" + bookId + "/holds").status()).isEqualTo(403);
+        assertThat(librarian.post("/borrowings/" + loan + "/renew", null, "it-holds-renew").body().path("type")
+                .asText()).isEqualTo("urn:problem:hold-pending");
+
+        assertThat(librarian.post("/borrowings/" + loan + "/return", null, "it-holds-return").status())
+                .isEqualTo(200);
+        JsonNode ready = member.get("/holds/" + holdId).body();
+        assertThat(ready.path("status").asText()).isEqualTo("READY");
+        JsonNode book = member.get("/books/" + bookId).body();
+        assertThat(List.of(book.path("availableCopies").asInt(), book.path("onHoldShelf").asInt()))
+                .containsExactly(0, 1);
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(member.notificationKinds(memberId))
+                .contains("HOLD_READY"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode events = librarian.get("/traces/it-holds-return").body().path("events");
+            String returned = eventId(events, "BookReturned", null);
+            String readied = eventId(events, "HoldReady", returned);
+            assertThat(eventId(events, "NotificationSent", readied)).as("HOLD_READY's notice").isNotNull();
+        });
+
+        Stack.Api.Response collected = member.borrow(memberId, bookId, "it-holds-collect");
+
+        assertThat(collected.status()).as("%s", collected.body()).isEqualTo(201);
+        assertThat(member.get("/holds/" + holdId).body().path("borrowingId").asText())
+                .isEqualTo(collected.id("borrowingId"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(librarian.get("/audit/holds/" + holdId).body().path("items").findValuesAsText("eventType"))
+                    .containsExactly("HoldPlaced", "HoldReady", "HoldFulfilled");
+            JsonNode totals = librarian.get("/reports/usage").body().path("totals");
+            assertThat(totals.path("holdsPlaced").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(totals.path("holdsFulfilled").asInt()).isGreaterThanOrEqualTo(1);
+        });
+        assertThat(librarian.get("/audit/books/" + bookId + "/state?at=" + ready.path("readyAt").asText()).body()
+                .path("queue").findValuesAsText("status")).containsExactly("READY");
+    }
+
+    private static String hold(String userId, String bookId) {
+        return "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId + "\"}";
+    }
+
+    /** The id of the trace's event of this type caused by {@code cause} (any cause when null); fails when absent. */
+    private static String eventId(JsonNode events, String type, String cause) {
+        for (JsonNode event : events) {
+            if (event.path("eventType").asText().equals(type)
+                    && (cause == null || cause.equals(event.path("causationId").asText(null)))) {
+                return event.path("eventId").asText();
+            }
+        }
+        throw new AssertionError("no " + type + (cause == null ? "" : " caused by " + cause) + " in " + events);
+    }
+
     private static List<String> ids(Stack.Api.Response page) {
         return ids(page, page.body().path("items").path(0).has("borrowingId") ? "borrowingId" : "bookId");
     }

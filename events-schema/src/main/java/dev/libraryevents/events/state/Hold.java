@@ -26,13 +26,13 @@ public record Hold(String holdId, String userId, String bookId, String bookTitle
 
     public static Hold placed(String holdId, String userId, String bookId, String bookTitle, long queueNumber,
                               Instant placedAt) {
-        return new Hold(holdId, userId, bookId, bookTitle, queueNumber, Status.PLACED, placedAt, null, null, null, null, null,
-                null, null, 1);
+        return new Hold(holdId, userId, bookId, bookTitle, queueNumber, Status.PLACED, placedAt, null, null, null,
+                null, null, null, null, 1);
     }
 
     public Hold ready(Instant readyAt, Instant pickupBy, long sequence) {
-        return new Hold(holdId, userId, bookId, bookTitle, queueNumber, Status.READY, placedAt, readyAt, pickupBy, null, null,
-                null, null, null, sequence);
+        return new Hold(holdId, userId, bookId, bookTitle, queueNumber, Status.READY, placedAt, readyAt, pickupBy,
+                null, null, null, null, null, sequence);
     }
 
     public Hold fulfilled(String borrowingId, Instant fulfilledAt, long sequence) {
@@ -41,12 +41,12 @@ public record Hold(String holdId, String userId, String bookId, String bookTitle
     }
 
     public Hold cancelled(String reason, Instant cancelledAt, long sequence) {
-        return new Hold(holdId, userId, bookId, bookTitle, queueNumber, Status.CANCELLED, placedAt, readyAt, pickupBy, null,
-                null, cancelledAt, reason, null, sequence);
+        return new Hold(holdId, userId, bookId, bookTitle, queueNumber, Status.CANCELLED, placedAt, readyAt,
+                pickupBy, null, null, cancelledAt, reason, null, sequence);
     }
 
     public Hold expired(Instant expiredAt, long sequence) {
-        return new Hold(holdId, userId, bookId, bookTitle, queueNumber, Status.EXPIRED, placedAt, readyAt, pickupBy, null, null,
-                null, null, expiredAt, sequence);
+        return new Hold(holdId, userId, bookId, bookTitle, queueNumber, Status.EXPIRED, placedAt, readyAt, pickupBy,
+                null, null, null, null, expiredAt, sequence);
     }
 }

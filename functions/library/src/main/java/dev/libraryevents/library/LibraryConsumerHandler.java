@@ -7,7 +7,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Lambda entry point of {@code library-consumer}: the parts of data exports that the other services announce, and
- * the suspensions and erasures that cancel holds ({@link LibraryEffects}). Needs TABLE_NAME, KEY_TABLE and EXPORT_BUCKET.
+ * the suspensions and erasures that cancel holds ({@link LibraryEffects}). Needs TABLE_NAME, KEY_TABLE,
+ * EXPORT_BUCKET and HOLD_PICKUP_WINDOW.
  */
 public class LibraryConsumerHandler extends ConsumerHandler {
 

@@ -19,7 +19,8 @@ class HoldsTest {
         String ada = api.registerUser();
         String bea = api.registerUser();
         String cy = api.registerUser();
-        assertThat(placeHold(ada, bookId).problemType()).as("a free copy: borrow it").isEqualTo("urn:problem:copies-available");
+        assertThat(placeHold(ada, bookId).problemType()).as("a free copy: borrow it")
+                .isEqualTo("urn:problem:copies-available");
         api.borrow(ada, bookId);
 
         LibraryApi.Response first = placeHold(bea, bookId);
@@ -38,7 +39,8 @@ class HoldsTest {
                 .containsExactly(first.id("holdId"), second.id("holdId"));
         String adasLoan = api.get("/users/" + ada + "/borrowings").body().path("items").get(0).path("borrowingId")
                 .asText();
-        assertThat(api.post("/borrowings/" + adasLoan + "/renew", null).problemType()).isEqualTo("urn:problem:hold-pending");
+        assertThat(api.post("/borrowings/" + adasLoan + "/renew", null).problemType())
+                .isEqualTo("urn:problem:hold-pending");
     }
 
     @Test
@@ -67,7 +69,8 @@ class HoldsTest {
         assertThat(event("HoldReady").path("correlationId").asText())
                 .isEqualTo(returned.path("correlationId").asText());
         String dan = api.registerUser();
-        assertThat(borrow(dan, bookId).problemType()).as("the copy is Bea's").isEqualTo("urn:problem:no-copies-available");
+        assertThat(borrow(dan, bookId).problemType()).as("the copy is Bea's")
+                .isEqualTo("urn:problem:no-copies-available");
         assertThat(borrow(cy, bookId).problemType()).isEqualTo("urn:problem:no-copies-available");
 
         LibraryApi.Response collected = borrow(bea, bookId);

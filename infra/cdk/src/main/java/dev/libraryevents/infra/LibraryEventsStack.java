@@ -194,7 +194,8 @@ public final class LibraryEventsStack extends Stack {
         }
 
         Alias libraryApi = apiFunction("LibraryApi", libraryJar, "dev.libraryevents.library.LibraryApiHandler",
-                library, Map.of("HOLD_PICKUP_WINDOW", pickupWindow.toString()), monitoring, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                library, Map.of("HOLD_PICKUP_WINDOW", pickupWindow.toString()), monitoring, "dynamodb:GetItem",
+                "dynamodb:PutItem", "dynamodb:UpdateItem",
                 "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
                 // the lists: a query on an index (or the search's word rows), then the rows it names
                 "dynamodb:Query", "dynamodb:BatchGetItem");

@@ -28,8 +28,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The catalog's search and the librarian's lists (docs/design.md §4c), and the lists of holds (§4d). Each answers {@code {items, nextCursor}}: at
- * most {@code limit} items (1–100, default 20), and a cursor for the next page, null after the last.
+ * The catalog's search and the librarian's lists (docs/design.md §4c), and the lists of holds (§4d). Each answers
+ * {@code {items, nextCursor}}: at most {@code limit} items (1–100, default 20), and a cursor for the next page, null
+ * after the last.
  */
 final class ListRoutes {
 

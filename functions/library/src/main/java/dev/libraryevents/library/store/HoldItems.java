@@ -24,8 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * </pre>
  * The queue lives in the book's own partition, so that the oldest PLACED hold is found by a consistent query of the
  * table, never an index that may lag; its order is the queue numbers the book gave out, one at a time (each placement
- * conditioned on the last number as read), so it is the order in which the placements took effect. The hold row carries {@code holdsByUser} always and {@code holdsReady} only
- * while READY, so that the expiry sweep reads only what can expire.
+ * conditioned on the last number as read), so it is the order in which the placements took effect. The hold row
+ * carries {@code holdsByUser} always and {@code holdsReady} only while READY, so that the expiry sweep reads only
+ * what can expire.
  */
 final class HoldItems {
 
@@ -96,8 +97,8 @@ final class HoldItems {
 
     static Hold hold(Map<String, AttributeValue> item) {
         return new Hold(text(item, "holdId"), text(item, "userId"), text(item, "bookId"), text(item, "bookTitle"),
-                Long.parseLong(item.get("queueNumber").n()), Hold.Status.valueOf(text(item, "status")), instant(item, "placedAt"), instant(item, "readyAt"),
-                instant(item, "pickupBy"), instant(item, "fulfilledAt"), text(item, "borrowingId"),
+                Long.parseLong(item.get("queueNumber").n()), Hold.Status.valueOf(text(item, "status")),
+                instant(item, "placedAt"), instant(item, "readyAt"), instant(item, "pickupBy"), instant(item, "fulfilledAt"), text(item, "borrowingId"),
                 instant(item, "cancelledAt"), text(item, "cancelReason"), instant(item, "expiredAt"),
                 Long.parseLong(item.get("sequence").n()));
     }

@@ -10,8 +10,8 @@ import java.time.Instant;
 import dev.libraryevents.events.state.User;
 
 /**
- * Books, users, borrowings and holds as docs/design.md §4 shows them, field by field: the Library API answers with them and
- * the Audit API rebuilds them at past instants in the same shape.
+ * Books, users, borrowings and holds as docs/design.md §4 shows them, field by field: the Library API answers with
+ * them and the Audit API rebuilds them at past instants in the same shape.
  */
 public final class StateJson {
 

@@ -28,7 +28,8 @@ class OpenApiDocumentTest {
     @Test
     void shouldHoldAnAnswerToItsSchema() {
         String book = "{\"bookId\":\"b\",\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"isbn\":null,"
-                + "\"totalCopies\":1,\"availableCopies\":1,\"addedAt\":\"2026-11-22T10:00:00.000Z\"}";
+                + "\"totalCopies\":1,\"availableCopies\":1,\"onHoldShelf\":0,\"holdsWaiting\":0,"
+                + "\"addedAt\":\"2026-11-22T10:00:00.000Z\"}";
 
         assertThat(api.violations("GET", "/books/b", 200, "application/json", book)).isEmpty();
         assertThat(api.violations("GET", "/books?q=dune", 200, "application/json",
