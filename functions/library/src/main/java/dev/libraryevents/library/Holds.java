@@ -15,6 +15,7 @@ import dev.libraryevents.library.store.ConcurrentChange;
 import dev.libraryevents.library.store.LibraryTable;
 import dev.libraryevents.library.store.LibraryTable.Readied;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -44,9 +45,10 @@ public final class Holds {
         return library.retrying(() -> {
             User user = library.user(userId);
             Book book = library.book(bookId);
+            Instant at = library.now();
             EventEnvelope placed = library.event(HoldRules.place(holdId, user, book,
                     table.holdsBook(userId, bookId), table.openHold(userId, bookId).isPresent(),
-                    table.openHolds(userId).size(), library.now()), holdId, 1, origin);
+                    table.openHolds(userId).size(), at), at, holdId, 1, origin, null);
             Hold hold = LibraryFold.evolve((Hold) null, placed);
             table.placeHold(hold, placed);
             return hold;
@@ -66,26 +68,33 @@ public final class Holds {
     public Hold cancel(String holdId, HoldRules.CancelReason reason, Origin origin) {
         return library.retrying(() -> {
             Hold open = hold(holdId);
-            EventEnvelope cancelled = library.event(HoldRules.cancel(open, reason, library.now()), holdId,
-                    open.sequence() + 1, origin);
+            Instant at = library.now();
+            EventEnvelope cancelled = library.event(HoldRules.cancel(open, reason, at), at, holdId,
+                    open.sequence() + 1, origin, null);
             return close(open, cancelled, origin);
         });
     }
 
     /**
-     * Every open hold of the user, cancelled because they were suspended or erased ({@code cause}); each on its own,
-     * so that a hold closed meanwhile is simply skipped.
+     * Every hold the user had open when they were suspended or erased ({@code cause}), cancelled; each on its own, so
+     * that a hold closed meanwhile is simply skipped. A hold placed after the cause stays: a suspended user cannot
+     * place one, so it was placed after a reinstatement, and a late or repeated delivery of the suspension must not
+     * cancel it.
      */
     public int cancelOpenHoldsOf(String userId, HoldRules.CancelReason reason, EventEnvelope cause) {
         Origin origin = new Origin(cause.correlationId(), Actor.SYSTEM);
         int cancelled = 0;
         for (Hold open : table.openHolds(userId)) {
+            if (open.placedAt().isAfter(cause.occurredAt())) {
+                continue;
+            }
             boolean done = library.retrying(() -> {
                 Hold now = hold(open.holdId());
                 if (!now.status().isOpen()) {
                     return false;
                 }
-                EventEnvelope event = library.event(HoldRules.cancel(now, reason, library.now()), now.holdId(),
+                Instant at = library.now();
+                EventEnvelope event = library.event(HoldRules.cancel(now, reason, at), at, now.holdId(),
                         now.sequence() + 1, origin, cause.eventId());
                 close(now, event, origin);
                 return true;
@@ -101,12 +110,13 @@ public final class Holds {
         for (Hold due : table.readyHoldsDueBy(library.now(), SWEEP_LIMIT)) {
             boolean done = library.retrying(() -> {
                 Hold now = hold(due.holdId());
-                Optional<HoldExpired> expiry = HoldRules.expire(now, library.now());
+                Instant at = library.now();
+                Optional<HoldExpired> expiry = HoldRules.expire(now, at);
                 if (expiry.isEmpty()) {
                     return false; // collected, cancelled or expired by another sweep meanwhile
                 }
                 Origin sweep = new Origin("hold-expiry-" + now.holdId(), Actor.SYSTEM);
-                close(now, library.event(expiry.get(), now.holdId(), now.sequence() + 1, sweep), sweep);
+                close(now, library.event(expiry.get(), at, now.holdId(), now.sequence() + 1, sweep, null), sweep);
                 return true;
             });
             expired += done ? 1 : 0;
@@ -133,8 +143,9 @@ public final class Holds {
         Hold placed = table.oldestPlaced(book.bookId())
                 .orElseThrow(() -> new ConcurrentChange("holds wait for book " + book.bookId() + ", none is PLACED"));
         User holder = library.user(placed.userId());
-        EventData ready = HoldRules.ready(placed, holder.name(), library.now(), pickupWindow);
-        EventEnvelope event = library.event(ready, placed.holdId(), placed.sequence() + 1, origin, cause.eventId());
+        EventData ready = HoldRules.ready(placed, holder.name(), cause.occurredAt(), pickupWindow);
+        EventEnvelope event = library.event(ready, cause.occurredAt(), placed.holdId(), placed.sequence() + 1, origin,
+                cause.eventId());
         return Optional.of(new Readied(placed, LibraryFold.evolve(placed, event), event));
     }
 }

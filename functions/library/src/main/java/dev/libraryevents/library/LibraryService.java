@@ -134,7 +134,8 @@ public final class LibraryService {
             }
             String email = FieldCipher.decrypt(user.email(), key.get()).orElseThrow(() ->
                     new IllegalStateException("the email of user " + userId + " is not sealed by their key"));
-            EventEnvelope erased = event(new UserErased(userId, now()), userId, user.sequence() + 1, origin);
+            Instant at = now();
+            EventEnvelope erased = event(new UserErased(userId, at), at, userId, user.sequence() + 1, origin, null);
             table.erase(user, email, erased, personalData.keys().delete(userId));
             return LibraryFold.evolve(user, erased);
         });
@@ -155,8 +156,9 @@ public final class LibraryService {
         return retrying(() -> {
             User user = user(userId);
             boolean erased = personalData.keys().find(userId).isEmpty();
-            EventEnvelope reinstated = event(LendingRules.reinstate(user, erased, now()), user.userId(),
-                    user.sequence() + 1, origin);
+            Instant at = now();
+            EventEnvelope reinstated = event(LendingRules.reinstate(user, erased, at), at, user.userId(),
+                    user.sequence() + 1, origin, null);
             table.reinstate(user, reinstated);
             return LibraryFold.evolve(user, reinstated);
         });
@@ -174,12 +176,13 @@ public final class LibraryService {
             boolean holdsBook = table.holdsBook(user.userId(), book.bookId());
             Optional<Hold> ready = table.openHold(user.userId(), book.bookId())
                     .filter(hold -> hold.status() == Hold.Status.READY);
+            Instant at = now();
             EventEnvelope borrowed = event(LendingRules.borrow(borrowingId, user, book, holdsBook, ready.isPresent(),
-                    now()), borrowingId, 1, origin);
+                    at), at, borrowingId, 1, origin, null);
             Borrowing made = LibraryFold.evolve((Borrowing) null, borrowed);
             if (ready.isPresent()) {
                 Hold hold = ready.get();
-                EventEnvelope fulfilled = event(HoldRules.fulfil(hold, borrowingId, now()), hold.holdId(),
+                EventEnvelope fulfilled = event(HoldRules.fulfil(hold, borrowingId, at), at, hold.holdId(),
                         hold.sequence() + 1, origin, borrowed.eventId());
                 table.borrowFromHoldShelf(made, borrowed, hold, LibraryFold.evolve(hold, fulfilled), fulfilled);
             } else {
@@ -196,8 +199,9 @@ public final class LibraryService {
         Borrowing givenBack = retrying(() -> {
             Borrowing borrowing = borrowing(borrowingId);
             User user = user(borrowing.userId());
-            EventEnvelope returned = event(LendingRules.giveBack(borrowing, user, now()), borrowingId,
-                    borrowing.sequence() + 1, origin);
+            Instant at = now();
+            EventEnvelope returned = event(LendingRules.giveBack(borrowing, user, at), at, borrowingId,
+                    borrowing.sequence() + 1, origin, null);
             Borrowing after = LibraryFold.evolve(borrowing, returned);
             table.giveBack(after, returned, holds.nextInLine(book(borrowing.bookId()), returned, origin));
             return after;
@@ -211,8 +215,9 @@ public final class LibraryService {
         Borrowing renewed = retrying(() -> {
             Borrowing borrowing = borrowing(borrowingId);
             User user = user(borrowing.userId());
-            EventEnvelope event = event(LendingRules.renew(borrowing, user, book(borrowing.bookId()), now()),
-                    borrowingId, borrowing.sequence() + 1, origin);
+            Instant at = now();
+            EventEnvelope event = event(LendingRules.renew(borrowing, user, book(borrowing.bookId()), at), at,
+                    borrowingId, borrowing.sequence() + 1, origin, null);
             Borrowing after = LibraryFold.evolve(borrowing, event);
             table.renew(after, event);
             return after;
@@ -277,13 +282,19 @@ public final class LibraryService {
         }
     }
 
+    /** An event of now, for data that names no time of its own. */
     EventEnvelope event(EventData data, String aggregateId, long sequence, Origin origin) {
-        return event(data, aggregateId, sequence, origin, null);
+        return event(data, now(), aggregateId, sequence, origin, null);
     }
 
-    /** @param causationId the event that caused this one, in the same transaction */
-    EventEnvelope event(EventData data, String aggregateId, long sequence, Origin origin, String causationId) {
-        return EventEnvelope.create(data, aggregateId, sequence, now(), origin.correlationId(), causationId,
+    /**
+     * @param at          when it happened: the instant the data names too ({@code returnedAt}, {@code readyAt}, …), so
+     *                    that the state at that instant includes it; one instant for every event of a transaction
+     * @param causationId the event that caused this one, in the same transaction
+     */
+    EventEnvelope event(EventData data, Instant at, String aggregateId, long sequence, Origin origin,
+                        String causationId) {
+        return EventEnvelope.create(data, aggregateId, sequence, at, origin.correlationId(), causationId,
                 origin.actor());
     }
 

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.testing.SignedIn;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The holds queue through the Library API (docs/design.md §4d), on DynamoDB Local. */
@@ -37,6 +41,10 @@ class HoldsTest {
         assertThat(book(bookId).path("onHoldShelf").asInt()).isZero();
         assertThat(api.get("/books/" + bookId + "/holds").body().path("items").findValuesAsText("holdId"))
                 .containsExactly(first.id("holdId"), second.id("holdId"));
+        assertThat(api.get("/books/" + bookId + "/holds?limit=1&cursor=" + URLEncoder.encode(
+                api.get("/books/" + bookId + "/holds?limit=1").body().path("nextCursor").asText(),
+                StandardCharsets.UTF_8)).body().path("items").findValuesAsText("position"))
+                .as("the second page's first hold is second in line").containsExactly("2");
         String adasLoan = api.get("/users/" + ada + "/borrowings").body().path("items").get(0).path("borrowingId")
                 .asText();
         assertThat(api.post("/borrowings/" + adasLoan + "/renew", null).problemType())
@@ -53,18 +61,25 @@ class HoldsTest {
         String beasHold = placeHold(bea, bookId).id("holdId");
         String cysHold = placeHold(cy, bookId).id("holdId");
 
+        api.clock.tickOnEveryRead(Duration.ofMillis(1));
         api.post("/borrowings/" + loan + "/return", null);
+        api.clock.tickOnEveryRead(Duration.ZERO);
 
         JsonNode ready = api.get("/holds/" + beasHold).body();
         assertThat(ready.path("status").asText()).isEqualTo("READY");
         assertThat(ready.path("position").isNull()).isTrue();
-        assertThat(ready.path("pickupBy").asText()).isEqualTo("2026-11-22T11:00:00.000Z");
+        JsonNode returned = event("BookReturned");
+        assertThat(List.of(ready.path("readyAt").asText(), event("HoldReady").path("occurredAt").asText(),
+                returned.path("data").path("returnedAt").asText()))
+                .as("one instant for the return's transaction, so the state at readyAt shows the hold READY")
+                .containsOnly(returned.path("occurredAt").asText());
+        assertThat(ready.path("pickupBy").asText()).isEqualTo(EventCodec.timestamp(
+                Instant.parse(ready.path("readyAt").asText()).plus(LibraryApi.PICKUP_WINDOW)));
         assertThat(api.get("/holds/" + cysHold).body().path("position").asInt()).isEqualTo(1);
         JsonNode book = book(bookId);
         assertThat(book.path("availableCopies").asInt()).isZero();
         assertThat(book.path("onHoldShelf").asInt()).isEqualTo(1);
         assertThat(book.path("holdsWaiting").asInt()).isEqualTo(1);
-        JsonNode returned = event("BookReturned");
         assertThat(event("HoldReady").path("causationId").asText()).isEqualTo(returned.path("eventId").asText());
         assertThat(event("HoldReady").path("correlationId").asText())
                 .isEqualTo(returned.path("correlationId").asText());
@@ -162,6 +177,14 @@ class HoldsTest {
         String other = api.addBook(1);
         api.borrow(ada, other);
         assertThat(placeHold(bea, other).problemType()).isEqualTo("urn:problem:user-suspended");
+
+        api.clock.advance(Duration.ofMinutes(1));
+        api.post("/users/" + bea + "/reinstate", null);
+        String afterwards = placeHold(bea, other).id("holdId");
+        api.outboxEvents().stream().filter(e -> e.path("eventType").asText().equals("UserSuspended"))
+                .forEach(e -> api.effects.effects(EventCodec.shared().decode(e.toString())));
+        assertThat(api.get("/holds/" + afterwards).body().path("status").asText())
+                .as("a late suspension leaves a hold placed after the reinstatement").isEqualTo("PLACED");
     }
 
     @Test

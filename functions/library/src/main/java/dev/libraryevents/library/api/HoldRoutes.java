@@ -55,8 +55,12 @@ final class HoldRoutes {
 
     /** A hold as the routes answer it: with {@code position}, null unless PLACED. */
     ObjectNode json(Hold hold) {
+        return json(hold, holds.position(hold));
+    }
+
+    /** @param position as {@link Holds#position} finds it, when the caller knows it already */
+    ObjectNode json(Hold hold, Integer position) {
         ObjectNode json = StateJson.hold(hold);
-        Integer position = holds.position(hold);
         return position == null ? json.putNull("position") : json.put("position", position);
     }
 }

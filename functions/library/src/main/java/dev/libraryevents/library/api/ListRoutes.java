@@ -125,7 +125,17 @@ final class ListRoutes {
         String query = "GET /books/" + bookId + "/holds";
         Map<String, String> start = parameters.cursor(query);
         LibraryRoutes.decide(() -> library.book(bookId));
-        return answer(paged(() -> library.lists().holdsOfBook(bookId, start, parameters.limit)), query, holds::json);
+        Page<Hold> page = paged(() -> library.lists().holdsOfBook(bookId, start, parameters.limit));
+        // The page is a stretch of the queue in order: one count gives the first PLACED hold's position, and each
+        // PLACED hold after it is the next.
+        int[] next = {0};
+        return answer(page, query, hold -> {
+            if (hold.status() != Hold.Status.PLACED) {
+                return holds.json(hold, null);
+            }
+            next[0] = next[0] == 0 ? library.holds().position(hold) : next[0] + 1;
+            return holds.json(hold, next[0]);
+        });
     }
 
     @FunctionalInterface

@@ -6,10 +6,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until the test moves it, so due dates, reminders and timestamps are exact. */
+/**
+ * A clock that stands still until the test moves it, so due dates, reminders and timestamps are exact; or, once told
+ * to, one that moves on every read, to show that code reads it once where one instant is meant.
+ */
 public final class TestClock extends Clock {
 
     private volatile Instant now;
+    private volatile Duration tick = Duration.ZERO;
 
     public TestClock(Instant start) {
         this.now = start;
@@ -23,9 +27,16 @@ public final class TestClock extends Clock {
         now = instant;
     }
 
+    /** From now on every read is {@code step} later than the one before ({@link Duration#ZERO}: standing still). */
+    public void tickOnEveryRead(Duration step) {
+        tick = step;
+    }
+
     @Override
-    public Instant instant() {
-        return now;
+    public synchronized Instant instant() {
+        Instant read = now;
+        now = read.plus(tick);
+        return read;
     }
 
     @Override
