@@ -211,7 +211,7 @@ class AwsApisIT {
     @Test
     void shouldListAndDescribeFunctions_asLambdaDoes() {
         List<FunctionConfiguration> functions = deployment.lambda.listFunctions().functions();
-        assertThat(functions).hasSize(13).extracting(FunctionConfiguration::functionName)
+        assertThat(functions).hasSize(14).extracting(FunctionConfiguration::functionName)
                 .anyMatch(name -> name.startsWith("LibraryApi"));
         String library = deployment.function("LibraryApi");
         var configuration = deployment.lambda.getFunctionConfiguration(r -> r.functionName(library));

@@ -99,10 +99,15 @@ class PersonalDataIT {
         String bookId = api.addBook("ex-book");
         String borrowingId = api.borrow(userId, bookId, "ex-borrow").id("borrowingId");
         api.borrow(otherId, bookId, "ex-other-borrow");
+        String heldBook = api.post("/books", "{\"title\":\"Stoner\",\"author\":\"John Williams\"}",
+                "ex-held-book").id("bookId");
+        api.borrow(otherId, heldBook, "ex-held-borrow");
+        String holdId = api.post("/holds", "{\"userId\":\"" + userId + "\",\"bookId\":\"" + heldBook + "\"}",
+                "ex-hold").id("holdId");
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
             assertThat(api.notificationKinds(userId)).containsExactly("BORROW_CONFIRMATION", "WELCOME");
             assertThat(api.get("/audit/users/" + userId).body().path("items").findValuesAsText("eventType"))
-                    .contains("UserRegistered", "BookBorrowed", "NotificationSent");
+                    .contains("UserRegistered", "BookBorrowed", "NotificationSent", "HoldPlaced");
         });
 
         Stack.Api.Response requested = api.post("/users/" + userId + "/data-exports", null, "ex-export");
@@ -126,13 +131,15 @@ class PersonalDataIT {
         assertThat(document.path("library").path("user").path("email").asText()).isEqualTo(email);
         assertThat(document.path("library").path("activeBorrowings").findValuesAsText("borrowingId"))
                 .containsExactly(borrowingId);
+        assertThat(document.path("library").path("holds").findValuesAsText("holdId")).containsExactly(holdId);
         assertThat(document.path("notification").findValuesAsText("kind"))
                 .containsExactly("BORROW_CONFIRMATION", "WELCOME");
         assertThat(document.path("notification").findValuesAsText("userId")).containsOnly(userId);
-        assertThat(document.path("audit").findValuesAsText("eventType"))
-                .containsExactly("UserRegistered", "BookBorrowed", "NotificationSent", "NotificationSent");
+        assertThat(document.path("audit").findValuesAsText("eventType")).containsExactlyInAnyOrder(
+                "UserRegistered", "BookBorrowed", "NotificationSent", "NotificationSent", "HoldPlaced");
         assertThat(document.path("audit").findValuesAsText("aggregateId")).as("every entry is about the user")
-                .allMatch(id -> id.equals(userId) || id.equals(borrowingId) || document.path("notification")
+                .allMatch(id -> id.equals(userId) || id.equals(borrowingId) || id.equals(holdId)
+                        || document.path("notification")
                         .findValuesAsText("notificationId").contains(id));
         assertThat(document.path("audit").get(0).path("data").path("name").asText()).as("opened")
                 .isEqualTo(name);
