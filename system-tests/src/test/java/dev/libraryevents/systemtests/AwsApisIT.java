@@ -219,7 +219,7 @@ class AwsApisIT {
         assertThat(configuration.memorySize()).isEqualTo(1024);
         assertThat(configuration.role()).startsWith("arn:aws:iam::000000000000:role/LibraryApiServiceRole");
         assertThat(configuration.environment().variables()).containsOnlyKeys("TABLE_NAME", "KEY_TABLE", "DATA_KEY_ID",
-                "EXPORT_BUCKET");
+                "EXPORT_BUCKET", "HOLD_PICKUP_WINDOW");
         assertThat(deployment.lambda.getFunction(r -> r.functionName(configuration.functionArn())).configuration()
                 .functionName()).isEqualTo(library);
         assertThatThrownBy(() -> deployment.lambda.getFunction(r -> r.functionName("NoSuchFunction")))

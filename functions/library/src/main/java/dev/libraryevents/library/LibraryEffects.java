@@ -99,8 +99,7 @@ public final class LibraryEffects implements EventEffects {
 
     /**
      * Everything every service keeps about the user, in clear: the library's user, the loans they hold and their
-     * holds, then each
-     * part as its service wrote it, under its name.
+     * holds, then each part as its service wrote it, under its name.
      */
     private ObjectNode document(DataExport export, Map<String, String> parts) {
         ObjectNode document = JSON.objectNode().put("exportId", export.exportId()).put("userId", export.userId())

@@ -83,7 +83,8 @@ class ConcurrencyTest {
         long renewed = responses.subList(0, 5).stream().filter(r -> r.status() == 200).count();
         assertThat(renewed).isBetween(0L, 2L);
         assertThat(responses.get(5).status()).isEqualTo(200);
-        assertThat(responses.subList(0, 5)).filteredOn(r -> r.status() != 200).extracting(LibraryApi.Response::problemType)
+        assertThat(responses.subList(0, 5)).filteredOn(r -> r.status() != 200)
+                .extracting(LibraryApi.Response::problemType)
                 .allMatch(type -> type.equals("urn:problem:renewal-limit-reached")
                         || type.equals("urn:problem:already-returned"));
         assertThat(api.get("/borrowings/" + borrowingId).body().path("renewals").asLong()).isEqualTo(renewed);

@@ -143,8 +143,10 @@ public final class LibraryEventsStack extends Stack {
                                         EventType.AUDIT_DATA_EXPORTED, EventType.USER_SUSPENDED,
                                         EventType.USER_ERASED)).build())
                         .handler(libraryJar, "dev.libraryevents.library.LibraryConsumerHandler")
-                        .table(library.table(), "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
-                                "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem")
+                        // the export lists the member's holds: a query on an index, then the rows it names
+                        .table(library.table(), "dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem",
+                                "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                                "dynamodb:ConditionCheckItem")
                         .environment(libraryEnv)
                         .batching(ConsumerPipeline.Batching.PROMPT)
                         .monitoring(monitoring).build());

@@ -208,6 +208,10 @@ class LibraryEventsStackTest {
         assertThat(dynamoActionsOn(roleOf(logicalId("LibraryApi", "AWS::Lambda::Function")),
                 logicalId("LibraryTable", "AWS::DynamoDB::Table")))
                 .contains("dynamodb:Query", "dynamodb:BatchGetItem").doesNotContain("dynamodb:Scan");
+        // the export saga's last step lists the member's holds the same way
+        assertThat(dynamoActionsOn(roleOf(logicalId("LibraryConsumerFunction", "AWS::Lambda::Function")),
+                logicalId("LibraryTable", "AWS::DynamoDB::Table")))
+                .contains("dynamodb:Query", "dynamodb:BatchGetItem").doesNotContain("dynamodb:Scan");
     }
 
     @Test

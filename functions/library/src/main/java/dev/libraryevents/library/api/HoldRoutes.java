@@ -12,7 +12,7 @@ import dev.libraryevents.support.http.RequestFields;
 import dev.libraryevents.support.http.StateJson;
 import java.util.Optional;
 
-/** The holds routes (docs/design.md §4d): place, read with its position, cancel. The lists are in {@link ListRoutes}. */
+/** The holds routes (docs/design.md §4d): place, read with its position, cancel (the lists: {@link ListRoutes}). */
 final class HoldRoutes {
 
     private final Holds holds;

@@ -98,7 +98,8 @@ final class HoldItems {
     static Hold hold(Map<String, AttributeValue> item) {
         return new Hold(text(item, "holdId"), text(item, "userId"), text(item, "bookId"), text(item, "bookTitle"),
                 Long.parseLong(item.get("queueNumber").n()), Hold.Status.valueOf(text(item, "status")),
-                instant(item, "placedAt"), instant(item, "readyAt"), instant(item, "pickupBy"), instant(item, "fulfilledAt"), text(item, "borrowingId"),
+                instant(item, "placedAt"), instant(item, "readyAt"), instant(item, "pickupBy"),
+                instant(item, "fulfilledAt"), text(item, "borrowingId"),
                 instant(item, "cancelledAt"), text(item, "cancelReason"), instant(item, "expiredAt"),
                 Long.parseLong(item.get("sequence").n()));
     }
