@@ -37,7 +37,7 @@ final class ChaosReport {
         md.append("## The run\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| load | ").append(settings.clients()).append(" clients for ").append(load.toSeconds())
-                .append(" s (register, add a book, borrow, return, suspend) |\n");
+                .append(" s (register, add a book, borrow, renew, return, suspend, place and cancel holds) |\n");
         md.append("| faults | one every ").append(settings.meanGap().toSeconds())
                 .append(" s on average, and one restart of the whole cloud halfway |\n");
         md.append("| local cloud | ").append(settings.concurrency()).append(" environments per function; consumer "

@@ -29,9 +29,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * consumers' code, and read the consumers' tables and the usage report as they are:
  * <ul>
  *   <li>every outbox row of every service is on the bus;</li>
- *   <li>every request answered 2xx caused exactly its one event; every request answered 4xx, or 5xx by the service
- *       itself, caused none;</li>
- *   <li>the Library's counters agree with its borrowings (copies, loans);</li>
+ *   <li>every request answered 2xx caused exactly its one event, and only the events it may cause besides (a return
+ *       or a cancellation readies the next hold, a borrow fulfils one, a suspension cancels the user's); every
+ *       request answered 4xx, or 5xx by the service itself, caused none;</li>
+ *   <li>the Library's counters agree with its borrowings and holds (available + on hold shelf + on loan == total,
+ *       loans, holds waiting), and each book's holds became READY in queue order;</li>
  *   <li>audit: every event logged once whole, and once under each book, user and borrowing it concerns, no more, no
  *       fewer;</li>
  *   <li>notification: one notification per event that causes one;</li>
@@ -78,11 +80,21 @@ final class Reconciliation {
     /** Events that cause a notification, and its kind (docs/design.md §4). */
     private static final Map<String, String> NOTIFIED = Map.of("UserRegistered", "WELCOME",
             "BookBorrowed", "BORROW_CONFIRMATION", "BookReturned", "RETURN_CONFIRMATION",
-            "UserSuspended", "ACCOUNT_SUSPENDED");
+            "UserSuspended", "ACCOUNT_SUSPENDED", "LoanRenewed", "RENEWAL_CONFIRMATION", "HoldReady", "HOLD_READY",
+            "HoldExpired", "HOLD_EXPIRED");
+    /** What a request may cause besides its own event, in the same transaction or (a suspension's) downstream. */
+    private static final Map<Workload.Operation, Set<String>> ALSO_CAUSED = Map.of(
+            Workload.Operation.RETURN, Set.of("HoldReady"),
+            Workload.Operation.BORROW, Set.of("HoldFulfilled"),
+            Workload.Operation.CANCEL_HOLD, Set.of("HoldReady"),
+            Workload.Operation.SUSPEND, Set.of("HoldCancelled", "HoldReady"));
     /** The usage report's totals, each counted from the truth as the number of one event type. */
-    private static final Map<String, String> TOTALS = Map.of("booksAdded", "BookAdded",
-            "usersRegistered", "UserRegistered", "borrowings", "BookBorrowed", "returns", "BookReturned",
-            "suspensions", "UserSuspended", "notificationsSent", "NotificationSent");
+    private static final Map<String, String> TOTALS = Map.ofEntries(Map.entry("booksAdded", "BookAdded"),
+            Map.entry("usersRegistered", "UserRegistered"), Map.entry("borrowings", "BookBorrowed"),
+            Map.entry("returns", "BookReturned"), Map.entry("suspensions", "UserSuspended"),
+            Map.entry("notificationsSent", "NotificationSent"), Map.entry("renewals", "LoanRenewed"),
+            Map.entry("holdsPlaced", "HoldPlaced"), Map.entry("holdsFulfilled", "HoldFulfilled"),
+            Map.entry("holdsCancelled", "HoldCancelled"), Map.entry("holdsExpired", "HoldExpired"));
     private static final int EXAMPLES = 5;
 
     private final DynamoDbClient dynamoDb;
@@ -128,6 +140,7 @@ final class Reconciliation {
                         id -> new ArrayList<>()).add(e));
         checks.add(answeredRequests(calls, libraryEventsByCorrelation));
         checks.add(libraryCounters(library));
+        checks.add(queueOrder(library));
         checks.add(auditTrail(written, tables.get("Audit")));
         checks.add(notifications(written, tables.get("Notification")));
         checks.add(usageReport(written));
@@ -177,9 +190,10 @@ final class Reconciliation {
                     lost.add(call.status() + " to " + call.operation() + " " + call.correlationId()
                             + " has no " + call.operation().eventType + " in the Library's outbox");
                 }
-                if (caused.size() > 1) {
+                List<String> others = othersThan(call, caused);
+                if (matching > 1 || !others.isEmpty()) {
                     extra.add(call.status() + " to " + call.operation() + " " + call.correlationId() + " caused "
-                            + caused.size() + " events");
+                            + types(caused));
                 }
             } else if (call.refused() || call.failed()) {
                 checked++;
@@ -187,7 +201,8 @@ final class Reconciliation {
                     extra.add(call.status() + " to " + call.operation() + " " + call.correlationId() + " caused "
                             + types(caused) + " (answer: " + abbreviate(call.answer()) + ")");
                 }
-            } else if (caused.size() > 1) {
+            } else if (caused.stream().filter(e -> e.path("eventType").asText().equals(call.operation().eventType))
+                    .count() > 1 || !othersThan(call, caused).isEmpty()) {
                 extra.add("undecided " + call.operation() + " " + call.correlationId() + " caused " + types(caused));
             }
         }
@@ -195,14 +210,45 @@ final class Reconciliation {
                 extra);
     }
 
-    /** availableCopies = totalCopies − active loans of the book; activeLoans = the user's active borrowings. */
+    /**
+     * The events a request caused besides its own, that it may not cause: at most one of each that its operation may
+     * cause in the same transaction, any number of a suspension's cancellations (one per open hold).
+     */
+    private static List<String> othersThan(Workload.Call call, List<JsonNode> caused) {
+        Set<String> allowed = ALSO_CAUSED.getOrDefault(call.operation(), Set.of());
+        Map<String, Long> others = new TreeMap<>();
+        caused.stream().map(e -> e.path("eventType").asText())
+                .filter(type -> !type.equals(call.operation().eventType))
+                .forEach(type -> others.merge(type, 1L, Long::sum));
+        List<String> unexpected = new ArrayList<>();
+        others.forEach((type, count) -> {
+            boolean many = call.operation() == Workload.Operation.SUSPEND;
+            if (!allowed.contains(type) || (!many && count > 1)) {
+                unexpected.add(count + " " + type);
+            }
+        });
+        return unexpected;
+    }
+
+    /**
+     * docs/design.md §4d's invariant, book by book: availableCopies = totalCopies − active loans − copies on the hold
+     * shelf (its READY holds), holdsWaiting = its PLACED holds; activeLoans = the user's active borrowings.
+     */
     private static Check libraryCounters(List<Map<String, AttributeValue>> items) {
         Map<String, Long> activeByBook = new HashMap<>();
         Map<String, Long> activeByUser = new HashMap<>();
+        Map<String, Long> readyByBook = new HashMap<>();
+        Map<String, Long> placedByBook = new HashMap<>();
         for (Map<String, AttributeValue> item : items) {
             if (text(item, "pk").startsWith("BORROWING#") && text(item, "status").equals("ACTIVE")) {
                 activeByBook.merge(text(item, "bookId"), 1L, Long::sum);
                 activeByUser.merge(text(item, "userId"), 1L, Long::sum);
+            } else if (text(item, "pk").startsWith("HOLD#") && text(item, "sk").equals("HOLD")) {
+                switch (text(item, "status")) {
+                    case "READY" -> readyByBook.merge(text(item, "bookId"), 1L, Long::sum);
+                    case "PLACED" -> placedByBook.merge(text(item, "bookId"), 1L, Long::sum);
+                    default -> { }
+                }
             }
         }
         List<String> lost = new ArrayList<>();
@@ -213,16 +259,55 @@ final class Reconciliation {
             String sk = text(item, "sk");
             if (pk.startsWith("BOOK#") && sk.equals("BOOK")) {
                 checked++;
-                long expected = number(item, "totalCopies") - activeByBook.getOrDefault(text(item, "bookId"), 0L);
-                compare("book " + text(item, "bookId") + " availableCopies", number(item, "availableCopies"),
-                        expected, lost, extra);
+                String bookId = text(item, "bookId");
+                long shelf = readyByBook.getOrDefault(bookId, 0L);
+                long expected = number(item, "totalCopies") - activeByBook.getOrDefault(bookId, 0L) - shelf;
+                compare("book " + bookId + " availableCopies", number(item, "availableCopies"), expected, lost,
+                        extra);
+                compare("book " + bookId + " onHoldShelf", Math.max(0, number(item, "onHoldShelf")), shelf, lost,
+                        extra);
+                compare("book " + bookId + " holdsWaiting", Math.max(0, number(item, "holdsWaiting")),
+                        placedByBook.getOrDefault(bookId, 0L), lost, extra);
             } else if (pk.startsWith("USER#") && sk.equals("USER")) {
                 checked++;
                 compare("user " + text(item, "userId") + " activeLoans", number(item, "activeLoans"),
                         activeByUser.getOrDefault(text(item, "userId"), 0L), lost, extra);
             }
         }
-        return new Check("the Library's counters agree with its borrowings", checked, lost, extra);
+        return new Check("the Library's counters agree with its borrowings and holds", checked, lost, extra);
+    }
+
+    /**
+     * Each book's holds were served in queue order: a hold that became READY did so no earlier than every hold
+     * placed before it on that book became READY or was closed.
+     */
+    private static Check queueOrder(List<Map<String, AttributeValue>> items) {
+        Map<String, List<Map<String, AttributeValue>>> byBook = new HashMap<>();
+        items.stream().filter(item -> text(item, "pk").startsWith("HOLD#") && text(item, "sk").equals("HOLD"))
+                .forEach(hold -> byBook.computeIfAbsent(text(hold, "bookId"), id -> new ArrayList<>()).add(hold));
+        List<String> skipped = new ArrayList<>();
+        long checked = 0;
+        for (List<Map<String, AttributeValue>> holds : byBook.values()) {
+            for (Map<String, AttributeValue> served : holds) {
+                String readyAt = text(served, "readyAt");
+                if (readyAt.isEmpty()) {
+                    continue;
+                }
+                checked++;
+                for (Map<String, AttributeValue> earlier : holds) {
+                    if (number(earlier, "queueNumber") >= number(served, "queueNumber")) {
+                        continue;
+                    }
+                    String done = !text(earlier, "readyAt").isEmpty() ? text(earlier, "readyAt")
+                            : !text(earlier, "cancelledAt").isEmpty() ? text(earlier, "cancelledAt") : "";
+                    if (done.isEmpty() || done.compareTo(readyAt) > 0) {
+                        skipped.add("hold " + text(served, "holdId") + " was READY at " + readyAt + " before hold "
+                                + text(earlier, "holdId") + ", placed earlier, was served or closed");
+                    }
+                }
+            }
+        }
+        return new Check("holds: served in queue order", checked, List.of(), skipped);
     }
 
     /**
@@ -276,7 +361,7 @@ final class Reconciliation {
         List<String> entities = new ArrayList<>();
         entities.add("PROCESSED#" + aggregateType + "#" + event.path("aggregateId").asText() + "#"
                 + event.path("sequence").asText());
-        if (Set.of("Book", "User", "Borrowing").contains(aggregateType)) {
+        if (Set.of("Book", "User", "Borrowing", "Hold").contains(aggregateType)) {
             entities.add(aggregateType.toUpperCase() + "#" + event.path("aggregateId").asText());
         }
         switch (event.path("eventType").asText()) {
@@ -284,7 +369,11 @@ final class Reconciliation {
                 entities.add("BOOK#" + data.path("bookId").asText());
                 entities.add("USER#" + data.path("userId").asText());
             }
-            case "NotificationSent", "DataExportRequested", "DataExportCompleted" ->
+            case "HoldPlaced", "HoldReady", "HoldFulfilled", "HoldCancelled", "HoldExpired" -> {
+                entities.add("BOOK#" + data.path("bookId").asText());
+                entities.add("USER#" + data.path("userId").asText());
+            }
+            case "LoanRenewed", "NotificationSent", "DataExportRequested", "DataExportCompleted" ->
                     entities.add("USER#" + data.path("userId").asText());
             default -> { }
         }

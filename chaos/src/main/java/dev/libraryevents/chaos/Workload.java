@@ -15,8 +15,9 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The load: C clients, each a thread running library workflows (register, add a book, borrow, return, suspend)
- * against the REST API over real HTTP until told to stop, and recording every request it made and how it ended.
+ * The load: C clients, each a thread running library workflows (register, add a book, borrow, renew, return,
+ * suspend; place, collect and cancel holds) against the REST API over real HTTP until told to stop, and recording
+ * every request it made and how it ended.
  * Each client keeps to the users, books and borrowings it created, so that what it expects is its own business;
  * its choices come from its own seeded random. A request that got no answer (the cloud restarting) is recorded
  * too, and the client waits a moment before its next one.
@@ -26,7 +27,7 @@ final class Workload {
     /** What a request was for: the event it should cause when it succeeds, and the aggregate that event is about. */
     enum Operation {
         REGISTER("UserRegistered"), ADD_BOOK("BookAdded"), BORROW("BookBorrowed"), RETURN("BookReturned"),
-        SUSPEND("UserSuspended");
+        SUSPEND("UserSuspended"), RENEW("LoanRenewed"), PLACE_HOLD("HoldPlaced"), CANCEL_HOLD("HoldCancelled");
 
         final String eventType;
 
@@ -121,6 +122,8 @@ final class Workload {
         private final List<String> users = new ArrayList<>();
         private final List<String> books = new ArrayList<>();
         private final List<String> borrowings = new ArrayList<>();
+        /** The holds it placed: {holdId, userId, bookId}. */
+        private final List<String[]> holds = new ArrayList<>();
         private int sent;
 
         Client(int id, Random random) {
@@ -138,9 +141,15 @@ final class Workload {
             }
         }
 
-        /** Enough users and books first; then mostly borrowing and returning, now and then a suspension. */
+        /**
+         * Enough users and books first; then mostly borrowing and returning, now and then a renewal, a suspension,
+         * or a hold: placed (often refused, when a copy is free), collected by its holder's borrow, or cancelled.
+         */
         private Call next() {
             int dice = random.nextInt(100);
+            if (dice >= 88 && users.size() >= 2 && books.size() >= 2) {
+                return holdWork(dice);
+            }
             if (users.size() < 2 || dice < 12) {
                 return create(Operation.REGISTER, "/users", "{\"name\":\"Reader " + id + "-" + sent
                         + "\",\"email\":\"reader-" + id + "-" + sent + "-" + seed + "@example.org\"}", users);
@@ -161,8 +170,38 @@ final class Workload {
                 }
                 return call;
             }
+            if (dice < 70) {
+                String borrowingId = pick(borrowings);
+                return send(Operation.RENEW, "/borrowings/" + borrowingId + "/renew", null, borrowingId);
+            }
             String borrowingId = borrowings.remove(random.nextInt(borrowings.size()));
             return send(Operation.RETURN, "/borrowings/" + borrowingId + "/return", null, borrowingId);
+        }
+
+        /** 88–93: place a hold; 94–96: the holder borrows the book (a collection when it is READY); 97–99: cancel. */
+        private Call holdWork(int dice) {
+            if (dice < 94 || holds.isEmpty()) {
+                String userId = pick(users);
+                String bookId = pick(books);
+                Call call = send(Operation.PLACE_HOLD, "/holds", "{\"userId\":\"" + userId + "\",\"bookId\":\""
+                        + bookId + "\"}", null);
+                if (call.succeeded()) {
+                    holds.add(new String[] {call.aggregateId(), userId, bookId});
+                }
+                return call;
+            }
+            String[] hold = holds.get(random.nextInt(holds.size()));
+            if (dice < 97) {
+                Call call = send(Operation.BORROW, "/borrowings", "{\"userId\":\"" + hold[1] + "\",\"bookId\":\""
+                        + hold[2] + "\"}", null);
+                if (call.succeeded()) {
+                    borrowings.add(call.aggregateId());
+                    holds.remove(hold);
+                }
+                return call;
+            }
+            holds.remove(hold);
+            return send(Operation.CANCEL_HOLD, "DELETE", "/holds/" + hold[0], null, hold[0]);
         }
 
         private Call create(Operation operation, String path, String body, List<String> into) {
@@ -179,12 +218,16 @@ final class Workload {
 
         /** @param aggregateId the entity acted on, or null when the answer names the one created */
         private Call send(Operation operation, String path, String json, String aggregateId) {
+            return send(operation, "POST", path, json, aggregateId);
+        }
+
+        private Call send(Operation operation, String method, String path, String json, String aggregateId) {
             String correlationId = "chaos-" + id + "-" + (sent++) + "-" + Long.toHexString(random.nextLong());
             HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path.substring(1)))
                     .timeout(Duration.ofSeconds(60))
                     .header("Authorization", authorization).header("X-Correlation-Id", correlationId);
             if (json == null) {
-                request.POST(HttpRequest.BodyPublishers.noBody());
+                request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
                 request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
             }
@@ -197,6 +240,7 @@ final class Workload {
                     id = body.path(switch (operation) {
                         case REGISTER -> "userId";
                         case ADD_BOOK -> "bookId";
+                        case PLACE_HOLD, CANCEL_HOLD -> "holdId";
                         default -> "borrowingId";
                     }).asText();
                 }
