@@ -134,6 +134,8 @@ public final class Benchmark implements Callable<Integer> {
             }
             report.throughput(runs, cloud.hooks().metering().memoryMb());
 
+            System.out.println("holds: " + settings.workflows() + " hold → ready → borrow workflows ...");
+            report.holds(new HoldWorkflows(cloud, client).measure(settings.workflows()));
             System.out.println("catalog at " + settings.catalogSizes() + " books ...");
             report.catalog(new CatalogScale(cloud, client).measure(settings.catalogSizes(), settings.catalogPages()));
         }

@@ -122,9 +122,15 @@ final class CostModel {
 
     /** The log volume is the same for both variants: the same lines are written per event. */
     List<Line> price(Throughput.Run run, Usage actual, Usage naive) {
+        return price(run, actual, naive, 2); // a borrow and a return
+    }
+
+    /** @param apiRequests the workflow's requests to the API */
+    List<Line> price(Throughput.Run run, Usage actual, Usage naive, int apiRequests) {
         double logKb = run.logBytes() / 1024.0 / run.usageWorkflows();
         return List.of(
-                line("API Gateway requests", "requests", 2, 2, "apiGatewayPerMillionRequests", 1e-6),
+                line("API Gateway requests", "requests", apiRequests, apiRequests, "apiGatewayPerMillionRequests",
+                        1e-6),
                 line(INVOCATIONS, "invocations", actual.total(INVOCATIONS), naive.total(INVOCATIONS),
                         "lambdaPerMillionRequests", 1e-6),
                 line(GB_SECONDS, "GB-s", actual.total(GB_SECONDS), naive.total(GB_SECONDS), "lambdaArmPerGbSecond", 1),

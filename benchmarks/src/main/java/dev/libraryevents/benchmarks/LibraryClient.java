@@ -83,7 +83,13 @@ final class LibraryClient {
         return post("/borrowings/" + borrowingId + "/return", null).expect(200, "POST /borrowings/{id}/return");
     }
 
-    boolean borrowConfirmationReadable(String userId) throws IOException, InterruptedException {
+    /** A hold for the user on the book (its copies all out): its id. */
+    String placeHold(String userId, String bookId) throws IOException, InterruptedException {
+        return post("/holds", "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId + "\"}")
+                .expect(201, "POST /holds").field("holdId");
+    }
+
+        boolean borrowConfirmationReadable(String userId) throws IOException, InterruptedException {
         return get("/users/" + userId + "/notifications").body().path("items").findValuesAsText("kind")
                 .contains("BORROW_CONFIRMATION");
     }
