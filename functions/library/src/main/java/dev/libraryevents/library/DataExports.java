@@ -52,7 +52,7 @@ public final class DataExports {
         Instant now = now();
         DataExport export = new DataExport(UUID.randomUUID().toString(), userId, DataExport.Status.PENDING, now,
                 now.plus(DEADLINE), Map.of(), null, null, 1);
-        table.requestExport(export, EventEnvelope.create(new DataExportRequested(export.exportId(), userId, now,
+        library.recording(origin, export).requestExport(export, EventEnvelope.create(new DataExportRequested(export.exportId(), userId, now,
                 export.deadline()), export.exportId(), 1, now, origin.correlationId(), null, origin.actor()));
         return export;
     }

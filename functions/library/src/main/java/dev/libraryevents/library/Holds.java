@@ -50,7 +50,7 @@ public final class Holds {
                     table.holdsBook(userId, bookId), table.openHold(userId, bookId).isPresent(),
                     table.openHolds(userId).size(), at), at, holdId, 1, origin, null);
             Hold hold = LibraryFold.evolve((Hold) null, placed);
-            table.placeHold(hold, placed);
+            library.recording(origin, hold).placeHold(hold, placed);
             return hold;
         });
     }
@@ -128,7 +128,7 @@ public final class Holds {
         Hold closed = LibraryFold.evolve(open, event);
         Optional<Readied> next = open.status() == Hold.Status.READY
                 ? nextInLine(library.book(open.bookId()), event, origin) : Optional.empty();
-        table.closeHold(open, closed, event, next);
+        library.recording(origin, closed).closeHold(open, closed, event, next);
         return closed;
     }
 

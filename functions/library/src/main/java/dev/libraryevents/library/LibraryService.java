@@ -18,6 +18,7 @@ import dev.libraryevents.library.domain.NotFound;
 import dev.libraryevents.library.store.ConcurrentChange;
 import dev.libraryevents.library.store.LibraryLists;
 import dev.libraryevents.library.store.LibraryTable;
+import dev.libraryevents.support.http.idempotency.RecordedAnswers;
 import dev.libraryevents.support.logging.Metrics;
 import dev.libraryevents.support.privacy.FieldCipher;
 import dev.libraryevents.support.privacy.PersonalData;
@@ -30,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Each command: read the state, let {@link LendingRules} decide, fold the resulting event into the new state with
@@ -67,12 +69,34 @@ public final class LibraryService {
         return personalData;
     }
 
+    /** The answers keyed requests gave (docs/design.md §4e), in the library table. */
+    public RecordedAnswers answers() {
+        return table.answers(clock);
+    }
+
     LibraryTable table() {
         return table;
     }
 
-    /** What every event a request causes carries besides its data: the request's correlation id and who made it. */
-    public record Origin(String correlationId, Actor actor) {}
+    /**
+     * What every event a request causes carries besides its data: the request's correlation id and who made it; and,
+     * for a request with an {@code Idempotency-Key}, its answer, recorded with the change (null without one).
+     */
+    public record Origin(String correlationId, Actor actor, Answer answer) {
+        public Origin(String correlationId, Actor actor) {
+            this(correlationId, actor, null);
+        }
+    }
+
+    /**
+     * A keyed request's answer (docs/design.md §4e): the item that records it, given the command's result as the
+     * transaction writes it, joins that transaction; {@link #recorded} once the transaction is written.
+     */
+    public interface Answer {
+        TransactWriteItem record(Object result);
+
+        void recorded();
+    }
 
     /** The service could not settle a command within {@link #MAX_ATTEMPTS}; nothing was written. */
     public static class Busy extends RuntimeException {
@@ -85,7 +109,7 @@ public final class LibraryService {
         String bookId = newId();
         EventEnvelope added = event(LendingRules.addBook(bookId, command), bookId, 1, origin);
         Book book = LibraryFold.evolve((Book) null, added);
-        table.addBook(book, added);
+        recording(origin, book).addBook(book, added);
         return book;
     }
 
@@ -114,7 +138,9 @@ public final class LibraryService {
             }
             EventEnvelope registered = event(new UserRegistered(userId, subject[0].seal(decided.name()),
                     subject[0].seal(decided.email())), userId, 1, origin);
-            table.register(LibraryFold.evolve((User) null, registered), command.email(), registered,
+            User sealed = LibraryFold.evolve((User) null, registered);
+            // a recorded answer holds the name and email sealed, as the user's row does
+            recording(origin, sealed).register(sealed, command.email(), registered,
                     personalData.keys().store(subject[0].key()));
             return LibraryFold.evolve((User) null, event(decided, userId, 1, origin));
         });
@@ -136,7 +162,8 @@ public final class LibraryService {
                     new IllegalStateException("the email of user " + userId + " is not sealed by their key"));
             Instant at = now();
             EventEnvelope erased = event(new UserErased(userId, at), at, userId, user.sequence() + 1, origin, null);
-            table.erase(user, email, erased, personalData.keys().delete(userId));
+            recording(origin, LibraryFold.evolve(user, erased)).erase(user, email, erased,
+                    personalData.keys().delete(userId));
             return LibraryFold.evolve(user, erased);
         });
     }
@@ -146,8 +173,9 @@ public final class LibraryService {
             User user = user(command.userId());
             EventEnvelope suspended = event(LendingRules.suspend(user, command.reason()), user.userId(),
                     user.sequence() + 1, origin);
-            table.suspend(user, suspended);
-            return LibraryFold.evolve(user, suspended);
+            User after = LibraryFold.evolve(user, suspended);
+            recording(origin, after).suspend(user, suspended);
+            return after;
         });
     }
 
@@ -159,8 +187,9 @@ public final class LibraryService {
             Instant at = now();
             EventEnvelope reinstated = event(LendingRules.reinstate(user, erased, at), at, user.userId(),
                     user.sequence() + 1, origin, null);
-            table.reinstate(user, reinstated);
-            return LibraryFold.evolve(user, reinstated);
+            User after = LibraryFold.evolve(user, reinstated);
+            recording(origin, after).reinstate(user, reinstated);
+            return after;
         });
     }
 
@@ -184,9 +213,10 @@ public final class LibraryService {
                 Hold hold = ready.get();
                 EventEnvelope fulfilled = event(HoldRules.fulfil(hold, borrowingId, at), at, hold.holdId(),
                         hold.sequence() + 1, origin, borrowed.eventId());
-                table.borrowFromHoldShelf(made, borrowed, hold, LibraryFold.evolve(hold, fulfilled), fulfilled);
+                recording(origin, made).borrowFromHoldShelf(made, borrowed, hold, LibraryFold.evolve(hold, fulfilled),
+                        fulfilled);
             } else {
-                table.borrow(made, borrowed);
+                recording(origin, made).borrow(made, borrowed);
             }
             return made;
         });
@@ -203,7 +233,8 @@ public final class LibraryService {
             EventEnvelope returned = event(LendingRules.giveBack(borrowing, user, at), at, borrowingId,
                     borrowing.sequence() + 1, origin, null);
             Borrowing after = LibraryFold.evolve(borrowing, returned);
-            table.giveBack(after, returned, holds.nextInLine(book(borrowing.bookId()), returned, origin));
+            recording(origin, after).giveBack(after, returned,
+                    holds.nextInLine(book(borrowing.bookId()), returned, origin));
             return after;
         });
         counted("Returns", origin);
@@ -219,7 +250,7 @@ public final class LibraryService {
             EventEnvelope event = event(LendingRules.renew(borrowing, user, book(borrowing.bookId()), at), at,
                     borrowingId, borrowing.sequence() + 1, origin, null);
             Borrowing after = LibraryFold.evolve(borrowing, event);
-            table.renew(after, event);
+            recording(origin, after).renew(after, event);
             return after;
         });
         counted("Renewals", origin);
@@ -256,6 +287,15 @@ public final class LibraryService {
     /** Ids are ours and always UUIDs: anything else cannot exist, and is not worth a read. */
     static <T> Optional<T> find(String id, Function<String, Optional<T>> lookup) {
         return Identifiers.isId(id) ? lookup.apply(id) : Optional.empty();
+    }
+
+    /**
+     * The table, or, for a keyed request, the table whose next transaction also records the request's answer to
+     * {@code result}: what the transaction makes so (docs/design.md §4e).
+     */
+    LibraryTable recording(Origin origin, Object result) {
+        Answer answer = origin.answer();
+        return answer == null ? table : table.recording(answer.record(result), answer::recorded);
     }
 
     <T> T retrying(Supplier<T> attempt) {

@@ -120,6 +120,18 @@ final class LibraryApi {
     }
 
     Response send(String method, String path, String contentType, String body, Map<String, String> extraHeaders) {
+        return send(method, path, contentType, body, extraHeaders, null);
+    }
+
+    /** As API Gateway passes a header sent more than once: every value under multiValueHeaders, the last in headers. */
+    Response sendMultiValued(String method, String path, String json, Map<String, List<String>> headers) {
+        Map<String, String> last = new HashMap<>();
+        headers.forEach((name, values) -> last.put(name, values.get(values.size() - 1)));
+        return send(method, path, "application/json", json, last, headers);
+    }
+
+    private Response send(String method, String path, String contentType, String body,
+                          Map<String, String> extraHeaders, Map<String, List<String>> multiValueHeaders) {
         Map<String, String> headers = new HashMap<>(extraHeaders);
         if (contentType != null) {
             headers.put("Content-Type", contentType);
@@ -138,6 +150,7 @@ final class LibraryApi {
                 .withQueryStringParameters(query.isEmpty() ? null : query)
                 .withResource("/{proxy+}")
                 .withHeaders(headers)
+                .withMultiValueHeaders(multiValueHeaders)
                 .withBody(body)
                 .withIsBase64Encoded(false)
                 .withRequestContext(caller == null ? new APIGatewayProxyRequestEvent.ProxyRequestContext()

@@ -11,6 +11,7 @@ import dev.libraryevents.support.http.ApiResponse;
 import dev.libraryevents.support.http.RequestFields;
 import dev.libraryevents.support.http.StateJson;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The holds routes (docs/design.md §4d): place, read with its position, cancel (the lists: {@link ListRoutes}). */
 final class HoldRoutes {
@@ -36,8 +37,9 @@ final class HoldRoutes {
         String userId = fields.requiredText("userId", 64);
         String bookId = fields.requiredText("bookId", 64);
         fields.validate();
-        Hold hold = LibraryRoutes.decide(() -> holds.place(userId, bookId, LibraryRoutes.origin(request)));
-        return ApiResponse.created(json(hold), "/holds/" + hold.holdId());
+        Function<Hold, ApiResponse> answer = hold -> ApiResponse.created(json(hold), "/holds/" + hold.holdId());
+        return answer.apply(LibraryRoutes.decide(() -> holds.place(userId, bookId,
+                LibraryRoutes.origin(request, answer))));
     }
 
     ApiResponse hold(ApiRequest request) {
@@ -48,9 +50,9 @@ final class HoldRoutes {
     ApiResponse cancel(ApiRequest request) {
         HoldRules.CancelReason reason = request.caller().isLibrarian()
                 ? HoldRules.CancelReason.LIBRARIAN : HoldRules.CancelReason.MEMBER;
-        Hold hold = LibraryRoutes.decide(() -> holds.cancel(request.pathParameter("holdId"), reason,
-                LibraryRoutes.origin(request)));
-        return ApiResponse.ok(json(hold));
+        Function<Hold, ApiResponse> answer = hold -> ApiResponse.ok(json(hold));
+        return answer.apply(LibraryRoutes.decide(() -> holds.cancel(request.pathParameter("holdId"), reason,
+                LibraryRoutes.origin(request, answer))));
     }
 
     /** A hold as the routes answer it: with {@code position}, null unless PLACED. */

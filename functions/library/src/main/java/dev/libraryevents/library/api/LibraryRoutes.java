@@ -21,16 +21,24 @@ import dev.libraryevents.support.http.Problem;
 import dev.libraryevents.support.http.ProblemException;
 import dev.libraryevents.support.http.RequestFields;
 import dev.libraryevents.support.http.StateJson;
+import dev.libraryevents.support.http.idempotency.Receipt;
 import dev.libraryevents.support.http.Router;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /** The Library service's routes (docs/design.md §4): parse and validate, call the service, shape the answer. */
 public final class LibraryRoutes {
 
     private final LibraryService library;
     private final DataExports exports;
+
+    /** A user as the record of a keyed answer holds them: name and email sealed; a replay reveals them. */
+    private static final Function<User, ApiResponse> SEALED_USER = user -> ApiResponse.ok(StateJson.user(user));
+    private static final Function<Borrowing, ApiResponse> BORROWING = borrowing ->
+            ApiResponse.ok(StateJson.borrowing(borrowing));
 
     private LibraryRoutes(LibraryService library, DataExports exports) {
         this.library = library;
@@ -92,9 +100,10 @@ public final class LibraryRoutes {
         String isbn = fields.optionalText("isbn", 32, Identifiers::isIsbn, "must be a valid ISBN-10 or ISBN-13");
         int copies = fields.optionalInteger("copies", 1, 1000, 1);
         fields.validate();
-        Book book = decide(() -> library.addBook(new Commands.AddBook(title, author,
-                isbn == null ? null : Identifiers.normalizeIsbn(isbn), copies), origin(request)));
-        return ApiResponse.created(StateJson.book(book), "/books/" + book.bookId());
+        Function<Book, ApiResponse> answer = book -> ApiResponse.created(StateJson.book(book),
+                "/books/" + book.bookId());
+        return answer.apply(decide(() -> library.addBook(new Commands.AddBook(title, author,
+                isbn == null ? null : Identifiers.normalizeIsbn(isbn), copies), origin(request, answer))));
     }
 
     /**
@@ -118,8 +127,10 @@ public final class LibraryRoutes {
         fields.validate();
         Commands.RegisterUser command = caller.isLibrarian() ? Commands.RegisterUser.walkIn(name, email)
                 : Commands.RegisterUser.self(caller.sub(), name, caller.email());
-        User user = decide(() -> library.register(command, origin(request)));
-        return ApiResponse.created(StateJson.user(user), "/users/" + user.userId());
+        // answered in clear; recorded (for a keyed request) sealed, as the user's row is
+        Function<User, ApiResponse> answer = user -> ApiResponse.created(StateJson.user(user),
+                "/users/" + user.userId());
+        return answer.apply(decide(() -> library.register(command, origin(request, answer))));
     }
 
     private ApiResponse suspend(ApiRequest request) {
@@ -127,27 +138,27 @@ public final class LibraryRoutes {
         String reason = fields.optionalText("reason", 500);
         fields.validate();
         User user = decide(() -> library.suspend(
-                new Commands.SuspendUser(request.pathParameter("userId"), reason), origin(request)));
+                new Commands.SuspendUser(request.pathParameter("userId"), reason), origin(request, SEALED_USER)));
         return ApiResponse.ok(revealed(user));
     }
 
     /** 200 with the user ACTIVE again. */
     private ApiResponse reinstate(ApiRequest request) {
-        User user = decide(() -> library.reinstate(request.pathParameter("userId"), origin(request)));
+        User user = decide(() -> library.reinstate(request.pathParameter("userId"), origin(request, SEALED_USER)));
         return ApiResponse.ok(revealed(user));
     }
 
     /** 200 with the user as they are now: suspended, name and email {@code [erased]}; again, the same. */
     private ApiResponse erase(ApiRequest request) {
-        User user = decide(() -> library.erase(request.pathParameter("userId"), origin(request)));
+        User user = decide(() -> library.erase(request.pathParameter("userId"), origin(request, SEALED_USER)));
         return ApiResponse.ok(revealed(user));
     }
 
     /** 202: the export saga started; its status is at the Location. */
     private ApiResponse requestExport(ApiRequest request) {
-        DataExport export = decide(() -> exports.request(request.pathParameter("userId"), origin(request)));
-        return new ApiResponse(202, exportJson(export), Map.of("Location",
-                "/users/" + export.userId() + "/data-exports/" + export.exportId()));
+        Function<DataExport, ApiResponse> answer = export -> new ApiResponse(202, exportJson(export),
+                Map.of("Location", "/users/" + export.userId() + "/data-exports/" + export.exportId()));
+        return answer.apply(decide(() -> exports.request(request.pathParameter("userId"), origin(request, answer))));
     }
 
     /** The export's status; once completed, a link to its document, valid 15 minutes. */
@@ -179,25 +190,46 @@ public final class LibraryRoutes {
         String userId = fields.requiredText("userId", 64);
         String bookId = fields.requiredText("bookId", 64);
         fields.validate();
-        Borrowing borrowing = decide(() ->
-                library.borrow(new Commands.BorrowBook(userId, bookId), origin(request)));
-        return ApiResponse.created(StateJson.borrowing(borrowing), "/borrowings/" + borrowing.borrowingId());
+        Function<Borrowing, ApiResponse> answer = borrowing -> ApiResponse.created(StateJson.borrowing(borrowing),
+                "/borrowings/" + borrowing.borrowingId());
+        return answer.apply(decide(() -> library.borrow(new Commands.BorrowBook(userId, bookId),
+                origin(request, answer))));
     }
 
     private ApiResponse giveBack(ApiRequest request) {
-        Borrowing borrowing = decide(() ->
-                library.giveBack(request.pathParameter("borrowingId"), origin(request)));
-        return ApiResponse.ok(StateJson.borrowing(borrowing));
+        return BORROWING.apply(decide(() ->
+                library.giveBack(request.pathParameter("borrowingId"), origin(request, BORROWING))));
     }
 
     /** 200 with the loan's new due date; no body is asked for. */
     private ApiResponse renew(ApiRequest request) {
-        Borrowing borrowing = decide(() -> library.renew(request.pathParameter("borrowingId"), origin(request)));
-        return ApiResponse.ok(StateJson.borrowing(borrowing));
+        return BORROWING.apply(decide(() -> library.renew(request.pathParameter("borrowingId"),
+                origin(request, BORROWING))));
     }
 
-    static LibraryService.Origin origin(ApiRequest request) {
-        return new LibraryService.Origin(request.correlationId(), request.caller().actor());
+    /**
+     * Who asks, and how the answer to what they ask is made: {@code answer} renders the command's result, for the
+     * client and, when the request has an {@code Idempotency-Key}, for the record that the command's transaction
+     * writes with its change (docs/design.md §4e).
+     */
+    static <T> LibraryService.Origin origin(ApiRequest request, Function<T, ApiResponse> answer) {
+        Receipt receipt = request.receipt();
+        if (receipt == null) {
+            return new LibraryService.Origin(request.correlationId(), request.caller().actor());
+        }
+        return new LibraryService.Origin(request.correlationId(), request.caller().actor(),
+                new LibraryService.Answer() {
+                    @Override
+                    @SuppressWarnings("unchecked") // the service records the result of the command the route called
+                    public TransactWriteItem record(Object result) {
+                        return receipt.item(answer.apply((T) result));
+                    }
+
+                    @Override
+                    public void recorded() {
+                        receipt.committed();
+                    }
+                });
     }
 
     private static ApiResponse ok(Supplier<JsonNode> body) {

@@ -51,7 +51,11 @@ final class HoldItems {
     }
 
     static String queueSortKey(Hold hold) {
-        return QUEUE_PREFIX + String.format("%012d", hold.queueNumber());
+        return queueSortKey(hold.queueNumber());
+    }
+
+    static String queueSortKey(long queueNumber) {
+        return QUEUE_PREFIX + String.format("%012d", queueNumber);
     }
 
     static Map<String, AttributeValue> held(Hold hold) {

@@ -15,7 +15,10 @@ import dev.libraryevents.library.domain.HoldRules;
 import dev.libraryevents.library.domain.LendingRules;
 import dev.libraryevents.support.aws.Priming;
 import dev.libraryevents.support.aws.TransactionItems;
+import dev.libraryevents.support.http.idempotency.Receipt;
+import dev.libraryevents.support.http.idempotency.RecordedAnswers;
 import dev.libraryevents.support.outbox.Outbox;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,12 +53,36 @@ public final class LibraryTable {
     private final String tableName;
     private final Outbox outbox;
     private final LibraryLists lists;
+    /** A keyed request's recorded answer, which every transaction of this view carries; null for the table. */
+    private final TransactWriteItem answer;
+    private final Runnable answerRecorded;
 
     public LibraryTable(DynamoDbClient dynamoDb, String tableName, Outbox outbox) {
+        this(dynamoDb, tableName, outbox, new LibraryLists(dynamoDb, tableName), null, null);
+    }
+
+    private LibraryTable(DynamoDbClient dynamoDb, String tableName, Outbox outbox, LibraryLists lists,
+                         TransactWriteItem answer, Runnable answerRecorded) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.outbox = outbox;
-        this.lists = new LibraryLists(dynamoDb, tableName);
+        this.lists = lists;
+        this.answer = answer;
+        this.answerRecorded = answerRecorded;
+    }
+
+    /**
+     * The table as a keyed request writes it (docs/design.md §4e): its transaction also records the request's answer
+     * ({@code answer}, a {@link Receipt}'s item), and {@code recorded} runs once it is written. If the key was answered
+     * meanwhile, the transaction is cancelled and {@link Receipt.AlreadyAnswered} thrown: nothing is written twice.
+     */
+    public LibraryTable recording(TransactWriteItem answer, Runnable recorded) {
+        return new LibraryTable(dynamoDb, tableName, outbox, lists, answer, recorded);
+    }
+
+    /** The answers keyed requests gave, kept in this table so that each joins the transaction it answers. */
+    public RecordedAnswers answers(Clock clock) {
+        return new RecordedAnswers(dynamoDb, tableName, clock);
     }
 
     /** The reads that list and search (docs/design.md §4c). */
@@ -274,7 +301,10 @@ public final class LibraryTable {
         return Optional.empty();
     }
 
-    /** 1 for the oldest PLACED hold of its book, and so on; only for a PLACED hold. */
+    /**
+     * 1 for the oldest PLACED hold of its book, and so on; only for a PLACED hold. One plus the PLACED holds with an
+     * earlier queue number: the same before the hold's own rows are written (the answer a placement records) as after.
+     */
     public int position(Hold placed) {
         int ahead = 0;
         Map<String, AttributeValue> start = null;
@@ -284,14 +314,15 @@ public final class LibraryTable {
                     .keyConditionExpression("pk = :pk AND sk BETWEEN :first AND :before")
                     .filterExpression("#status = :placed").expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(":pk", s("BOOK#" + placed.bookId()),
-                            ":first", s(HoldItems.QUEUE_PREFIX), ":before", s(HoldItems.queueSortKey(placed)),
+                            ":first", s(HoldItems.QUEUE_PREFIX),
+                            ":before", s(HoldItems.queueSortKey(placed.queueNumber() - 1)),
                             ":placed", s(Hold.Status.PLACED.name())))
                     .select(Select.COUNT).exclusiveStartKey(after));
             ahead += response.count();
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey() : null;
         } while (start != null);
-        return ahead; // BETWEEN includes the hold itself: the count of those ahead, plus one
+        return ahead + 1;
     }
 
     public Optional<Hold> findHold(String holdId) {
@@ -462,7 +493,11 @@ public final class LibraryTable {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
-    private void write(TransactWriteItem... items) {
+    private void write(TransactWriteItem... changes) {
+        List<TransactWriteItem> items = new ArrayList<>(List.of(changes));
+        if (answer != null) {
+            items.add(answer);
+        }
         try {
             dynamoDb.transactWriteItems(r -> r.transactItems(items));
         } catch (TransactionCanceledException e) {
@@ -470,7 +505,14 @@ public final class LibraryTable {
             for (CancellationReason reason : e.cancellationReasons()) {
                 reasons.add(reason.code());
             }
+            if (answer != null && reasons.size() == items.size()
+                    && "ConditionalCheckFailed".equals(reasons.get(reasons.size() - 1))) {
+                throw new Receipt.AlreadyAnswered();
+            }
             throw new ConcurrentChange(reasons.stream().collect(Collectors.joining(",")));
+        }
+        if (answerRecorded != null) {
+            answerRecorded.run();
         }
     }
 

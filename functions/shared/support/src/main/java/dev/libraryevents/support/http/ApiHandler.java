@@ -3,12 +3,15 @@ package dev.libraryevents.support.http;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.support.auth.Caller;
 import dev.libraryevents.support.aws.JsonHandler;
+import dev.libraryevents.support.http.idempotency.RecordedAnswers;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /** Every API function's Lambda entry: API Gateway's proxy event through {@link HttpApi} to a service's routes. */
 public abstract class ApiHandler extends JsonHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
@@ -22,8 +25,18 @@ public abstract class ApiHandler extends JsonHandler<APIGatewayProxyRequestEvent
      *                        anything (a 400 or a 404). {@link #randomId()} makes such ids.
      */
     protected ApiHandler(Router routes, String... primingRequests) {
+        this(new HttpApi(routes), primingRequests);
+    }
+
+    /** An API whose writes take an {@code Idempotency-Key} (docs/design.md §4e): see {@link HttpApi}. */
+    protected ApiHandler(Router routes, RecordedAnswers answers, UnaryOperator<JsonNode> replayed,
+                         String... primingRequests) {
+        this(new HttpApi(routes, answers, replayed), primingRequests);
+    }
+
+    private ApiHandler(HttpApi api, String... primingRequests) {
         super(APIGatewayProxyRequestEvent.class);
-        this.api = new HttpApi(routes);
+        this.api = api;
         this.primingRequests = List.of(primingRequests);
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.auth.Caller;
+import dev.libraryevents.support.http.idempotency.Receipt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
@@ -20,11 +21,17 @@ import java.util.regex.Pattern;
 
 /**
  * One HTTP request as a route sees it: the matched path parameters, the query, the body, the request's correlation
- * id, which every event the request causes carries, and the signed-in caller, already allowed the route (§4a).
+ * id, which every event the request causes carries, the signed-in caller, already allowed the route (§4a), and, for a
+ * write sent with an {@code Idempotency-Key}, the receipt its answer is recorded with (§4e; null without one).
  */
 public record ApiRequest(String method, String path, Map<String, String> pathParameters,
                          Map<String, String> queryParameters, String contentType, String body, String correlationId,
-                         Caller caller) {
+                         Caller caller, Receipt receipt) {
+
+    ApiRequest withReceipt(Receipt receipt) {
+        return new ApiRequest(method, path, pathParameters, queryParameters, contentType, body, correlationId, caller,
+                receipt);
+    }
 
     /** Each field once: a lenient parser would keep the last of two and hide the first. */
     private static final ObjectReader STRICT_JSON = EventCodec.shared().mapper().reader()

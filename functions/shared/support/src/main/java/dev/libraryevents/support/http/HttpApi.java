@@ -2,12 +2,16 @@ package dev.libraryevents.support.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.support.auth.AccessPolicy;
 import dev.libraryevents.support.auth.Caller;
+import dev.libraryevents.support.http.idempotency.IdempotencyKey;
+import dev.libraryevents.support.http.idempotency.Receipt;
+import dev.libraryevents.support.http.idempotency.RecordedAnswers;
 import dev.libraryevents.support.logging.Log;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -22,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
@@ -44,9 +49,26 @@ public final class HttpApi {
     private final Router router;
     /** Each route's rule, looked up once: the constructor refuses a route the policy does not know. */
     private final Map<Router.Route, AccessPolicy.Rule> rules = new IdentityHashMap<>();
+    /** Where keyed writes' answers are recorded (docs/design.md §4e); null for an API without writes. */
+    private final RecordedAnswers answers;
+    /** What a replayed body goes through: the same opening of sealed fields the first answer had. */
+    private final UnaryOperator<JsonNode> replayed;
 
     /** @throws IllegalStateException when a route has no rule in {@link AccessPolicy}, or a rule's owner is unknown */
     public HttpApi(Router router) {
+        this(router, null, UnaryOperator.identity());
+    }
+
+    /**
+     * An API whose POSTs and DELETEs take an {@code Idempotency-Key}: their routes record each keyed answer through
+     * the request's {@link Receipt}, in the transaction of the change it answers.
+     *
+     * @param replayed what a recorded body goes through before it is answered again (recorded bodies hold
+     *                 personal data sealed, as the table does)
+     */
+    public HttpApi(Router router, RecordedAnswers answers, UnaryOperator<JsonNode> replayed) {
+        this.answers = answers;
+        this.replayed = replayed;
         for (Router.Route route : router.routes()) {
             AccessPolicy.Rule rule = AccessPolicy.rule(route.method(), route.template()).orElseThrow(() ->
                     new IllegalStateException(route.method() + " " + route.template() + " is not in AccessPolicy"));
@@ -88,14 +110,19 @@ public final class HttpApi {
             }
             ApiRequest request = new ApiRequest(head ? "GET" : method, path, match.pathParameters(),
                     orEmpty(event.getQueryStringParameters()), header(event, "Content-Type"), body, correlationId,
-                    caller.get());
+                    caller.get(), null);
             authorize(match, request);
-            ApiResponse response = match.route().handler().handle(request);
+            String key = keyOf(event, method);
+            ApiResponse response = key == null ? match.route().handler().handle(request)
+                    : keyed(match.route().handler(), request, key);
             return respond(response.status(), "application/json", head ? "" : response.body().toString(),
                     correlationId, response.headers());
         } catch (ProblemException e) {
-            return problem(e.problem(), correlationId, e.problem().status() == 401
-                    ? Map.of("WWW-Authenticate", "Bearer") : Map.of());
+            Map<String, String> headers = new HashMap<>(e.headers());
+            if (e.problem().status() == 401) {
+                headers.put("WWW-Authenticate", "Bearer");
+            }
+            return problem(e.problem(), correlationId, headers);
         } catch (RuntimeException e) {
             if (e instanceof SdkServiceException service && service.isThrottlingException()) {
                 // DynamoDB throttled us past the SDK's retries: nothing was written, and a retry soon may pass.
@@ -110,6 +137,81 @@ public final class HttpApi {
                     "the request failed on our side; quote the correlation id " + correlationId), correlationId,
                     Map.of());
         }
+    }
+
+    /** The write's {@code Idempotency-Key}, validated; null when it has none, or the API keeps no answers. */
+    private String keyOf(APIGatewayProxyRequestEvent event, String method) {
+        if (answers == null || !(method.equals("POST") || method.equals("DELETE"))) {
+            return null;
+        }
+        List<String> several = multiValued(event, IdempotencyKey.HEADER);
+        if (several.size() > 1) {
+            throw new ProblemException(Problem.validationFailed(List.of(new Problem.FieldError(IdempotencyKey.HEADER,
+                    "send one key, not " + several.size()))));
+        }
+        String key = header(event, IdempotencyKey.HEADER);
+        return key == null ? null : IdempotencyKey.validated(key);
+    }
+
+    /**
+     * A keyed write (docs/design.md §4e): the answer recorded under the key, if there is one, and nothing done;
+     * else the route runs, and its answer is recorded with the change it makes (the route's transaction carries
+     * the receipt's item) or, when it made none, alone. Whichever of two concurrent repeats records first is the
+     * answer to both: the other's transaction or put is cancelled by the record, and it replays it. A 5xx is not
+     * recorded, so that a retry may still succeed.
+     */
+    private ApiResponse keyed(Router.Handler handler, ApiRequest request, String key) {
+        Receipt receipt = answers.receipt(request.caller().sub(), request.method(), request.path(), key,
+                request.body());
+        Optional<RecordedAnswers.Recorded> earlier = answers.find(receipt);
+        if (earlier.isPresent()) {
+            return replay(receipt, earlier.get());
+        }
+        ApiResponse answer;
+        try {
+            answer = handler.handle(request.withReceipt(receipt));
+        } catch (ProblemException refused) {
+            if (refused.problem().status() >= 500) {
+                throw refused;
+            }
+            answer = new ApiResponse(refused.problem().status(), problemJson(refused.problem()), Map.of());
+        } catch (Receipt.AlreadyAnswered raced) {
+            return replayRecorded(receipt);
+        }
+        if (answer.status() >= 500 || receipt.isCommitted() || answers.recordAlone(receipt, answer)) {
+            return contentTyped(answer);
+        }
+        return replayRecorded(receipt);
+    }
+
+    private ApiResponse replayRecorded(Receipt receipt) {
+        return replay(receipt, answers.find(receipt).orElseThrow(() -> new ProblemException(Problem.of(409,
+                "request-in-progress", "Request in progress", "a request with this Idempotency-Key is in progress;"
+                        + " retry it in a moment")).withHeader("Retry-After", "1")));
+    }
+
+    /** The recorded answer again, if the body is the one it answered; another body under the same key is a 422. */
+    private ApiResponse replay(Receipt receipt, RecordedAnswers.Recorded recorded) {
+        if (!recorded.answers(receipt)) {
+            throw new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
+                    "this Idempotency-Key was sent before with another body; send a new key for a new request"));
+        }
+        Map<String, String> headers = new HashMap<>();
+        headers.put(IdempotencyKey.REPLAYED_HEADER, "true");
+        if (recorded.location() != null) {
+            headers.put("Location", recorded.location());
+        }
+        return contentTyped(new ApiResponse(recorded.status(), replayed.apply(recorded.body()), headers));
+    }
+
+    /** A recorded problem goes out as problem+json, as it did the first time. */
+    private static ApiResponse contentTyped(ApiResponse answer) {
+        if (answer.status() < 400) {
+            return answer;
+        }
+        Map<String, String> headers = new HashMap<>(answer.headers());
+        headers.put("Content-Type", "application/problem+json");
+        return new ApiResponse(answer.status(), answer.body(), headers);
     }
 
     /**
@@ -176,6 +278,11 @@ public final class HttpApi {
 
     private static APIGatewayProxyResponseEvent problem(Problem problem, String correlationId,
                                                         Map<String, String> headers) {
+        return respond(problem.status(), "application/problem+json", problemJson(problem).toString(), correlationId,
+                headers);
+    }
+
+    private static ObjectNode problemJson(Problem problem) {
         ObjectNode json = JSON.createObjectNode()
                 .put("type", problem.type())
                 .put("title", problem.title())
@@ -185,13 +292,13 @@ public final class HttpApi {
             ArrayNode errors = json.putArray("errors");
             problem.errors().forEach(e -> errors.addObject().put("field", e.field()).put("message", e.message()));
         }
-        return respond(problem.status(), "application/problem+json", json.toString(), correlationId, headers);
+        return json;
     }
 
     private static APIGatewayProxyResponseEvent respond(int status, String contentType, String body,
                                                         String correlationId, Map<String, String> extraHeaders) {
         Map<String, String> headers = new HashMap<>(extraHeaders);
-        headers.put("Content-Type", contentType);
+        headers.putIfAbsent("Content-Type", contentType);
         headers.put(CorrelationIds.HEADER, correlationId);
         return new APIGatewayProxyResponseEvent().withStatusCode(status).withHeaders(headers).withBody(body);
     }
@@ -245,6 +352,17 @@ public final class HttpApi {
             }
         }
         return null;
+    }
+
+    private static List<String> multiValued(APIGatewayProxyRequestEvent event, String name) {
+        if (event.getMultiValueHeaders() != null) {
+            for (Map.Entry<String, List<String>> header : event.getMultiValueHeaders().entrySet()) {
+                if (header.getKey().equalsIgnoreCase(name) && header.getValue() != null) {
+                    return header.getValue();
+                }
+            }
+        }
+        return List.of();
     }
 
     private static Map<String, String> orEmpty(Map<String, String> map) {
