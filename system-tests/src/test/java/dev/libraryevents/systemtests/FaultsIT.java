@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.libraryevents.localcloud.LocalCloud;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,35 @@ class FaultsIT extends FaultScenarioTests {
         assertThat(caused).hasSizeLessThanOrEqualTo(8)
                 .allMatch(type -> List.of("BookBorrowed", "NotificationSent", "AnalyticsUpdated", "AuditLogged")
                         .contains(type));
+    }
+
+    /**
+     * docs/design.md §4e: the Library API is killed as it answers, its transaction written and its answer lost (the
+     * client sees the gateway's 502); the retry with the same Idempotency-Key gets the first 201, and the book was
+     * lent once.
+     */
+    @Test
+    void shouldAnswerTheRetryWithTheFirst201_whenTheLibraryApiDiedAfterItsTransaction() throws Exception {
+        String userId = api.registerUser("keyed-user");
+        String bookId = api.addBook("keyed-book");
+        String body = "{\"userId\":\"" + userId + "\",\"bookId\":\"" + bookId + "\"}";
+
+        CompletableFuture<String> killed = cloud.hooks().armKill("LibraryApi", null);
+        Stack.Api.Response lost = api.keyed("POST", "/borrowings", body, "keyed-borrow", "borrow-after-a-crash");
+        assertThat(killed.get(30, TimeUnit.SECONDS)).isNotBlank();
+        Stack.Api.Response retried = api.keyed("POST", "/borrowings", body, "keyed-borrow-again",
+                "borrow-after-a-crash");
+
+        assertThat(lost.status()).isIn(502, 504);
+        assertThat(retried.status()).isEqualTo(201);
+        assertThat(retried.headers().get("idempotent-replayed")).containsExactly("true");
+        assertThat(api.get("/books/" + bookId).body().path("availableCopies").asInt()).isEqualTo(4);
+        assertThat(api.get("/users/" + userId + "/borrowings").body().path("items").findValuesAsText("borrowingId"))
+                .containsExactly(retried.id("borrowingId"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cloud.hooks().eventsOf("keyed-borrow"))
+                .contains("BookBorrowed"));
+        assertThat(cloud.hooks().eventsOf("keyed-borrow")).filteredOn("BookBorrowed"::equals).hasSize(1);
+        assertThat(cloud.hooks().eventsOf("keyed-borrow-again")).as("a replay causes nothing").isEmpty();
     }
 
     /** A return that readies a hold: its two events, a notice for each, and their summaries; nothing else. */

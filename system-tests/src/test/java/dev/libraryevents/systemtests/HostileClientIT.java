@@ -119,6 +119,38 @@ class HostileClientIT {
     }
 
     /**
+     * docs/design.md §4e's keys, in every shape a client (or an attacker) can put on the wire: each one a 400 that
+     * names the header, and no book added. A key at the limit is taken.
+     */
+    @Test
+    void shouldRefuseIdempotencyKeysOfEveryOddShape_andWriteNothing() throws Exception {
+        String title = "Keyed " + UUID.randomUUID().toString().substring(0, 8);
+        String body = "{\"title\":\"" + title + "\",\"author\":\"Nobody\"}";
+        for (String keyLines : List.of("Idempotency-Key: \r\n", "Idempotency-Key:    \r\n",
+                "Idempotency-Key: " + "k".repeat(256) + "\r\n", "Idempotency-Key: two words\r\n",
+                "Idempotency-Key: tab\tbed\r\n", "Idempotency-Key: na\u00efve\r\n",
+                "Idempotency-Key: \u00e9\u00e9\r\n", "Idempotency-Key: bell\u0007\r\n",
+                "Idempotency-Key: one\r\nIdempotency-Key: two\r\n")) {
+            String answer = raw("POST /books HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer "
+                    + librarian + "\r\nContent-Type: application/json\r\n" + keyLines + "Content-Length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body, StandardCharsets.UTF_8);
+
+            assertThat(answer).as(keyLines).startsWith("HTTP/1.1 400")
+                    .contains("Content-Type: application/problem+json");
+            assertThat(answer).as(keyLines).containsAnyOf("\"field\":\"Idempotency-Key\"", "urn:problem:bad-request");
+        }
+        HttpResponse<String> atTheLimit = HTTP.send(HttpRequest.newBuilder(URI.create(base.toString()
+                        .replaceAll("/$", "") + "/books")).header("Authorization", "Bearer " + librarian)
+                .header("Content-Type", "application/json").header("Idempotency-Key", "~".repeat(255))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(atTheLimit.statusCode()).isEqualTo(201);
+        HttpResponse<String> found = send("GET", "/books?q=" + URLEncoder.encode(title, StandardCharsets.UTF_8),
+                null, "hostile-keys");
+        assertThat(JSON.readTree(found.body()).path("items")).as("only the keyed book at the limit").hasSize(1);
+    }
+
+    /**
      * A client keeps its connection for the next request unless told otherwise; Jetty drops the connection after a
      * request it could not parse, so the answer must say so, or the client's next request gets no answer at all.
      */
@@ -344,10 +376,15 @@ class HostileClientIT {
 
     /** What java.net.http refuses to send: bytes on a socket, and the answer up to the server's close. */
     private static String raw(String request) throws IOException {
+        return raw(request, StandardCharsets.ISO_8859_1);
+    }
+
+    /** @param encoding how the request's characters go on the wire (UTF-8 for a header Jetty must take as bytes) */
+    private static String raw(String request, java.nio.charset.Charset encoding) throws IOException {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(request.getBytes(encoding));
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8); // up to the server's close

@@ -140,6 +140,19 @@ final class Stack {
             return send(request.build());
         }
 
+        /** A write with an {@code Idempotency-Key} (docs/design.md §4e); {@code json} null for none. */
+        Response keyed(String method, String path, String json, String correlationId, String key) throws Exception {
+            HttpRequest.Builder request = request(path).header("X-Correlation-Id", correlationId)
+                    .header("Idempotency-Key", key);
+            if (json == null) {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(json));
+            }
+            return send(request.build());
+        }
+
         String addBook(String correlationId) throws Exception {
             return post("/books", "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"copies\":5}", correlationId)
                     .id("bookId");

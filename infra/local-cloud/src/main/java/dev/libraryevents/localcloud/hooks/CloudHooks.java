@@ -177,6 +177,11 @@ public final class CloudHooks implements Hooks {
     }
 
     @Override
+    public CompletableFuture<String> armKill(String functionLogicalIdPrefix, Duration afterHandOver) {
+        return function(functionLogicalIdPrefix).killAnInvocation(afterHandOver);
+    }
+
+    @Override
     public List<JsonNode> archivedEvents() throws IOException {
         return events.archivedEvents();
     }

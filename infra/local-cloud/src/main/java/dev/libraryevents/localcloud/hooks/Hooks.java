@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the benchmark, the chaos soak, the console and the end-to-end tests may do to a running local cloud beyond
@@ -103,4 +104,10 @@ public interface Hooks {
      */
     Optional<String> killAnInvocation(String functionLogicalIdPrefix, Duration afterHandOver, Duration patience)
             throws InterruptedException;
+
+    /**
+     * {@link #killAnInvocation} without waiting: the kill is armed when this returns, so that the caller can then
+     * send the request it is meant for. The future says when it struck; cancelling it takes the kill back.
+     */
+    CompletableFuture<String> armKill(String functionLogicalIdPrefix, Duration afterHandOver);
 }
