@@ -133,6 +133,10 @@ public final class Benchmark implements Callable<Integer> {
                 runs.add(throughput.measure(clients, settings.window()));
             }
             report.throughput(runs, cloud.hooks().metering().memoryMb());
+            int most = settings.clients().get(settings.clients().size() - 1);
+            System.out.println("throughput without Idempotency-Key: " + most + " clients for "
+                    + settings.window().toSeconds() + " s ...");
+            report.throughputWithoutKeys(new Throughput(cloud, client.withoutKeys()).measure(most, settings.window()));
 
             System.out.println("holds: " + settings.workflows() + " hold → ready → borrow workflows ...");
             report.holds(new HoldWorkflows(cloud, client).measure(settings.workflows()));

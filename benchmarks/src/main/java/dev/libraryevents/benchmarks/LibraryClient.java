@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The REST API as a client sees it, over real HTTP and signed in, with each call's latency. */
+/**
+ * The REST API as a client sees it, over real HTTP and signed in, with each call's latency. Every write carries a
+ * fresh {@code Idempotency-Key}, as a client that may have to retry would send it (docs/design.md §4e), unless the
+ * client is {@link #withoutKeys}.
+ */
 final class LibraryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,10 +52,22 @@ final class LibraryClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(CpuMeter.clientThreads()).build();
 
+    private final boolean keyed;
+
     /** @param idToken sent as {@code Authorization: Bearer}, as every route needs (docs/design.md §4a) */
     LibraryClient(URI base, String idToken) {
+        this(base, "Bearer " + idToken, true);
+    }
+
+    private LibraryClient(URI base, String authorization, boolean keyed) {
         this.base = base;
-        this.authorization = "Bearer " + idToken;
+        this.authorization = authorization;
+        this.keyed = keyed;
+    }
+
+    /** The same caller sending no Idempotency-Key: what the keys cost is the difference. */
+    LibraryClient withoutKeys() {
+        return new LibraryClient(base, authorization, false);
     }
 
     /** Each new book takes the next of {@link #TITLES}. */
@@ -89,7 +105,7 @@ final class LibraryClient {
                 .expect(201, "POST /holds").field("holdId");
     }
 
-        boolean borrowConfirmationReadable(String userId) throws IOException, InterruptedException {
+    boolean borrowConfirmationReadable(String userId) throws IOException, InterruptedException {
         return get("/users/" + userId + "/notifications").body().path("items").findValuesAsText("kind")
                 .contains("BORROW_CONFIRMATION");
     }
@@ -110,6 +126,9 @@ final class LibraryClient {
     private Answer post(String path, String json) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path.substring(1)))
                 .header("Authorization", authorization).header("X-Correlation-Id", "bench-" + UUID.randomUUID());
+        if (keyed) {
+            request.header("Idempotency-Key", UUID.randomUUID().toString());
+        }
         if (json == null) {
             request.POST(HttpRequest.BodyPublishers.noBody());
         } else {

@@ -27,6 +27,7 @@ final class Report {
     private Map<String, Integer> memoryMb = Map.of();
     private Revision before;
     private Throughput.Run runBefore;
+    private Throughput.Run runWithoutKeys;
     private List<CatalogScale.Size> catalog = List.of();
     private Throughput.Run holds;
     private final List<String[]> targets = new ArrayList<>();
@@ -56,6 +57,11 @@ final class Report {
     void throughputBefore(Revision revision, Throughput.Run run) {
         before = revision;
         runBefore = run;
+    }
+
+    /** The last throughput run's clients again, sending no Idempotency-Key: the keys' cost (docs/design.md §4e). */
+    void throughputWithoutKeys(Throughput.Run run) {
+        runWithoutKeys = run;
     }
 
     /** The hold → ready → borrow workflows (docs/design.md §4d), priced beside the borrow and return. */
@@ -409,6 +415,9 @@ final class Report {
         if (runBefore != null) {
             beforeAndAfter(md, model, run, total);
         }
+        if (runWithoutKeys != null) {
+            keysCost(md, model, run, total);
+        }
         if (holds != null) {
             holdsCost(md, model, total);
         }
@@ -420,6 +429,31 @@ final class Report {
                 .append(p.getValue().path("usd").asText()).append(" | ").append(p.getValue().path("unit").asText())
                 .append(" | ").append(p.getValue().path("source").asText()).append(" |\n"));
         md.append("\nFree: ").append(prices.path("free").asText()).append('\n');
+    }
+
+    /**
+     * What the Idempotency-Key costs: the same workflows, in the same local cloud, with and without a key on each
+     * write. A key adds its answer's row to the write's transaction (two write units there) or, for a refusal, one
+     * put; and one consistent read before the write.
+     */
+    private void keysCost(StringBuilder md, CostModel model, Throughput.Run keyed, double keyedTotal) {
+        CostModel.Usage with = model.usage(keyed, memoryMb, false);
+        CostModel.Usage without = model.usage(runWithoutKeys, memoryMb, false);
+        double withoutTotal = model.price(runWithoutKeys, without, without).stream()
+                .mapToDouble(CostModel.Line::dollars).sum();
+        md.append(String.format(Locale.ROOT, "With and without `Idempotency-Key` (docs/design.md §4e): the %d-client "
+                + "run above sent a fresh key with every write, as a client that may retry does; the same clients then "
+                + "ran %d s without keys, in the same local cloud (%d workflows):%n%n", keyed.clients(),
+                settings.window().toSeconds(), runWithoutKeys.usageWorkflows()));
+        md.append("| per workflow | without keys | with keys | with ÷ without |\n|---|---|---|---|\n");
+        beforeAfterRow(md, "Library: " + CostModel.WRU, without.byService().get("Library")
+                .getOrDefault(CostModel.WRU, 0.0), with.byService().get("Library").getOrDefault(CostModel.WRU, 0.0));
+        beforeAfterRow(md, "Library: " + CostModel.RRU, without.byService().get("Library")
+                .getOrDefault(CostModel.RRU, 0.0), with.byService().get("Library").getOrDefault(CostModel.RRU, 0.0));
+        beforeAfterRow(md, CostModel.WRU, without.total(CostModel.WRU), with.total(CostModel.WRU));
+        beforeAfterRow(md, CostModel.RRU, without.total(CostModel.RRU), with.total(CostModel.RRU));
+        beforeAfterRow(md, "$ per million workflows", withoutTotal, keyedTotal);
+        md.append('\n');
     }
 
     /**

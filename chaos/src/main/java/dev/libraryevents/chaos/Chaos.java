@@ -150,7 +150,8 @@ public final class Chaos implements Callable<Integer> {
             Path written = new ChaosReport(settings).write(injected, calls, result, drain,
                     Duration.ofNanos(loadEnded - loadStarted), counts[0], counts[1], root);
             System.out.println("chaos: lost " + result.lost() + ", duplicated " + result.duplicated()
-                    + ", dead letters " + result.deadLetters().size() + " (seed " + settings.seed() + ")");
+                    + ", dead letters " + result.deadLetters().size() + ", undecided after retries "
+                    + result.undecidedAfterRetries() + " (seed " + settings.seed() + ")");
             // A failed run says what failed here too: CI keeps the console, not the report.
             result.checks().stream().filter(check -> !check.passed()).forEach(check -> {
                 System.out.println("chaos: failed: " + check.name());

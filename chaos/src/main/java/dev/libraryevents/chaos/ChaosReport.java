@@ -30,7 +30,8 @@ final class ChaosReport {
                 .append(LocalDate.now(ZoneOffset.UTC)).append(" at revision ").append(revision(root))
                 .append(" — do not edit by hand. docs/testing.md (The chaos soak) says what it does and how to read it.\n\n");
         md.append("**Lost ").append(result.lost()).append(" / duplicated ").append(result.duplicated())
-                .append(" / unexplained dead letters ").append(result.deadLetters().size()).append("**")
+                .append(" / unexplained dead letters ").append(result.deadLetters().size())
+                .append(" / undecided after retries ").append(result.undecidedAfterRetries()).append("**")
                 .append(result.passed() ? "" : " — see below; replay with `bin/chaos --seed " + settings.seed()
                         + "`").append(". Seed ").append(settings.seed()).append(".\n\n");
 
@@ -87,11 +88,19 @@ final class ChaosReport {
         Map<String, Long> statuses = new TreeMap<>();
         calls.stream().filter(c -> !c.succeeded()).forEach(c -> statuses.merge(
                 c.status() == Workload.NO_ANSWER ? "no answer" : Integer.toString(c.status()), 1L, Long::sum));
-        md.append("Not 2xx, by status: ").append(statuses).append(". An undecided request got no answer that says "
-                + "what happened: none at all (the cloud was restarting), or the gateway's 502 or 504 for a function "
-                + "that died or timed out, perhaps after its write. Of those, ")
-                .append(result.undecidedTookEffect()).append(" took effect and ").append(result.undecidedDidNot())
-                .append(" did not; none may take effect twice, and the checks below hold for what was written.\n\n");
+        md.append("Not 2xx, by status: ").append(statuses).append(". Every write carried a fresh Idempotency-Key "
+                + "(docs/design.md §4e). One that got no answer that says what happened (none at all while the cloud "
+                + "restarted, or the gateway's 502 or 504 for a function that died, perhaps after its write) was sent "
+                + "again with its key, up to ").append(Workload.RETRIES).append(" times after 2, 6 and 18 s: **")
+                .append(result.retried()).append(" requests were retried; ").append(result.replayed())
+                .append(" of them were answered by a replay** (the first attempt had written, and its answer was "
+                        + "lost), the others ran for the first time. **Undecided after retries: ")
+                .append(result.undecidedAfterRetries()).append("**");
+        if (result.undecidedAfterRetries() > 0) {
+            md.append(" (").append(result.undecidedTookEffect()).append(" took effect, ")
+                    .append(result.undecidedDidNot()).append(" did not; none may take effect twice)");
+        }
+        md.append(".\n\n");
 
         md.append("## Events\n\n| event type | in the outboxes |\n|---|---:|\n");
         result.eventsByType().forEach((type, count) -> md.append("| ").append(type).append(" | ").append(count)

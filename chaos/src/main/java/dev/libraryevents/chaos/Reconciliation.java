@@ -57,14 +57,21 @@ final class Reconciliation {
     record DeadLetter(String queue, String body) {}
 
     /**
-     * What the reconciliation found; {@code undecided…}: requests without an answer that says what happened
-     * ({@link Workload.Call#undecided}), by whether they took effect.
+     * What the reconciliation found; {@code undecided…}: requests still without an answer that says what happened
+     * after their retries ({@link Workload.Call#undecided}), by whether they took effect; {@code retried}: requests
+     * sent again with their Idempotency-Key, {@code replayed} of them answered with the first attempt's answer.
      */
     record Result(List<Check> checks, List<DeadLetter> deadLetters, Map<String, Long> eventsByType,
-                  long busEntries, long distinctEventsOnBus, long undecidedTookEffect, long undecidedDidNot) {
+                  long busEntries, long distinctEventsOnBus, long undecidedTookEffect, long undecidedDidNot,
+                  long retried, long replayed) {
 
+        /** Nothing lost or doubled, no dead letter, and every request decided: its retries settled it. */
         boolean passed() {
-            return deadLetters.isEmpty() && checks.stream().allMatch(Check::passed);
+            return deadLetters.isEmpty() && checks.stream().allMatch(Check::passed) && undecidedAfterRetries() == 0;
+        }
+
+        long undecidedAfterRetries() {
+            return undecidedTookEffect + undecidedDidNot;
         }
 
         long lost() {
@@ -151,7 +158,8 @@ final class Reconciliation {
         Map<String, Long> byType = new TreeMap<>();
         written.values().forEach(e -> byType.merge(e.path("eventType").asText(), 1L, Long::sum));
         return new Result(checks, deadLetters(), byType, archive.size(), published.size(), tookEffect,
-                noAnswer - tookEffect);
+                noAnswer - tookEffect, calls.stream().filter(c -> c.attempts() > 1).count(),
+                calls.stream().filter(Workload.Call::replayed).count());
     }
 
     /** Every outbox row is on the bus; nothing is on the bus that no outbox holds. */

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * suspend; place, collect and cancel holds) against the REST API over real HTTP until told to stop, and recording
  * every request it made and how it ended.
  * Each client keeps to the users, books and borrowings it created, so that what it expects is its own business;
- * its choices come from its own seeded random. A request that got no answer (the cloud restarting) is recorded
- * too, and the client waits a moment before its next one.
+ * its choices come from its own seeded random. Every write carries a fresh {@code Idempotency-Key} (docs/design.md
+ * §4e), and a write that got no answer that says what happened (the cloud restarting, a function killed) is sent
+ * again with the same key, up to {@link #RETRIES} times with a growing pause, as a careful client would.
  */
 final class Workload {
 
@@ -46,7 +47,7 @@ final class Workload {
      *                    suspension, from the answer for what creates one (null when there was no 2xx answer)
      */
     record Call(int client, Operation operation, String correlationId, int status, String aggregateId,
-                long startedNanos, long endedNanos, String answer) {
+                long startedNanos, long endedNanos, String answer, int attempts, boolean replayed) {
 
         boolean succeeded() {
             return status >= 200 && status < 300;
@@ -62,9 +63,8 @@ final class Workload {
         }
 
         /**
-         * No answer that says what happened: none at all (the connection refused or broken), or the gateway's own
-         * 502 or 504 for a function that died or timed out, perhaps after its write. A client cannot tell; only an
-         * idempotency key would let it retry safely.
+         * No answer that says what happened, even after the retries: none at all (the connection refused or broken),
+         * or the gateway's own 502 or 504 for a function that died or timed out, perhaps after its write.
          */
         boolean undecided() {
             return status == NO_ANSWER || status == 502 || status == 504;
@@ -73,6 +73,9 @@ final class Workload {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PAUSE_AFTER_NO_ANSWER = Duration.ofMillis(250);
+    /** How many times an undecided write is sent again; the pauses before them, 2 s, 6 s, 18 s, outlast a restart. */
+    static final int RETRIES = 3;
+    private static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(2);
 
     private final URI api;
     private final String authorization;
@@ -221,19 +224,41 @@ final class Workload {
             return send(operation, "POST", path, json, aggregateId);
         }
 
+        /**
+         * The write, and, while its answer is undecided, the same again with the same key and correlation id (a
+         * replayed answer is the first one's, so the events it names are the first attempt's).
+         */
         private Call send(Operation operation, String method, String path, String json, String aggregateId) {
             String correlationId = "chaos-" + id + "-" + (sent++) + "-" + Long.toHexString(random.nextLong());
+            String key = "chaos-key-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+            long started = System.nanoTime();
+            Call call = attempt(operation, method, path, json, aggregateId, correlationId, key, started, 1);
+            Duration pause = FIRST_RETRY_PAUSE;
+            for (int attempts = 2; call.undecided() && attempts <= RETRIES + 1; attempts++) {
+                if (!sleep(pause)) {
+                    break;
+                }
+                pause = pause.multipliedBy(3);
+                call = attempt(operation, method, path, json, aggregateId, correlationId, key, started, attempts);
+            }
+            return call;
+        }
+
+        private Call attempt(Operation operation, String method, String path, String json, String aggregateId,
+                             String correlationId, String key, long started, int attempts) {
             HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path.substring(1)))
                     .timeout(Duration.ofSeconds(60))
-                    .header("Authorization", authorization).header("X-Correlation-Id", correlationId);
+                    .header("Authorization", authorization).header("X-Correlation-Id", correlationId)
+                    .header("Idempotency-Key", key);
             if (json == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
                 request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
             }
-            long started = System.nanoTime();
             try {
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                boolean replayed = response.headers().firstValue("Idempotent-Replayed").map("true"::equals)
+                        .orElse(false);
                 String id = aggregateId;
                 if (id == null && response.statusCode() / 100 == 2) {
                     JsonNode body = JSON.readTree(response.body());
@@ -245,15 +270,15 @@ final class Workload {
                     }).asText();
                 }
                 return new Call(id(), operation, correlationId, response.statusCode(), id, started, System.nanoTime(),
-                        response.statusCode() / 100 == 2 ? "" : response.body());
+                        response.statusCode() / 100 == 2 ? "" : response.body(), attempts, replayed);
             } catch (IOException e) {
                 return new Call(id(), operation, correlationId, NO_ANSWER, aggregateId, started, System.nanoTime(),
-                        String.valueOf(e));
+                        String.valueOf(e), attempts, false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stopping.set(true);
                 return new Call(id(), operation, correlationId, NO_ANSWER, aggregateId, started, System.nanoTime(),
-                        "interrupted");
+                        "interrupted", attempts, false);
             }
         }
 
@@ -263,11 +288,18 @@ final class Workload {
 
         /** A client that got no answer waits a little, as any client would, rather than spin on a closed port. */
         private void pause() {
+            sleep(PAUSE_AFTER_NO_ANSWER);
+        }
+
+        /** False when interrupted: the workload is being torn down. */
+        private boolean sleep(Duration pause) {
             try {
-                Thread.sleep(PAUSE_AFTER_NO_ANSWER.toMillis());
+                Thread.sleep(pause.toMillis());
+                return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stopping.set(true);
+                return false;
             }
         }
     }
