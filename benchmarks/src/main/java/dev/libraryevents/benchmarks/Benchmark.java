@@ -3,7 +3,10 @@ package dev.libraryevents.benchmarks;
 import dev.libraryevents.cli.CommandLines;
 import dev.libraryevents.localcloud.CloudOptions;
 import dev.libraryevents.localcloud.LocalCloud;
+import dev.libraryevents.localcloud.template.CloudTemplate;
 import dev.libraryevents.ops.SignInAccounts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +107,7 @@ public final class Benchmark implements Callable<Integer> {
         Report report = new Report(settings);
         try (LocalCloud cloud = LocalCloud.start(options)) {
             report.bootMillis(cloud.hooks().bootMillis());
+            report.functionsJava(cloud.hooks().jdkOf(cloud.hooks().functionNames().get(0)).describe());
             LibraryClient client;
             try (SignInAccounts accounts = SignInAccounts.at(cloud.awsEndpoint(), cloud.stackName())) {
                 // A librarian may call every route the workflows use; tokens last an hour, longer than a full run.
@@ -192,11 +196,12 @@ public final class Benchmark implements Callable<Integer> {
         int seconds = positive("--window", window, smoke ? 2 : 20);
         int environments = cloudOptions.concurrency(spec);
         Path root = CommandLines.repositoryRoot();
+        Path template = cloudOptions.template(spec, root);
         return new Settings(smoke,
-                cloudOptions.template(spec, root),
+                template,
                 out != null ? out : root.resolve(smoke ? "target/benchmarks" : "docs"),
                 environments, repeats, sequential, Duration.ofSeconds(seconds), List.of(1, 4, 16),
-                variants(before), catalogSizes(), smoke ? 10 : 200, command);
+                variants(before, template), catalogSizes(), smoke ? 10 : 200, command);
     }
 
     /** Growing sizes, each a positive number of books. */
@@ -211,15 +216,31 @@ public final class Benchmark implements Callable<Integer> {
         return List.copyOf(sizes);
     }
 
-    private List<ColdStarts.Variant> variants(Revision before) {
+    private List<ColdStarts.Variant> variants(Revision before, Path template) {
         List<ColdStarts.Variant> variants = new ArrayList<>(ColdStarts.VARIANTS);
         if (smoke) { // Lambda's flags, with and without SnapStart's priming
             variants.removeIf(v -> !v.name().startsWith("lambda") || v.classDataSharing());
         }
+        // Lambda's other current Java runtime beside the template's, to choose the faster (docs/performance.md).
+        variants.add(ColdStarts.Variant.onRuntime(
+                ColdStarts.OTHER_RUNTIME.getOrDefault(functionRuntime(template), ColdStarts.OTHER_RUNTIME.get(""))));
         if (before != null) {
             variants.add(ColdStarts.Variant.before(before));
         }
         return variants;
+    }
+
+    /** The runtime the template's functions name (they all name one); "" before it is synthesized. */
+    private static String functionRuntime(Path template) {
+        if (!Files.exists(template)) {
+            return "";
+        }
+        try {
+            return CloudTemplate.read(template).ofType("AWS::Lambda::Function").values().stream()
+                    .map(properties -> properties.path("Runtime").asText()).findFirst().orElse("");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + template, e);
+        }
     }
 
     private int positive(String option, Integer value, int otherwise) {

@@ -2,6 +2,7 @@ package dev.libraryevents.benchmarks;
 
 import dev.libraryevents.localcloud.LocalCloud;
 import dev.libraryevents.localcloud.hooks.ColdStart;
+import dev.libraryevents.localcloud.lambda.JavaRuntimes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,23 +48,39 @@ final class ColdStarts {
 
     /**
      * One way of starting the JVM: its flags, with or without a class-data archive, initialized on demand or as a
-     * SnapStart version (the priming runs at the end of init), from this checkout's jars or a revision's.
+     * SnapStart version (the priming runs at the end of init), from this checkout's jars or a revision's, on the
+     * Java the template's runtime names or another runtime's ({@code runtime}, such as "java21").
      */
     record Variant(String name, String description, List<String> jvmOptions, boolean classDataSharing,
-                   boolean snapStart, Revision revision) {
+                   boolean snapStart, Revision revision, String runtime) {
         Variant(String name, String description, List<String> jvmOptions, boolean classDataSharing) {
-            this(name, description, jvmOptions, classDataSharing, false, null);
+            this(name, description, jvmOptions, classDataSharing, false, null, null);
         }
 
         /** Lambda's flags on {@code revision}'s jars: the "before" of a change, measured beside its "after". */
         static Variant before(Revision revision) {
             return new Variant("lambda@" + revision.name(), "Lambda's flags, the jars of " + revision.name()
                     + " (" + revision.commit().substring(0, 12) + "), for before/after ratios",
-                    LocalCloud.LAMBDA_JVM_OPTIONS, false, false, revision);
+                    LocalCloud.LAMBDA_JVM_OPTIONS, false, false, revision, null);
+        }
+
+        /** Lambda's flags on another Lambda runtime's Java: which runtime starts the functions faster. */
+        static Variant onRuntime(String runtime) {
+            return new Variant("lambda/" + runtime, "Lambda's flags on the Java of Lambda's " + runtime
+                    + " runtime: " + JavaRuntimes.forRuntime(runtime).describe(), LocalCloud.LAMBDA_JVM_OPTIONS,
+                    false, false, null, runtime);
+        }
+
+        /** The Java it starts on; null for the one the template's runtime names. */
+        JavaRuntimes.Jdk jdk() {
+            return runtime == null ? null : JavaRuntimes.forRuntime(runtime);
         }
     }
 
     static final String SNAP_START = "lambda+snapstart";
+
+    /** For the template's runtime, Lambda's other current Java runtime, measured beside it ("": no Java runtime). */
+    static final Map<String, String> OTHER_RUNTIME = Map.of("java21", "java25", "java25", "java21", "", "java25");
 
     static final List<Variant> VARIANTS = List.of(
             new Variant("jvm-defaults", "no flags: C1 and C2 tiered compilation, G1", List.of(), false),
@@ -73,7 +90,7 @@ final class ColdStarts {
                     LocalCloud.LAMBDA_JVM_OPTIONS, true),
             new Variant(SNAP_START, "Lambda's flags, initialized as a SnapStart version: the runtime client runs "
                     + "the functions' priming (beforeCheckpoint) at the end of init, where Lambda takes the snapshot "
-                    + "that each cold start then restores", LocalCloud.LAMBDA_JVM_OPTIONS, false, true, null));
+                    + "that each cold start then restores", LocalCloud.LAMBDA_JVM_OPTIONS, false, true, null, null));
 
     /** The samples of one function under one variant, in milliseconds. */
     record Samples(List<Double> init, List<Double> invocation, List<Double> warm) {
@@ -167,7 +184,7 @@ final class ColdStarts {
                     Path jar = variant.revision() == null || references.containsKey(function) ? null
                             : variant.revision().jarLike(cloud.hooks().jarOf(function));
                     ColdStart start = start(function, payloads.get(function),
-                            new ColdStart.Setup(options, jar, variant.snapStart()));
+                            new ColdStart.Setup(options, jar, variant.snapStart(), variant.jdk()));
                     if (!start.succeeded()) {
                         throw new IllegalStateException(function + " failed its cold start under " + variant.name());
                     }
@@ -217,7 +234,7 @@ final class ColdStarts {
             throws Exception {
         Reference reference = references.get(function);
         ColdStart start = reference != null
-                ? cloud.hooks().coldStart(reference.jar(root), reference.handler(), 1024, "{}", setup.jvmOptions())
+                ? cloud.hooks().coldStart(reference.jar(root), reference.handler(), 1024, "{}", setup)
                 : cloud.hooks().coldStart(function, fresh(payload), setup);
         // What a first invocation set off (events, other functions) settles before the next JVM starts.
         cloud.hooks().awaitQuiet(Duration.ofMillis(300), Duration.ofMinutes(1));

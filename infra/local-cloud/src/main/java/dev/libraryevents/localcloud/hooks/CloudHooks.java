@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.libraryevents.localcloud.esm.EventSourceMappings;
 import dev.libraryevents.localcloud.events.EventBridgeEmulator;
 import dev.libraryevents.localcloud.events.TemplateRules;
+import dev.libraryevents.localcloud.lambda.JavaRuntimes;
 import dev.libraryevents.localcloud.lambda.LocalFunction;
 import dev.libraryevents.localcloud.lambda.TemplateFunctions;
 import java.io.IOException;
@@ -93,6 +94,11 @@ public final class CloudHooks implements Hooks {
     }
 
     @Override
+    public JavaRuntimes.Jdk jdkOf(String functionLogicalIdPrefix) {
+        return function(functionLogicalIdPrefix).jdk();
+    }
+
+    @Override
     public String firstPayload(String functionLogicalIdPrefix) {
         return function(functionLogicalIdPrefix).firstPayload();
     }
@@ -102,15 +108,18 @@ public final class CloudHooks implements Hooks {
             throws Exception {
         LocalFunction function = function(functionLogicalIdPrefix);
         return coldStart(function.copy(function.name() + "-cold", setup.jar() == null ? function.jar() : setup.jar(),
-                COLD_START_TIMEOUT, setup.jvmOptions(), Map.of(LocalFunction.INITIALIZATION_TYPE,
+                COLD_START_TIMEOUT, setup.jdk(), setup.jvmOptions(), Map.of(LocalFunction.INITIALIZATION_TYPE,
                         setup.snapStart() ? LocalFunction.SNAP_START : LocalFunction.ON_DEMAND)), payload);
     }
 
     @Override
-    public ColdStart coldStart(Path jar, String handler, int memoryMb, String payload, List<String> jvmOptions)
+    public ColdStart coldStart(Path jar, String handler, int memoryMb, String payload, ColdStart.Setup setup)
             throws Exception {
+        JavaRuntimes.Jdk jdk = setup.jdk() != null ? setup.jdk()
+                : functions.values().stream().findFirst().map(LocalFunction::jdk).orElseGet(JavaRuntimes::own);
         return coldStart(new LocalFunction("Baseline", jar, handler, memoryMb, COLD_START_TIMEOUT, 1,
-                functionsFromTemplate.environment("Baseline", handler, memoryMb, "JSON"), logDirectory, jvmOptions, null), payload);
+                functionsFromTemplate.environment("Baseline", handler, memoryMb, "JSON"), Map.of(), logDirectory,
+                jdk, setup.jvmOptions(), null), payload);
     }
 
     private static ColdStart coldStart(LocalFunction fresh, String payload) throws Exception {

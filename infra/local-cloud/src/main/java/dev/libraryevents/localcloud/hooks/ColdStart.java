@@ -1,5 +1,6 @@
 package dev.libraryevents.localcloud.hooks;
 
+import dev.libraryevents.localcloud.lambda.JavaRuntimes;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,8 +14,12 @@ public record ColdStart(long initMillis, long invocationMillis, long warmMillis,
 
     /**
      * How a benchmark starts a function cold: the JVM's flags, another jar for its handler (the same function built
-     * from another revision; null for its own), and whether it initializes as a SnapStart version (priming included)
-     * or on demand.
+     * from another revision; null for its own), whether it initializes as a SnapStart version (priming included)
+     * or on demand, and another Java to start on (null: the one its runtime names).
      */
-    public record Setup(List<String> jvmOptions, Path jar, boolean snapStart) {}
+    public record Setup(List<String> jvmOptions, Path jar, boolean snapStart, JavaRuntimes.Jdk jdk) {
+        public Setup(List<String> jvmOptions, Path jar, boolean snapStart) {
+            this(jvmOptions, jar, snapStart, null);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.libraryevents.localcloud.hooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.libraryevents.localcloud.lambda.JavaRuntimes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,9 @@ public interface Hooks {
     /** The jar a function runs from (its asset in the cloud assembly). */
     Path jarOf(String functionLogicalIdPrefix);
 
+    /** The Java a function's environments start on: its runtime's, or the local cloud's own where that is missing. */
+    JavaRuntimes.Jdk jdkOf(String functionLogicalIdPrefix);
+
     /** The payload a function was first invoked with, null if it has not been invoked. */
     String firstPayload(String functionLogicalIdPrefix);
 
@@ -76,8 +80,11 @@ public interface Hooks {
      */
     ColdStart coldStart(String functionLogicalIdPrefix, String payload, ColdStart.Setup setup) throws Exception;
 
-    /** The same for a handler that is not part of the template, such as a benchmark's do-nothing baseline. */
-    ColdStart coldStart(Path jar, String handler, int memoryMb, String payload, List<String> jvmOptions)
+    /**
+     * The same for a handler that is not part of the template, such as a benchmark's do-nothing baseline; without a
+     * Java of its own it starts on the template's functions' one.
+     */
+    ColdStart coldStart(Path jar, String handler, int memoryMb, String payload, ColdStart.Setup setup)
             throws Exception;
 
     /** Runs a schedule rule's targets now, as far as their permissions let the rule invoke them. */

@@ -66,6 +66,7 @@ public final class LocalFunction implements Invocable, AutoCloseable {
     private final String handler;
     private volatile int memoryMb;
     private final Path logDirectory;
+    private final JavaRuntimes.Jdk jdk;
     private final List<String> jvmOptions;
     private final Map<String, String> lambdaEnvironment;
     private volatile Map<String, String> variables;
@@ -92,17 +93,18 @@ public final class LocalFunction implements Invocable, AutoCloseable {
      */
     public LocalFunction(String name, Path jar, String handler, int memoryMb, Duration timeout, int maxConcurrency,
                   Map<String, String> environment, Path logDirectory, List<String> jvmOptions, Metering metering) {
-        this(name, jar, handler, memoryMb, timeout, maxConcurrency, environment, Map.of(), logDirectory, jvmOptions,
-                metering);
+        this(name, jar, handler, memoryMb, timeout, maxConcurrency, environment, Map.of(), logDirectory,
+                JavaRuntimes.own(), jvmOptions, metering);
     }
 
     /**
      * @param lambdaEnvironment what Lambda sets in every environment (region, credentials, handler)
      * @param variables         the function's own environment variables, which a configuration update replaces
+     * @param jdk               the Java its environments start on (its runtime's, where the machine has it)
      */
     public LocalFunction(String name, Path jar, String handler, int memoryMb, Duration timeout, int maxConcurrency,
                   Map<String, String> lambdaEnvironment, Map<String, String> variables, Path logDirectory,
-                  List<String> jvmOptions, Metering metering) {
+                  JavaRuntimes.Jdk jdk, List<String> jvmOptions, Metering metering) {
         this.name = name;
         this.jar = jar;
         this.handler = handler;
@@ -114,13 +116,14 @@ public final class LocalFunction implements Invocable, AutoCloseable {
         this.variables = Map.copyOf(variables);
         this.logFile = logDirectory.resolve(name + ".log");
         this.metering = metering;
+        this.jdk = jdk;
         this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** The JVM's command line; the heap follows the memory setting, as in Lambda. */
     List<String> command() {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(jdk.java().toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-Xmx" + Math.max(64, memoryMb * 85 / 100) + "m",
                 // As Lambda's runtime does: org.crac's hooks go to the runtime client's own CRaC context.
@@ -139,17 +142,22 @@ public final class LocalFunction implements Invocable, AutoCloseable {
         return jar;
     }
 
+    /** The Java its environments start on. */
+    public JavaRuntimes.Jdk jdk() {
+        return jdk;
+    }
+
     /**
      * A new, unmetered function of one environment with this one's handler, memory and current environment
-     * variables (with some changed), whose JVMs start from a jar and with flags of their own: what a benchmark
-     * starts cold beside the running function.
+     * variables (with some changed), whose JVMs start from a jar, on a Java (null: this one's) and with flags of
+     * their own: what a benchmark starts cold beside the running function.
      */
-    public LocalFunction copy(String copyName, Path copyJar, Duration copyTimeout, List<String> jvmOptions,
-                       Map<String, String> environmentChanges) {
+    public LocalFunction copy(String copyName, Path copyJar, Duration copyTimeout, JavaRuntimes.Jdk copyJdk,
+                              List<String> jvmOptions, Map<String, String> environmentChanges) {
         Map<String, String> copyEnvironment = environment();
         copyEnvironment.putAll(environmentChanges);
         return new LocalFunction(copyName, copyJar, handler, memoryMb, copyTimeout, 1, copyEnvironment,
-                Map.of(), logDirectory, jvmOptions, null);
+                Map.of(), logDirectory, copyJdk == null ? jdk : copyJdk, jvmOptions, null);
     }
 
     /** How many environments may run at once. */

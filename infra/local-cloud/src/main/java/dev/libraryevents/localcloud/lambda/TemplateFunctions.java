@@ -58,7 +58,8 @@ public final class TemplateFunctions {
                 ? Math.min(concurrency, properties.path("ReservedConcurrentExecutions").asInt()) : concurrency;
         return new LocalFunction(id, template.assetOf(id), handler, memoryMb,
                 Duration.ofSeconds(properties.path("Timeout").asInt(3)), reserved, environment, variables,
-                logDirectory, LocalFunction.LAMBDA_JVM_OPTIONS, metering);
+                logDirectory, JavaRuntimes.forRuntime(properties.path("Runtime").asText()),
+                LocalFunction.LAMBDA_JVM_OPTIONS, metering);
     }
 
     /** What Lambda sets for every function. Each calls with its logical id as access key, which the metering uses. */

@@ -117,7 +117,7 @@ class LocalFunctionTest {
         }
     }
 
-    private static LocalFunction.Result invoke(LocalFunction function, String payload) throws Exception {
+    static LocalFunction.Result invoke(LocalFunction function, String payload) throws Exception {
         return function.invoke(payload, 1).get(1, TimeUnit.MINUTES);
     }
 
@@ -127,12 +127,17 @@ class LocalFunctionTest {
 
     private static LocalFunction function(String method, Duration timeout, List<String> jvmOptions)
             throws Exception {
+        return function(method, timeout, JavaRuntimes.own(), jvmOptions);
+    }
+
+    static LocalFunction function(String method, Duration timeout, JavaRuntimes.Jdk jdk, List<String> jvmOptions)
+            throws Exception {
         Path classes = Path.of(ScriptedHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String handler = ScriptedHandler.class.getName() + "::" + method;
         Map<String, String> lambda = Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
                 "_HANDLER", handler, "AWS_LAMBDA_FUNCTION_NAME", "Scripted", "AWS_LAMBDA_FUNCTION_VERSION", "$LATEST",
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128");
         return new LocalFunction("Scripted-" + method, classes, handler, 128, timeout, 1, lambda,
-                Map.of("GREETING", "hi"), Files.createTempDirectory("local-function-logs"), jvmOptions, null);
+                Map.of("GREETING", "hi"), Files.createTempDirectory("local-function-logs"), jdk, jvmOptions, null);
     }
 }
