@@ -2,21 +2,15 @@ package dev.libraryevents.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.NodePath;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * The JSON Schema of every event type and version, loaded from {@code schemas/<EventType>/v<N>.json} on the
- * classpath the first time it is needed, and the validation of an event against the schema it names.
+ * classpath the first time it is needed, and the validation of an event against the schema it names, by
+ * {@link SchemaRules} (the part of JSON Schema these schemas use; the build checks it against a reference validator).
  */
 public final class EventSchemas {
 
@@ -25,15 +19,14 @@ public final class EventSchemas {
     private static final EventSchemas SHARED = new EventSchemas("schemas/");
 
     private final String resourceRoot;
-    private final SchemaRegistry registry;
-    private final ConcurrentMap<String, Schema> schemas = new ConcurrentHashMap<>();
+    private final SchemaRules rules;
+    /** The ids of the schemas loaded so far. */
+    private final Set<String> loaded = ConcurrentHashMap.newKeySet();
 
     /** @param resourceRoot the classpath folder that holds {@code <EventType>/v<N>.json} */
     EventSchemas(String resourceRoot) {
         this.resourceRoot = resourceRoot;
-        this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, builder -> builder
-                .schemaIdResolvers(resolvers -> resolvers.mapPrefix(ID_PREFIX, "classpath:" + resourceRoot))
-                .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+        this.rules = new SchemaRules(ID_PREFIX, resourceRoot);
     }
 
     /** Schemas are immutable once loaded, so one instance per JVM serves every handler. */
@@ -62,9 +55,7 @@ public final class EventSchemas {
     /** Validates any JSON against one schema; the compatibility test uses this to try old examples on new schemas. */
     public List<Violation> validate(JsonNode event, EventType type, int version) {
         List<Violation> violations = new ArrayList<>();
-        for (Error error : schema(type, version).validate(event)) {
-            violations.add(new Violation(fieldOf(error), error.getMessage()));
-        }
+        schema(type, version).check(event, "$", violations);
         return violations;
     }
 
@@ -74,9 +65,10 @@ public final class EventSchemas {
      * never fail the producer's validation afterwards (a 500).
      */
     public boolean acceptsText(EventType type, String field, String value) {
-        String location = id(type, type.currentVersion()) + "#/properties/data/properties/" + field;
-        Schema schema = schemas.computeIfAbsent(location, key -> registry.getSchema(SchemaLocation.of(key)));
-        return schema.validate(TextNode.valueOf(value)).isEmpty();
+        List<Violation> violations = new ArrayList<>();
+        rules.at(id(type, type.currentVersion()) + "#/properties/data/properties/" + field)
+                .check(TextNode.valueOf(value), "$", violations);
+        return violations.isEmpty();
     }
 
     /** Every schema version of a type, from 1 up to the first one missing. */
@@ -91,29 +83,17 @@ public final class EventSchemas {
     /** A loaded schema exists; only a version not seen yet costs a classpath lookup. */
     private boolean exists(EventType type, int version) {
         String path = resourceRoot + type.wireName() + "/v" + version + ".json";
-        return version >= 1 && (schemas.containsKey(id(type, version))
+        return version >= 1 && (loaded.contains(id(type, version))
                 || EventSchemas.class.getClassLoader().getResource(path) != null);
     }
 
-    private Schema schema(EventType type, int version) {
-        return schemas.computeIfAbsent(id(type, version), key -> registry.getSchema(SchemaLocation.of(key)));
+    private SchemaRules.Rule schema(EventType type, int version) {
+        SchemaRules.Rule rule = rules.at(id(type, version));
+        loaded.add(id(type, version));
+        return rule;
     }
 
     private static String id(EventType type, int version) {
         return ID_PREFIX + type.wireName() + "/v" + version + ".json";
-    }
-
-    /** A missing property is reported on its parent; naming the property itself tells the producer what to add. */
-    private static String fieldOf(Error error) {
-        NodePath location = error.getInstanceLocation();
-        StringBuilder field = new StringBuilder("$");
-        for (int i = 0; i < location.getNameCount(); i++) {
-            Object element = location.getElement(i);
-            field.append(element instanceof Integer index ? "[" + index + "]" : "." + element);
-        }
-        if ("required".equals(error.getKeyword()) && error.getProperty() != null) {
-            field.append('.').append(error.getProperty());
-        }
-        return field.toString();
     }
 }

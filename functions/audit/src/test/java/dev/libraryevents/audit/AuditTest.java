@@ -40,7 +40,7 @@ class AuditTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
     private final TestClock clock = new TestClock(T0.plus(Duration.ofDays(30)));
-    private final String table = DYNAMODB.createServiceTable("audit", AuditItems.CORRELATION_INDEX);
+    private final String table = DYNAMODB.createKeysOnlyServiceTable("audit", AuditItems.CORRELATION_INDEX);
     private final AuditEffects log = new AuditEffects(table, CODEC);
     private final AuditConsumerHandler consumer = new AuditConsumerHandler(
             new EventConsumer(DYNAMODB.client(), table, CODEC, clock), log);

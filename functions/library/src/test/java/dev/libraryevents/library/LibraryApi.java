@@ -64,7 +64,7 @@ final class LibraryApi {
     static final Duration PICKUP_WINDOW = Duration.ofHours(1);
 
     LibraryApi() {
-        table = DYNAMODB.createServiceTable("library", LibraryTable.INDEXES.toArray(String[]::new));
+        table = DYNAMODB.createKeysOnlyServiceTable("library", LibraryTable.INDEXES.toArray(String[]::new));
         keyTable = DYNAMODB.createKeyTable("keys");
         clock = new TestClock(Instant.parse("2026-11-22T10:00:00.000Z"));
         LibraryTable libraryTable = new LibraryTable(DYNAMODB.client(), table, new Outbox(table, EventCodec.shared()));

@@ -82,7 +82,8 @@ public final class LibraryEventsStack extends Stack {
                 .deletionProtection(deletionProtection).monitoring(monitoring).build());
         // The audit log keeps everything, its outbox rows included: no TTL on this table.
         ServiceTable audit = new ServiceTable(this, "Audit", ServiceTable.Props.builder()
-                .publishesTo(bus, Sources.AUDIT).code(auditJar).indexes("byCorrelation").rowsNeverExpire()
+                .publishesTo(bus, Sources.AUDIT).code(auditJar).keysOnlyIndexes(List.of("byCorrelation"))
+                .rowsNeverExpire()
                 .deletionProtection(deletionProtection).monitoring(monitoring).build());
 
         PersonalDataKeys personalData = new PersonalDataKeys(this, "PersonalData", deletionProtection);
@@ -209,7 +210,8 @@ public final class LibraryEventsStack extends Stack {
                 "dev.libraryevents.analytics.AnalyticsApiHandler", analytics, monitoring, "dynamodb:GetItem",
                 "dynamodb:Query");
         Alias auditApi = apiFunction("AuditApi", auditJar, "dev.libraryevents.audit.AuditApiHandler", audit,
-                monitoring, "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem");
+                monitoring, "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:BatchGetItem",
+                "dynamodb:PutItem");
         personalData.grantRead(auditApi); // trails, states and snapshots show names and emails
 
         SignIn signIn = new SignIn(this, "SignIn", deletionProtection);

@@ -215,6 +215,19 @@ class LibraryEventsStackTest {
     }
 
     @Test
+    void theAuditLogIndexesCorrelationIdsByKeysAlone_andItsApiReadsTheRowsByThem() {
+        JsonNode table = ofType("AWS::DynamoDB::Table").get(logicalId("AuditTable", "AWS::DynamoDB::Table"));
+        JsonNode indexes = table.at("/Properties/GlobalSecondaryIndexes");
+
+        assertThat(indexes).hasSize(1);
+        assertThat(indexes.get(0).path("IndexName").asText()).isEqualTo("byCorrelation");
+        assertThat(indexes.get(0).at("/Projection/ProjectionType").asText()).as("every event writes the index")
+                .isEqualTo("KEYS_ONLY");
+        assertThat(dynamoActionsOn(roleOf(logicalId("AuditApi", "AWS::Lambda::Function")),
+                logicalId("AuditTable", "AWS::DynamoDB::Table"))).contains("dynamodb:Query", "dynamodb:BatchGetItem");
+    }
+
+    @Test
     void theAuditWriterMayOnlyPutAndQueryTheAuditLog() {
         String auditTable = logicalId("AuditTable", "AWS::DynamoDB::Table");
         List<String> actions = dynamoActionsOn(roleOf(logicalId("AuditConsumerFunction", "AWS::Lambda::Function")), auditTable);

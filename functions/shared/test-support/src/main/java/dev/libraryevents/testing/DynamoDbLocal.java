@@ -108,6 +108,18 @@ public final class DynamoDbLocal {
      * @return its name, unique in this JVM
      */
     public String createServiceTable(String prefix, String... indexNames) {
+        return createServiceTable(prefix, ProjectionType.ALL, indexNames);
+    }
+
+    /**
+     * The same, with indexes that project only the keys, as the Library and Audit tables' do: a query's rows are
+     * keys, and what else a row holds is read from the table.
+     */
+    public String createKeysOnlyServiceTable(String prefix, String... indexNames) {
+        return createServiceTable(prefix, ProjectionType.KEYS_ONLY, indexNames);
+    }
+
+    private String createServiceTable(String prefix, ProjectionType projection, String... indexNames) {
         String name = prefix + "-" + tables.incrementAndGet();
         List<AttributeDefinition> attributes = new ArrayList<>(List.of(string("pk"), string("sk")));
         List<GlobalSecondaryIndex> indexes = new ArrayList<>();
@@ -116,7 +128,7 @@ public final class DynamoDbLocal {
             attributes.add(string(index + "Sk"));
             indexes.add(GlobalSecondaryIndex.builder().indexName(index)
                     .keySchema(key(index + "Pk", KeyType.HASH), key(index + "Sk", KeyType.RANGE))
-                    .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build());
+                    .projection(Projection.builder().projectionType(projection).build()).build());
         }
         client.createTable(table -> table
                 .tableName(name)
