@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -332,7 +334,7 @@ final class Reconciliation {
             boolean eventOrTrailRow = pk.startsWith("PROCESSED#") ? text(item, "sk").equals("EVENT")
                     : item.containsKey("event") && !pk.startsWith("OUTBOX#") && !pk.startsWith("SNAPSHOT#");
             if (eventOrTrailRow) {
-                rows.merge(pk + "|" + JSON.readTree(text(item, "event")).path("eventId").asText(), 1, Integer::sum);
+                rows.merge(pk + "|" + JSON.readTree(loggedEvent(item)).path("eventId").asText(), 1, Integer::sum);
             }
         }
         List<String> lost = new ArrayList<>();
@@ -484,6 +486,17 @@ final class Reconciliation {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         dynamoDb.scanPaginator(r -> r.tableName(table).consistentRead(true)).items().forEach(items::add);
         return items;
+    }
+
+    /** An audit row's event: gzipped JSON (the Audit service's CompressedText), or text in rows from before it. */
+    private static String loggedEvent(Map<String, AttributeValue> item) throws IOException {
+        AttributeValue event = item.get("event");
+        if (event.b() == null) {
+            return event.s();
+        }
+        try (GZIPInputStream gzip = new GZIPInputStream(event.b().asInputStream())) {
+            return new String(gzip.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static String text(Map<String, AttributeValue> item, String attribute) {

@@ -113,10 +113,16 @@ public final class LocalCloud implements AutoCloseable {
             DynamoDbEmulator dynamoDb = track(new DynamoDbEmulator(options.dataDirectory()));
             dynamoDb.createTables(template);
             template.ofType("AWS::DynamoDB::Table").forEach((id, table) -> {
-                Set<String> indexKeys = new HashSet<>();
-                table.path("GlobalSecondaryIndexes").forEach(index -> indexKeys.add(
-                        index.path("KeySchema").path(0).path("AttributeName").asText()));
-                metering.indexKeys(id, indexKeys);
+                Set<String> tableKeys = new HashSet<>();
+                table.path("KeySchema").forEach(key -> tableKeys.add(key.path("AttributeName").asText()));
+                List<Metering.Index> indexes = new ArrayList<>();
+                table.path("GlobalSecondaryIndexes").forEach(index -> {
+                    Set<String> keys = new HashSet<>(tableKeys);
+                    index.path("KeySchema").forEach(key -> keys.add(key.path("AttributeName").asText()));
+                    indexes.add(new Metering.Index(keys, index.path("KeySchema").path(0).path("AttributeName")
+                            .asText(), index.path("Projection").path("ProjectionType").asText().equals("KEYS_ONLY")));
+                });
+                metering.indexes(id, indexes);
             });
             sqs = track(new SqsEmulator(metering, awsEndpoint.uri()));
             sqs.createQueues(template, options.queueVisibility());

@@ -6,6 +6,7 @@ import dev.libraryevents.audit.domain.AuditTrails;
 import dev.libraryevents.audit.domain.AuditTrails.Entity;
 import dev.libraryevents.events.EventCodec;
 import dev.libraryevents.events.EventEnvelope;
+import dev.libraryevents.support.aws.CompressedText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,6 @@ public final class AuditQueries {
     }
 
     private EventEnvelope event(Map<String, AttributeValue> item) {
-        return codec.decode(item.get(AuditItems.EVENT).s());
+        return codec.decode(CompressedText.text(item.get(AuditItems.EVENT)));
     }
 }

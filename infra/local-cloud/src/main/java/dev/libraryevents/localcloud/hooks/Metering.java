@@ -1,6 +1,8 @@
 package dev.libraryevents.localcloud.hooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,7 @@ import java.util.concurrent.atomic.DoubleAdder;
 public final class Metering {
 
     private final Map<String, DoubleAdder> counters = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> indexKeysByTable = new ConcurrentHashMap<>();
+    private final Map<String, List<Index>> indexesByTable = new ConcurrentHashMap<>();
     private final Map<String, Integer> memoryMb = new ConcurrentHashMap<>();
     private volatile long lastInvocationNanos = System.nanoTime();
 
@@ -66,9 +68,15 @@ public final class Metering {
         memoryMb.put(name, memory);
     }
 
-    /** A table's global secondary index partition keys: a written item carrying one is written to that index too. */
-    public void indexKeys(String table, Set<String> partitionKeys) {
-        indexKeysByTable.put(table, Set.copyOf(partitionKeys));
+    /**
+     * A global secondary index: an item that carries its partition key is written to it too, all of it or (keys only)
+     * the table's and the index's key attributes alone, each write billed by the size of what the index holds.
+     */
+    public record Index(Set<String> keyAttributes, String partitionKey, boolean keysOnly) {}
+
+    /** A table's global secondary indexes. */
+    public void indexes(String table, List<Index> indexes) {
+        indexesByTable.put(table, List.copyOf(indexes));
     }
 
     /** An invocation that ended in a function error, a timeout or its environment's death. */
@@ -135,11 +143,25 @@ public final class Metering {
         }
     }
 
-    /** The item's units, once for the table and once more for each index it lands in. */
+    /** The item's units for the table, and for each index it lands in those of what that index holds of it. */
     private double itemWrite(String table, JsonNode item) {
-        double units = Math.ceil(Math.max(1, itemBytes(item)) / 1024.0);
-        long indexes = indexKeysByTable.getOrDefault(table, Set.of()).stream().filter(item::has).count();
-        return units * (1 + indexes);
+        double units = writeUnits(item);
+        for (Index index : indexesByTable.getOrDefault(table, List.of())) {
+            if (item.has(index.partitionKey())) {
+                units += index.keysOnly() ? writeUnits(keysOf(item, index.keyAttributes())) : writeUnits(item);
+            }
+        }
+        return units;
+    }
+
+    private static double writeUnits(JsonNode item) {
+        return Math.ceil(Math.max(1, itemBytes(item)) / 1024.0);
+    }
+
+    private static JsonNode keysOf(JsonNode item, Set<String> attributes) {
+        ObjectNode keys = JsonNodeFactory.instance.objectNode();
+        attributes.stream().filter(item::has).forEach(attribute -> keys.set(attribute, item.get(attribute)));
+        return keys;
     }
 
     /** DynamoDB's item size: attribute names plus values (numbers about one byte per two digits). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,8 @@ class MeteringTest {
 
     @Test
     void shouldChargeAnIndexWrite_onlyForAnItemThatCarriesTheIndexKey() throws Exception {
-        metering.indexKeys("Audit", Set.of("byCorrelationPk"));
+        metering.indexes("Audit", List.of(new Metering.Index(Set.of("pk", "byCorrelationPk"), "byCorrelationPk",
+                false)));
 
         metering.dynamoDb("AuditConsumer", "PutItem", json("""
                 {"TableName": "Audit", "Item": {"pk": {"S": "EVENT#1"}, "byCorrelationPk": {"S": "req-1"}}}"""), null);
@@ -39,6 +41,20 @@ class MeteringTest {
 
         assertThat(metering.snapshot()).containsEntry("dynamodb.wru|AuditConsumer", 3.0)
                 .containsEntry("dynamodb.wru.single|AuditConsumer", 3.0);
+    }
+
+    @Test
+    void shouldChargeAKeysOnlyIndexWrite_forTheKeysAlone() throws Exception {
+        metering.indexes("Audit", List.of(new Metering.Index(Set.of("pk", "byCorrelationPk"), "byCorrelationPk",
+                true)));
+        String event = "x".repeat(1500);
+
+        metering.dynamoDb("AuditConsumer", "PutItem", json("""
+                {"TableName": "Audit", "Item": {"pk": {"S": "EVENT#1"}, "byCorrelationPk": {"S": "req-1"},
+                 "event": {"S": "%s"}}}""".formatted(event)), null);
+
+        assertThat(metering.snapshot()).as("2 units for the item, 1 for its keys in the index")
+                .containsEntry("dynamodb.wru|AuditConsumer", 3.0);
     }
 
     @Test

@@ -5,13 +5,11 @@ import static dev.libraryevents.support.aws.Items.s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.libraryevents.events.EventCodec;
+import dev.libraryevents.support.aws.CompressedText;
 import dev.libraryevents.support.aws.Items;
 import dev.libraryevents.support.http.ApiResponse;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +17,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -70,7 +66,7 @@ public final class RecordedAnswers {
         }
         AttributeValue location = item.get("location");
         return Optional.of(new Recorded(Integer.parseInt(item.get("status").n()),
-                body(item.get("body").b().asByteArray()), location == null ? null : location.s(),
+                body(item.get("body")), location == null ? null : location.s(),
                 item.get("request").b().asByteArray()));
     }
 
@@ -101,7 +97,7 @@ public final class RecordedAnswers {
         if (location != null) {
             item.put("location", s(location));
         }
-        item.put("body", AttributeValue.fromB(SdkBytes.fromByteArray(compressed(answer.body().toString()))));
+        item.put("body", CompressedText.of(answer.body().toString()));
         item.put("expiresAt", Items.epochSeconds(now.plus(KEPT)));
         return Put.builder().tableName(tableName).item(item)
                 .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now")
@@ -116,19 +112,9 @@ public final class RecordedAnswers {
         return clock.instant();
     }
 
-    private static byte[] compressed(String json) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-            gzip.write(json.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // in memory: cannot happen
-        }
-        return bytes.toByteArray();
-    }
-
-    private static JsonNode body(byte[] compressed) {
-        try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
-            return EventCodec.shared().mapper().readTree(gzip.readAllBytes());
+    private static JsonNode body(AttributeValue compressed) {
+        try {
+            return EventCodec.shared().mapper().readTree(CompressedText.text(compressed));
         } catch (IOException e) {
             throw new UncheckedIOException("a recorded answer that is not gzipped JSON", e);
         }
