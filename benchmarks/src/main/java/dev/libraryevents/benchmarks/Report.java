@@ -612,7 +612,8 @@ final class Report {
     private static String machine() {
         var os = ManagementFactory.getOperatingSystemMXBean();
         long memory = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : -1;
-        return String.format(Locale.ROOT, "%s %s, %d cores, %.0f GiB, Java %s (%s) for the local cloud", System.getProperty("os.name"), System.getProperty("os.arch"),
+        return String.format(Locale.ROOT, "%s %s, %d cores, %.0f GiB, Java %s (%s) for the local cloud",
+                System.getProperty("os.name"), System.getProperty("os.arch"),
                 os.getAvailableProcessors(), memory / (1024.0 * 1024 * 1024), System.getProperty("java.version"),
                 System.getProperty("java.vendor"));
     }

@@ -317,9 +317,10 @@ final class SchemaRules {
             case "email" -> text((text, field, violations) -> {
                 int at = text.lastIndexOf('@');
                 String domain = text.substring(at + 1);
-                boolean dotted = domain.contains(".") && !domain.startsWith("[");
+                String topLevel = domain.startsWith("[") || !domain.contains(".") ? null
+                        : domain.substring(domain.lastIndexOf('.') + 1);
                 if (!EMAIL.matcher(text).matches() || at > 64 || domain.length() > 255
-                        || dotted && !TOP_LEVEL_DOMAIN.matcher(domain.substring(domain.lastIndexOf('.') + 1)).matches()) {
+                        || topLevel != null && !TOP_LEVEL_DOMAIN.matcher(topLevel).matches()) {
                     violations.add(new Violation(field, "does not match the email pattern"));
                 }
             });
@@ -367,7 +368,8 @@ final class SchemaRules {
     private static boolean isOfType(JsonNode instance, String type) {
         return switch (type) {
             case "string" -> instance.isTextual();
-            case "integer" -> instance.isIntegralNumber() || instance.isNumber() && instance.canConvertToExactIntegral();
+            case "integer" -> instance.isIntegralNumber()
+                    || instance.isNumber() && instance.canConvertToExactIntegral();
             case "number" -> instance.isNumber();
             case "object" -> instance.isObject();
             case "array" -> instance.isArray();

@@ -58,7 +58,8 @@ public final class AuditQueries {
                 .items().stream().map(row -> Map.of("pk", row.get("pk"), "sk", row.get("sk"))).toList();
         List<EventEnvelope> events = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += BATCH_GET_LIMIT) {
-            rows(keys.subList(from, Math.min(keys.size(), from + BATCH_GET_LIMIT))).forEach(row -> events.add(event(row)));
+            rows(keys.subList(from, Math.min(keys.size(), from + BATCH_GET_LIMIT)))
+                    .forEach(row -> events.add(event(row)));
         }
         return AuditTrails.causalOrder(events);
     }
