@@ -222,8 +222,7 @@ public final class Benchmark implements Callable<Integer> {
             variants.removeIf(v -> !v.name().startsWith("lambda") || v.classDataSharing());
         }
         // Lambda's other current Java runtime beside the template's, to choose the faster (docs/performance.md).
-        variants.add(ColdStarts.Variant.onRuntime(
-                ColdStarts.OTHER_RUNTIME.getOrDefault(functionRuntime(template), ColdStarts.OTHER_RUNTIME.get(""))));
+        variants.add(ColdStarts.Variant.onRuntime(ColdStarts.otherRuntime(functionRuntime(template))));
         if (before != null) {
             variants.add(ColdStarts.Variant.before(before));
         }

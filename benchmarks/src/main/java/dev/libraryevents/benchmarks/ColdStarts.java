@@ -79,8 +79,10 @@ final class ColdStarts {
 
     static final String SNAP_START = "lambda+snapstart";
 
-    /** For the template's runtime, Lambda's other current Java runtime, measured beside it ("": no Java runtime). */
-    static final Map<String, String> OTHER_RUNTIME = Map.of("java21", "java25", "java25", "java21", "", "java25");
+    /** Lambda's current Java runtime measured beside the template's: the other of the two, or the newest. */
+    static String otherRuntime(String templateRuntime) {
+        return templateRuntime.equals("java25") ? "java21" : "java25";
+    }
 
     static final List<Variant> VARIANTS = List.of(
             new Variant("jvm-defaults", "no flags: C1 and C2 tiered compilation, G1", List.of(), false),

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The JSON Schema of every event type and version, loaded from {@code schemas/<EventType>/v<N>.json} on the
@@ -20,8 +18,6 @@ public final class EventSchemas {
 
     private final String resourceRoot;
     private final SchemaRules rules;
-    /** The ids of the schemas loaded so far. */
-    private final Set<String> loaded = ConcurrentHashMap.newKeySet();
 
     /** @param resourceRoot the classpath folder that holds {@code <EventType>/v<N>.json} */
     EventSchemas(String resourceRoot) {
@@ -83,14 +79,12 @@ public final class EventSchemas {
     /** A loaded schema exists; only a version not seen yet costs a classpath lookup. */
     private boolean exists(EventType type, int version) {
         String path = resourceRoot + type.wireName() + "/v" + version + ".json";
-        return version >= 1 && (loaded.contains(id(type, version))
+        return version >= 1 && (rules.isCompiled(id(type, version))
                 || EventSchemas.class.getClassLoader().getResource(path) != null);
     }
 
     private SchemaRules.Rule schema(EventType type, int version) {
-        SchemaRules.Rule rule = rules.at(id(type, version));
-        loaded.add(id(type, version));
-        return rule;
+        return rules.at(id(type, version));
     }
 
     private static String id(EventType type, int version) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -65,8 +66,9 @@ final class SchemaRules {
     private final ObjectMapper json = new ObjectMapper();
     private final String idPrefix;
     private final String resourceRoot;
-    private final Map<String, JsonNode> documents = new HashMap<>();
-    private final Map<String, Rule> compiled = new HashMap<>();
+    private final Map<String, JsonNode> documents = new HashMap<>(); // guarded by this
+    /** Read without the lock: once compiled, a rule never changes. */
+    private final Map<String, Rule> compiled = new ConcurrentHashMap<>();
 
     /** @param idPrefix the {@code $id} prefix whose documents are under {@code resourceRoot} on the classpath */
     SchemaRules(String idPrefix, String resourceRoot) {
@@ -75,7 +77,17 @@ final class SchemaRules {
     }
 
     /** The schema at an absolute location ({@code <id>} or {@code <id>#<pointer>}), compiled once. */
-    synchronized Rule at(String location) {
+    Rule at(String location) {
+        Rule rule = compiled.get(location);
+        return rule != null ? rule : load(location);
+    }
+
+    /** Whether the schema at a location has been compiled: its file is known to exist. */
+    boolean isCompiled(String location) {
+        return compiled.containsKey(location);
+    }
+
+    private synchronized Rule load(String location) {
         Rule rule = compiled.get(location);
         if (rule == null) {
             URI uri = URI.create(location);
@@ -124,14 +136,9 @@ final class SchemaRules {
     private Rule keyword(String name, JsonNode value, JsonNode schema, URI base) {
         return switch (name) {
             case "$ref" -> {
+                // Looked up when checked: a schema may refer to one still being compiled.
                 String target = base.resolve(value.textValue()).toString();
-                Rule[] resolved = new Rule[1]; // on first use: a schema may refer to one still being compiled
-                yield (instance, field, violations) -> {
-                    if (resolved[0] == null) {
-                        resolved[0] = at(target);
-                    }
-                    resolved[0].check(instance, field, violations);
-                };
+                yield (instance, field, violations) -> at(target).check(instance, field, violations);
             }
             case "type" -> type(value);
             case "const" -> (instance, field, violations) -> {

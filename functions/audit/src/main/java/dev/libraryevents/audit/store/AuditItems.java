@@ -29,7 +29,7 @@ public final class AuditItems {
 
     /** Index {@code byCorrelation}: {@code byCorrelationPk} = correlation id, {@code byCorrelationSk} = sort key. */
     public static final String CORRELATION_INDEX = "byCorrelation";
-    public static final String EVENT = "event";
+    static final String EVENT = "event";
     static final String EVENT_ROW = "EVENT";
     static final String SNAPSHOT = "snapshot";
 

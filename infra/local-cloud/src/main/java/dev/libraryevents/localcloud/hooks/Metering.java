@@ -1,8 +1,6 @@
 package dev.libraryevents.localcloud.hooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -145,23 +143,24 @@ public final class Metering {
 
     /** The item's units for the table, and for each index it lands in those of what that index holds of it. */
     private double itemWrite(String table, JsonNode item) {
-        double units = writeUnits(item);
+        double units = writeUnits(itemBytes(item));
         for (Index index : indexesByTable.getOrDefault(table, List.of())) {
             if (item.has(index.partitionKey())) {
-                units += index.keysOnly() ? writeUnits(keysOf(item, index.keyAttributes())) : writeUnits(item);
+                units += writeUnits(index.keysOnly() ? keyBytes(item, index.keyAttributes()) : itemBytes(item));
             }
         }
         return units;
     }
 
-    private static double writeUnits(JsonNode item) {
-        return Math.ceil(Math.max(1, itemBytes(item)) / 1024.0);
+    /** A unit per started KB. */
+    private static double writeUnits(long bytes) {
+        return Math.ceil(Math.max(1, bytes) / 1024.0);
     }
 
-    private static JsonNode keysOf(JsonNode item, Set<String> attributes) {
-        ObjectNode keys = JsonNodeFactory.instance.objectNode();
-        attributes.stream().filter(item::has).forEach(attribute -> keys.set(attribute, item.get(attribute)));
-        return keys;
+    /** The size of the item's key attributes alone, what a keys-only index holds of it. */
+    private static long keyBytes(JsonNode item, Set<String> attributes) {
+        return attributes.stream().filter(item::has)
+                .mapToLong(attribute -> attribute.length() + valueBytes(item.get(attribute))).sum();
     }
 
     /** DynamoDB's item size: attribute names plus values (numbers about one byte per two digits). */

@@ -59,7 +59,7 @@ public final class JavaRuntimes {
         if (!matcher.matches()) {
             Log.info("runtime " + runtime + " is not a Java runtime Lambda has; its functions run on Java "
                     + own.version());
-            return new Jdk(runtime, own.java(), own.feature(), own.version(), true);
+            return standIn(runtime, own);
         }
         int feature = Integer.parseInt(matcher.group(1));
         Optional<Jdk> found = candidates.apply(feature).stream()
@@ -76,6 +76,11 @@ public final class JavaRuntimes {
         }
         Log.info("runtime " + runtime + ": no JDK " + feature + " on this machine (set LOCAL_CLOUD_JAVA_" + feature
                 + "_HOME to one); its functions start on the local cloud's own Java " + own.version() + " instead");
+        return standIn(runtime, own);
+    }
+
+    /** The local cloud's own Java, running a runtime's functions in place of the JDK it names. */
+    private static Jdk standIn(String runtime, Jdk own) {
         return new Jdk(runtime, own.java(), own.feature(), own.version(), true);
     }
 
