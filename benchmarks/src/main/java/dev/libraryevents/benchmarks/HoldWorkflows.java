@@ -47,7 +47,8 @@ final class HoldWorkflows {
             throw new IllegalStateException("the pipeline did not drain within 10 minutes");
         }
         Map<String, Double> usage = Metering.difference(before, cloud.hooks().metering().snapshot());
-        return new Throughput.Run(1, workflows, seconds, 0, workflows, 0, usage, logBytes() - logsBefore, null);
+        return new Throughput.Run(1, workflows, seconds, 0, workflows, 0, usage, logBytes() - logsBefore, null,
+                null);
     }
 
     private long logBytes() throws Exception {

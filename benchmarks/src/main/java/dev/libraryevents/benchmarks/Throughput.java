@@ -42,9 +42,11 @@ final class Throughput {
      * @param usage          what the metering counted from the warm-up's start to the drain's end
      * @param logBytes       what the functions logged meanwhile
      * @param cpu            where the machine's CPU went over the same span as {@code usage}
+     * @param rawCpu         the local cloud's CPU per raw request, a floor under its CPU per workflow
      */
     record Run(int clients, long workflows, double windowSeconds, double drainSeconds, long usageWorkflows,
-               double rawTransactionsPerSecond, Map<String, Double> usage, long logBytes, CpuMeter.Use cpu) {
+               double rawTransactionsPerSecond, Map<String, Double> usage, long logBytes, CpuMeter.Use cpu,
+               RawCpu rawCpu) {
         double apiRate() {
             return workflows / windowSeconds;
         }
@@ -56,6 +58,18 @@ final class Throughput {
 
         double ratioToStorage() {
             return sustainedRate() / rawTransactionsPerSecond;
+        }
+    }
+
+    /**
+     * The CPU milliseconds of DynamoDB Local and the AWS endpoint per request, with nothing else running:
+     * a borrow-shaped {@code TransactWriteItems}, and a {@code GetItem} of one small item (no DynamoDB request of a
+     * workflow costs less). Times a workflow's requests, they are what its DynamoDB requests alone cost the local
+     * cloud, before any queue, bus or API work.
+     */
+    record RawCpu(double perTransaction, double perGetItem) {
+        double floorPerWorkflow(double transactions, double otherRequests) {
+            return transactions * perTransaction + otherRequests * perGetItem;
         }
     }
 
@@ -124,14 +138,23 @@ final class Throughput {
         double drain = (drained - lastFinished) / 1e9;
         Map<String, Double> usage = Metering.difference(before, cloud.hooks().metering().snapshot());
         long logBytes = totalLogBytes() - logsBefore;
-        double raw = rawTransactionsPerSecond(clients, window);
-        return new Run(clients, measured, window.toNanos() / 1e9, drain, workflows, raw, usage, logBytes, cpuUse);
+        CpuMeter rawMeter = new CpuMeter();
+        long[] transactions = new long[1];
+        double raw = rawTransactionsPerSecond(clients, window, rawMeter, transactions);
+        double perTransaction = dynamoDbPath(rawMeter.stop(System.nanoTime())) * 1000 / transactions[0];
+        CpuMeter readMeter = new CpuMeter();
+        long reads = rawGetItems(clients, Duration.ofNanos(Math.max(Duration.ofSeconds(2).toNanos(),
+                window.toNanos() / 4)), readMeter);
+        double perRead = dynamoDbPath(readMeter.stop(System.nanoTime())) * 1000 / reads;
+        return new Run(clients, measured, window.toNanos() / 1e9, drain, workflows, raw, usage, logBytes, cpuUse,
+                new RawCpu(perTransaction, perRead));
     }
 
-    private double rawTransactionsPerSecond(int threads, Duration window) throws Exception {
+    private double rawTransactionsPerSecond(int threads, Duration window, CpuMeter cpu, long[] count)
+            throws Exception {
         long started = System.nanoTime();
         long end = started + window.toNanos();
-        long transactions = sum(threads, index -> () -> {
+        long transactions = sum(threads, index -> cpu.client(() -> {
             String book = "BOOK#" + UUID.randomUUID();
             String user = "USER#" + UUID.randomUUID();
             dynamoDb.putItem(r -> r.tableName(RAW_TABLE).item(Map.of("pk", s(book), "sk", s("BOOK"),
@@ -144,8 +167,34 @@ final class Throughput {
                 done++;
             }
             return done;
-        });
+        }));
+        count[0] = transactions;
         return transactions / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * The CPU seconds of a DynamoDB request's path through the local cloud: the AWS endpoint and DynamoDB Local.
+     * Not the JVM's JIT and GC, nor the idle pollers meanwhile: what is left is a floor.
+     */
+    private static double dynamoDbPath(CpuMeter.Use use) {
+        return use.localCloudParts().get(CpuMeter.Part.DYNAMODB_LOCAL)
+                + use.localCloudParts().get(CpuMeter.Part.AWS_ENDPOINT);
+    }
+
+    /** GetItems of one small item from {@code threads} threads for {@code span}; how many. */
+    private long rawGetItems(int threads, Duration span, CpuMeter cpu) throws Exception {
+        Map<String, AttributeValue> key = Map.of("pk", s("USER#raw-read"), "sk", s("USER"));
+        dynamoDb.putItem(r -> r.tableName(RAW_TABLE).item(Map.of("pk", key.get("pk"), "sk", key.get("sk"),
+                "loans", n(0))));
+        long end = System.nanoTime() + span.toNanos();
+        return sum(threads, index -> cpu.client(() -> {
+            long done = 0;
+            while (System.nanoTime() < end) {
+                dynamoDb.getItem(r -> r.tableName(RAW_TABLE).key(key));
+                done++;
+            }
+            return done;
+        }));
     }
 
     /** Two conditional counter updates and three puts (loan, borrowing, outbox row with an event), like a borrow. */
