@@ -45,6 +45,7 @@ public final class DynamoDbEmulator implements AutoCloseable {
     private final URI endpoint;
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streams;
+    private final TableWrites writes = new TableWrites();
 
     // AWS SDK v1 inside DynamoDB Local warns through JUL that JAXB is missing; it needs none here. A field, because
     // JUL holds loggers weakly and would forget the level.
@@ -90,6 +91,11 @@ public final class DynamoDbEmulator implements AutoCloseable {
 
     public DynamoDbStreamsClient streams() {
         return streams;
+    }
+
+    /** The writes the AWS endpoint forwarded, by table: what wakes the stream pollers. */
+    public TableWrites writes() {
+        return writes;
     }
 
     /** Creates every table of the template that does not exist yet (after a restart with a data dir, all do). */

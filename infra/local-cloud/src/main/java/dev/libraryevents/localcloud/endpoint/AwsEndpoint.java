@@ -12,6 +12,7 @@ import dev.libraryevents.localcloud.common.Log;
 import dev.libraryevents.localcloud.common.Ports;
 import dev.libraryevents.localcloud.common.Threads;
 import dev.libraryevents.localcloud.dynamodb.DynamoDbEmulator;
+import dev.libraryevents.localcloud.dynamodb.TableWrites;
 import dev.libraryevents.localcloud.events.EventBridgeApi;
 import dev.libraryevents.localcloud.hooks.Faults;
 import dev.libraryevents.localcloud.kms.KmsEmulator;
@@ -225,6 +226,7 @@ public final class AwsEndpoint implements AutoCloseable {
             body = JSON_MAPPER.writeValueAsBytes(object.put("ReturnConsumedCapacity", "TOTAL"));
         }
         byte[] answer = forwarder.forward(call.withBody(body), services.dynamoDb().endpoint());
+        services.dynamoDb().writes().wrote(TableWrites.written(operation, request));
         JsonNode response = read && answer.length > 0 ? readJson(answer) : null;
         services.gate().metering().dynamoDb(call.caller(), operation, request, response);
     }

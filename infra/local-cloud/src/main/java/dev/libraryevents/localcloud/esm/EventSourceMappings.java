@@ -72,8 +72,8 @@ public final class EventSourceMappings implements AutoCloseable {
                 mapping.path("FilterCriteria").path("Filters").forEach(f -> filters.add(f.path("Pattern").asText()));
                 String onFailure = destination.isMissingNode() ? null
                         : sqs.queueUrl(CloudTemplate.logicalIdOf(destination));
-                poller = new StreamPoller(dynamoDb.streams(), dynamoDb.streamArn(source), function, settings,
-                        mapping.path("MaximumRetryAttempts").asInt(3), filters, sqs.client(), onFailure,
+                poller = new StreamPoller(dynamoDb.streams(), dynamoDb.writes(), dynamoDb.streamArn(source), function,
+                        settings, mapping.path("MaximumRetryAttempts").asInt(3), filters, sqs.client(), onFailure,
                         dataDirectory == null ? null
                                 : dataDirectory.resolve("streams").resolve(functionId + ".json"));
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.libraryevents.localcloud.common.Log;
+import dev.libraryevents.localcloud.dynamodb.TableWrites;
 import dev.libraryevents.localcloud.lambda.Invocable;
 import dev.libraryevents.localcloud.lambda.LocalFunction;
 import dev.libraryevents.localcloud.template.CloudTemplate;
@@ -40,8 +41,16 @@ import software.amazon.event.ruler.Machine;
 final class StreamPoller implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SHARD_LIST_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long a poller that found nothing waits before it looks again, unless its table is written through the
+     * AWS endpoint meanwhile (then at once): Lambda's own rate, four reads of a shard a second.
+     */
+    private static final long IDLE_POLL_MILLIS = 250;
 
     private final DynamoDbStreamsClient streams;
+    private final TableWrites writes;
+    private final String table;
     private final String streamArn;
     private final Invocable function;
     private final EventSourceMapping mapping;
@@ -50,20 +59,30 @@ final class StreamPoller implements Runnable {
     private final SqsClient sqs;
     private final String onFailureQueueUrl;
     private final Map<String, String> positions = new HashMap<>();
+    /**
+     * Each shard's iterator for the records after its position, from the last read: an idle poll is then one
+     * GetRecords, not a GetShardIterator before it. Dropped when it fails, and asked for again from the position.
+     */
+    private final Map<String, String> iterators = new HashMap<>();
+    /** The stream's shards as last described, and when: asked for again every second, or when a shard ends. */
+    private List<Shard> shards = List.of();
+    private long shardsListedAt;
     private final Set<String> finished = new HashSet<>();
     private final Set<String> rewound = new HashSet<>();
     private final Path positionsFile;
 
     /** @param positionsFile where the shard positions are kept across restarts; null to start from the horizon */
-    StreamPoller(DynamoDbStreamsClient streams, String streamArn, Invocable function, EventSourceMapping mapping,
-                 int maxRetries, List<String> filterPatterns, SqsClient sqs, String onFailureQueueUrl,
-                 Path positionsFile) throws Exception {
+    StreamPoller(DynamoDbStreamsClient streams, TableWrites writes, String streamArn, Invocable function,
+                 EventSourceMapping mapping, int maxRetries, List<String> filterPatterns, SqsClient sqs,
+                 String onFailureQueueUrl, Path positionsFile) throws Exception {
         this.positionsFile = positionsFile;
         if (positionsFile != null && Files.exists(positionsFile)) {
             JSON.readTree(positionsFile.toFile()).fields()
                     .forEachRemaining(shard -> positions.put(shard.getKey(), shard.getValue().asText()));
         }
         this.streams = streams;
+        this.writes = writes;
+        this.table = TableWrites.tableOfStream(streamArn);
         this.streamArn = streamArn;
         this.function = function;
         this.mapping = mapping;
@@ -88,14 +107,16 @@ final class StreamPoller implements Runnable {
                     Thread.sleep(200);
                     continue;
                 }
+                long seen = writes.seen(table);
                 boolean any = false;
-                for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
+                for (Shard shard : shards()) {
                     if (!finished.contains(shard.shardId())) {
                         try {
                             any |= poll(shard);
                         } catch (TrimmedDataAccessException e) {
                             // The saved position is older than what the stream still holds: read the shard
                             // from its horizon once (at least once: consumers drop what they have seen).
+                            iterators.remove(shard.shardId());
                             if (rewound.add(shard.shardId())) {
                                 positions.remove(shard.shardId());
                             } else {
@@ -106,7 +127,7 @@ final class StreamPoller implements Runnable {
                     }
                 }
                 if (!any) {
-                    Thread.sleep(100);
+                    writes.awaitAfter(table, seen, IDLE_POLL_MILLIS);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -114,9 +135,24 @@ final class StreamPoller implements Runnable {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
+                iterators.clear(); // an expired or refused iterator: ask for new ones from the positions
+                shardsListedAt = 0;
                 Log.info("stream poller for " + function.name() + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * The shards as described at most a second ago. New shards (DynamoDB rolls them every few hours) are seen within
+     * a second; a shard read to its end asks at once, so that its children follow it without a pause.
+     */
+    private List<Shard> shards() {
+        long now = System.nanoTime();
+        if (shardsListedAt == 0 || now - shardsListedAt > SHARD_LIST_INTERVAL_NANOS) {
+            shards = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards();
+            shardsListedAt = now;
+        }
+        return shards;
     }
 
     /**
@@ -128,28 +164,38 @@ final class StreamPoller implements Runnable {
         String after = positions.get(shardId);
         String end = shard.sequenceNumberRange() == null ? null : shard.sequenceNumberRange().endingSequenceNumber();
         if (end != null && end.equals(after)) {
-            finished.add(shardId);
+            finish(shardId);
             return false;
         }
-        String iterator = streams.getShardIterator(r -> {
-            r.streamArn(streamArn).shardId(shardId);
-            if (after == null) {
-                r.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-            } else {
-                r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
-            }
-        }).shardIterator();
+        String iterator = iterators.get(shardId);
         if (iterator == null) {
-            return false;
+            iterator = streams.getShardIterator(r -> {
+                r.streamArn(streamArn).shardId(shardId);
+                if (after == null) {
+                    r.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                } else {
+                    r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
+                }
+            }).shardIterator();
+            if (iterator == null) {
+                return false;
+            }
         }
-        var page = streams.getRecords(r -> r.shardIterator(iterator).limit(mapping.batchSize()));
+        String current = iterator;
+        var page = streams.getRecords(r -> r.shardIterator(current).limit(mapping.batchSize()));
         List<Record> records = page.records();
         if (records.isEmpty()) {
-            if (end != null && page.nextShardIterator() == null) {
-                finished.add(shardId);
+            if (page.nextShardIterator() != null) {
+                iterators.put(shardId, page.nextShardIterator());
+            } else if (end != null) {
+                finish(shardId); // a closed shard with nothing after the position
+            } else {
+                iterators.remove(shardId); // closed since it was described: describe it again
+                shardsListedAt = 0;
             }
             return false;
         }
+        iterators.remove(shardId); // until the batch is done: a failure below reads it again from the position
         List<ObjectNode> batch = new ArrayList<>();
         for (Record record : records) {
             ObjectNode json = toLambda(record);
@@ -160,7 +206,16 @@ final class StreamPoller implements Runnable {
         process(shardId, batch);
         positions.put(shardId, records.get(records.size() - 1).dynamodb().sequenceNumber());
         savePositions();
+        if (page.nextShardIterator() != null) {
+            iterators.put(shardId, page.nextShardIterator());
+        }
         return true;
+    }
+
+    private void finish(String shardId) {
+        finished.add(shardId);
+        iterators.remove(shardId);
+        shardsListedAt = 0;
     }
 
     /** A restart with a data directory goes on where the stream was left, instead of relaying it all again. */

@@ -171,7 +171,8 @@ class StreamPollerTest {
     }
 
     private void poll(Invocable function, EventSourceMapping mapping) throws Exception {
-        StreamPoller poller = new StreamPoller(dynamoDb.streams(), dynamoDb.streamArn(table), function, mapping, 1,
+        StreamPoller poller = new StreamPoller(dynamoDb.streams(), dynamoDb.writes(), dynamoDb.streamArn(table), function,
+                mapping, 1,
                 List.of(), sqs.client(), onFailureUrl, null);
         pollerThread = new Thread(poller, "test-poller");
         pollerThread.setDaemon(true);
