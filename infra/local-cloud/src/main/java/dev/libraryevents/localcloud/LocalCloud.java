@@ -57,6 +57,11 @@ public final class LocalCloud implements AutoCloseable {
         // headers then body waited for the client's delayed ACK, which made every SDK call from a function several
         // times as slow (docs/performance.md). Must be set before the first server is created.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // The JDK keeps 5 idle connections per backend; the AWS endpoint forwards from up to 32 threads at once
+        // (endpoint/Forwarder), and each connection it could not keep was a new TCP connection to DynamoDB Local.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "64");
+        }
     }
 
     /**
