@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Which tables a write through the AWS endpoint has changed, for the stream pollers: a poller that found nothing
@@ -28,8 +29,9 @@ public final class TableWrites {
         }
 
         synchronized void awaitAfter(long seen, long millis) throws InterruptedException {
-            long until = System.currentTimeMillis() + millis;
-            for (long left = millis; writes == seen && left > 0; left = until - System.currentTimeMillis()) {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            for (long left = millis; writes == seen && left > 0;
+                 left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
                 wait(left);
             }
         }

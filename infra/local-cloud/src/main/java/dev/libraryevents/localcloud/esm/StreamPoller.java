@@ -143,8 +143,8 @@ final class StreamPoller implements Runnable {
     }
 
     /**
-     * The shards as described at most a second ago. New shards (DynamoDB rolls them every few hours) are seen within
-     * a second; a shard read to its end asks at once, so that its children follow it without a pause.
+     * The shards as described at most a second ago: a new shard is seen within a second, and a shard read to its end
+     * has the stream described again at once, so that its children follow it without a pause.
      */
     private List<Shard> shards() {
         long now = System.nanoTime();
