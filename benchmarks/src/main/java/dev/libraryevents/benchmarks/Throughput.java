@@ -63,8 +63,8 @@ final class Throughput {
 
     /**
      * The CPU milliseconds of DynamoDB Local and the AWS endpoint per request, with nothing else running:
-     * a borrow-shaped {@code TransactWriteItems}, and a {@code GetItem} of one small item (no DynamoDB request of a
-     * workflow costs less). Times a workflow's requests, they are what its DynamoDB requests alone cost the local
+     * a borrow-shaped {@code TransactWriteItems}, and a {@code GetItem} of one small item (as cheap as a request
+     * gets). Times a workflow's requests, they are what its DynamoDB requests alone cost the local
      * cloud, before any queue, bus or API work.
      */
     record RawCpu(double perTransaction, double perGetItem) {
@@ -139,9 +139,10 @@ final class Throughput {
         Map<String, Double> usage = Metering.difference(before, cloud.hooks().metering().snapshot());
         long logBytes = totalLogBytes() - logsBefore;
         CpuMeter rawMeter = new CpuMeter();
-        long[] transactions = new long[1];
-        double raw = rawTransactionsPerSecond(clients, window, rawMeter, transactions);
-        double perTransaction = dynamoDbPath(rawMeter.stop(System.nanoTime())) * 1000 / transactions[0];
+        long rawStarted = System.nanoTime();
+        long transactions = rawTransactions(clients, window, rawMeter);
+        double raw = transactions / ((System.nanoTime() - rawStarted) / 1e9);
+        double perTransaction = dynamoDbPath(rawMeter.stop(System.nanoTime())) * 1000 / transactions;
         CpuMeter readMeter = new CpuMeter();
         long reads = rawGetItems(clients, Duration.ofNanos(Math.max(Duration.ofSeconds(2).toNanos(),
                 window.toNanos() / 4)), readMeter);
@@ -150,11 +151,10 @@ final class Throughput {
                 new RawCpu(perTransaction, perRead));
     }
 
-    private double rawTransactionsPerSecond(int threads, Duration window, CpuMeter cpu, long[] count)
-            throws Exception {
-        long started = System.nanoTime();
-        long end = started + window.toNanos();
-        long transactions = sum(threads, index -> cpu.client(() -> {
+    /** Borrow-shaped transactions from {@code threads} threads for {@code window}; how many. */
+    private long rawTransactions(int threads, Duration window, CpuMeter cpu) throws Exception {
+        long end = System.nanoTime() + window.toNanos();
+        return sum(threads, index -> cpu.client(() -> {
             String book = "BOOK#" + UUID.randomUUID();
             String user = "USER#" + UUID.randomUUID();
             dynamoDb.putItem(r -> r.tableName(RAW_TABLE).item(Map.of("pk", s(book), "sk", s("BOOK"),
@@ -168,8 +168,6 @@ final class Throughput {
             }
             return done;
         }));
-        count[0] = transactions;
-        return transactions / ((System.nanoTime() - started) / 1e9);
     }
 
     /**
