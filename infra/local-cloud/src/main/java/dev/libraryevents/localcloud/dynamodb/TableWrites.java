@@ -1,6 +1,6 @@
 package dev.libraryevents.localcloud.dynamodb;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,22 +37,21 @@ public final class TableWrites {
         }
     }
 
+    private static final Set<String> WRITES = Set.of("dynamodb:PutItem", "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
+
     private final Map<String, Count> counts = new ConcurrentHashMap<>();
 
-    /** The tables a write request changes, by name; none for a read. */
-    public static Set<String> written(String operation, JsonNode request) {
+    /**
+     * The tables a request changes, by name, from the (action, resource) pairs IAM checks it for
+     * ({@link DynamoDbEmulator#authorizedActions}): none for a read or a condition check.
+     */
+    public static Set<String> written(List<Map.Entry<String, String>> authorizedActions) {
         Set<String> tables = new TreeSet<>();
-        switch (operation) {
-            case "PutItem", "UpdateItem", "DeleteItem" -> tables.add(name(request.path("TableName").asText()));
-            case "BatchWriteItem" -> request.path("RequestItems").fieldNames()
-                    .forEachRemaining(table -> tables.add(name(table)));
-            case "TransactWriteItems" -> request.path("TransactItems").forEach(item -> item.fields()
-                    .forEachRemaining(kind -> {
-                        if (!kind.getKey().equals("ConditionCheck")) {
-                            tables.add(name(kind.getValue().path("TableName").asText()));
-                        }
-                    }));
-            default -> { }
+        for (Map.Entry<String, String> action : authorizedActions) {
+            if (WRITES.contains(action.getKey())) {
+                tables.add(tableName(action.getValue()));
+            }
         }
         return tables;
     }
@@ -72,19 +71,14 @@ public final class TableWrites {
         count(table).awaitAfter(seen, millis);
     }
 
-    /** A stream's table: {@code arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL}. */
-    public static String tableOfStream(String streamArn) {
-        int start = streamArn.indexOf(":table/") + ":table/".length();
-        int end = streamArn.indexOf('/', start);
-        return streamArn.substring(start, end < 0 ? streamArn.length() : end);
+    /** The table of a table's or stream's ARN: {@code arn:aws:dynamodb:REGION:ACCOUNT:table/NAME[/stream/LABEL]}. */
+    public static String tableName(String arn) {
+        int start = arn.indexOf(":table/") + ":table/".length();
+        int end = arn.indexOf('/', start);
+        return arn.substring(start, end < 0 ? arn.length() : end);
     }
 
     private Count count(String table) {
         return counts.computeIfAbsent(table, name -> new Count());
-    }
-
-    private static String name(String tableNameOrArn) {
-        return tableNameOrArn.startsWith("arn:") ? tableNameOrArn.substring(tableNameOrArn.indexOf(":table/") + 7)
-                : tableNameOrArn;
     }
 }

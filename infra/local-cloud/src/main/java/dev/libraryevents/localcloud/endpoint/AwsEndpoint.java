@@ -26,6 +26,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -213,7 +214,8 @@ public final class AwsEndpoint implements AutoCloseable {
      */
     private void dynamoDb(Call call, String operation) throws IOException {
         JsonNode request = readJson(call.body());
-        for (Map.Entry<String, String> action : DynamoDbEmulator.authorizedActions(operation, request)) {
+        List<Map.Entry<String, String>> actions = DynamoDbEmulator.authorizedActions(operation, request);
+        for (Map.Entry<String, String> action : actions) {
             call.authorize(action.getKey(), action.getValue());
         }
         if (services.gate().throttles(call.caller())) {
@@ -226,7 +228,7 @@ public final class AwsEndpoint implements AutoCloseable {
             body = JSON_MAPPER.writeValueAsBytes(object.put("ReturnConsumedCapacity", "TOTAL"));
         }
         byte[] answer = forwarder.forward(call.withBody(body), services.dynamoDb().endpoint());
-        services.dynamoDb().writes().wrote(TableWrites.written(operation, request));
+        services.dynamoDb().writes().wrote(TableWrites.written(actions));
         JsonNode response = read && answer.length > 0 ? readJson(answer) : null;
         services.gate().metering().dynamoDb(call.caller(), operation, request, response);
     }

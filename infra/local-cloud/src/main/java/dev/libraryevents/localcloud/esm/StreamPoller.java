@@ -82,7 +82,7 @@ final class StreamPoller implements Runnable {
         }
         this.streams = streams;
         this.writes = writes;
-        this.table = TableWrites.tableOfStream(streamArn);
+        this.table = TableWrites.tableName(streamArn);
         this.streamArn = streamArn;
         this.function = function;
         this.mapping = mapping;
